@@ -1,0 +1,28 @@
+"""sj: parse Chinese government notices that set up working bodies into typed records.
+
+    from shuangjian_parse import parse_file
+    notice = parse_file("samples/000_9a14945eab7843f1.txt")
+    notice.bodies[0].members[0].name  # '冯吉光'
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .models import Notice
+
+__version__ = "0.1.0"
+__all__ = ["parse_text", "parse_file", "Notice", "__version__"]
+
+
+def parse_text(text: str, path: str = "<text>") -> Notice:
+    """Parse a notice given as text: `parse_text("关于成立…的通知\\n…").document.title`."""
+    from .pipeline import run
+
+    return run(text.encode("utf-8"), path).notice
+
+
+def parse_file(path: str | Path) -> Notice:
+    """Parse a notice file in any supported encoding."""
+    from .pipeline import run
+
+    return run(Path(path).read_bytes(), str(path)).notice

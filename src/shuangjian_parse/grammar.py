@@ -1,0 +1,317 @@
+"""Load grammars/*.yaml, validate each into its model, compile every pattern once.
+
+A grammar file is data: word lists and patterns with the examples that justify them.
+A bad file raises GrammarError (SJ901) naming `file:line`; `check_examples()` runs every
+rule's examples, which `sj grammars check` and tests/test_grammars.py use.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from .errors import GrammarError
+
+
+class GrammarModel(BaseModel):
+    """Base of every grammar model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Examples(GrammarModel):
+    """Evidence for a rule: strings it must match (search) and strings it must not."""
+
+    match: list[str] = Field(default_factory=list)
+    no_match: list[str] = Field(default_factory=list)
+
+
+class PatternRule(GrammarModel):
+    """`{id: page_number, pattern: '^…$', examples: {match: […], no_match: […]}}`."""
+
+    id: str
+    pattern: str
+    examples: Examples = Field(default_factory=Examples)
+    _regex: re.Pattern = PrivateAttr()
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from None
+        return value
+
+    def model_post_init(self, _context: Any) -> None:
+        self._regex = re.compile(self.pattern)
+
+    @property
+    def regex(self) -> re.Pattern:
+        return self._regex
+
+
+def any_of(rules: list[PatternRule]) -> re.Pattern:
+    """One compiled alternation of several rules' patterns."""
+    return re.compile("|".join(f"(?:{r.pattern})" for r in rules))
+
+
+def words(items: list[str]) -> str:
+    """A regex alternation of literal words, longest first: `words(["组长", "副组长"])`."""
+    return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w)))
+
+
+# --- normalize.yaml -----------------------------------------------------------------------
+
+class MetadataRules(GrammarModel):
+    min_fields: int = 2
+    within_lines: int = 40
+    fields: list[str]
+
+
+class JoinRules(GrammarModel):
+    strong_endings: str
+    open_brackets: dict[str, str]
+    min_chars: int
+    prose_marks: str
+    word_end: str
+    word_start: str
+    complete_endings: str
+    never_before: list[PatternRule]
+
+
+class NormalizeRules(GrammarModel):
+    version: int
+    noise: list[PatternRule]
+    metadata: MetadataRules
+    join: JoinRules
+
+
+# --- document.yaml ------------------------------------------------------------------------
+
+class DocumentRules(GrammarModel):
+    version: int
+    doc_types: list[str]
+    title_start: list[PatternRule]
+    organ_suffixes: list[str]
+    doc_number: PatternRule
+    date: PatternRule
+    header_mark: PatternRule
+    proxy_seal: PatternRule
+    attachment_heading: PatternRule
+    attachment_note: PatternRule
+    attachment_item: PatternRule
+    addressee_end: str
+    addressee_word: str
+
+
+# --- sections.yaml ------------------------------------------------------------------------
+
+class Level(GrammarModel):
+    level: int
+    pattern: PatternRule
+    numerals: str  # "chinese" or "arabic"
+
+
+class SectionKindRule(GrammarModel):
+    kind: str
+    keywords: list[str]
+
+
+class SectionRules(GrammarModel):
+    version: int
+    levels: list[Level]
+    heading_end: str
+    heading_max_chars: int
+    unit_heading: PatternRule
+    kinds: list[SectionKindRule]
+
+
+# --- units.yaml ---------------------------------------------------------------------------
+
+class UnitRules(GrammarModel):
+    version: int
+    suffixes: list[str]
+    known_units: list[str]
+    level_prefixes: list[str]
+    generic_suffixes: list[str]
+    trailing_phrases: list[PatternRule]
+    not_units: list[PatternRule]
+    separators: str
+    joiners: list[str]
+    max_chars: int
+
+
+# --- bodies.yaml --------------------------------------------------------------------------
+
+class BodyKindRule(GrammarModel):
+    kind: str
+    suffixes: list[str]
+
+
+class BodyRules(GrammarModel):
+    version: int
+    kinds: list[BodyKindRule]
+    establish: PatternRule
+    not_established: list[PatternRule]
+    generic_modifiers: list[str]
+    name_stop: str
+    no_office: PatternRule
+    office: list[PatternRule]
+    roles: list[str]
+    role_aliases: dict[str, str] = Field(default_factory=dict)
+    office_member: list[PatternRule]
+    by_post: list[PatternRule]
+    unit_list: list[PatternRule]
+    lead_unit: PatternRule
+    roster_title: PatternRule
+    unit_roles: list[str]
+
+
+# --- people.yaml --------------------------------------------------------------------------
+
+class PeopleRules(GrammarModel):
+    version: int
+    surnames: str
+    compound_surnames: list[str]
+    post_starts: list[str]
+    post_ends: list[str]
+    not_names: list[str]
+
+
+# --- duties.yaml --------------------------------------------------------------------------
+
+class DutyRules(GrammarModel):
+    version: int
+    unit_separator: str
+    trailing_units: PatternRule
+    clause_verbs: list[str]
+    clause_split: str
+    not_duty_units: list[str]
+    drop_from_units: list[PatternRule]
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """All grammars of one directory, validated and compiled."""
+
+    normalize: NormalizeRules
+    document: DocumentRules
+    sections: SectionRules
+    units: UnitRules
+    bodies: BodyRules
+    people: PeopleRules
+    duties: DutyRules
+    digest: str
+
+    def files(self) -> Iterator[tuple[str, GrammarModel]]:
+        for name in FILES:
+            yield f"{name}.yaml", getattr(self, name)
+
+
+FILES: dict[str, type[GrammarModel]] = {
+    "normalize": NormalizeRules,
+    "document": DocumentRules,
+    "sections": SectionRules,
+    "units": UnitRules,
+    "bodies": BodyRules,
+    "people": PeopleRules,
+    "duties": DutyRules,
+}
+
+
+def default_dir() -> Path:
+    """The grammars shipped in the wheel (or the repository's grammars/ in a dev install)."""
+    return Path(str(resources.files("shuangjian_parse.grammars")))
+
+
+@lru_cache(maxsize=8)
+def load_grammar(directory: Optional[str] = None) -> Grammar:
+    """Load and validate every grammar file of `directory` (default: the shipped grammars)."""
+    import hashlib
+
+    base = Path(directory) if directory else default_dir()
+    digest = hashlib.sha256()
+    loaded = {}
+    for name, model in FILES.items():
+        path = base / f"{name}.yaml"
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise GrammarError(path.name, None, f"cannot read: {exc.strerror or exc}") from None
+        digest.update(name.encode() + b"\0" + raw)
+        data = _load_yaml(raw, path.name)
+        try:
+            loaded[name] = model.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise GrammarError(path.name, _line_of(raw, err["loc"]),
+                               f"{where}: {err['msg']}") from None
+    return Grammar(**loaded, digest=digest.hexdigest()[:16])
+
+
+def _load_yaml(raw: bytes, name: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return YAML(typ="safe").load(raw)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise GrammarError(name, line, str(exc.problem or exc).strip()) from None
+    except YAMLError as exc:
+        raise GrammarError(name, None, str(exc).strip()) from None
+
+
+def _line_of(raw: bytes, loc: tuple) -> Optional[int]:
+    """The 1-based line of the node at `loc`, found with the round-trip loader's positions."""
+    from ruamel.yaml import YAML
+
+    node = YAML(typ="rt").load(raw)
+    line = None
+    for key in loc:
+        try:
+            if hasattr(node, "lc"):
+                if isinstance(key, int) and isinstance(node, list):
+                    line = node.lc.item(key)[0] + 1
+                elif isinstance(node, dict) and key in node:
+                    line = node.lc.key(key)[0] + 1
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line
+
+
+def check_examples(grammar: Grammar) -> list[str]:
+    """Every rule whose examples it fails: `["sections.yaml: level1: does not match '一、'"]`."""
+    problems = []
+    for file, model in grammar.files():
+        for rule in _rules(model):
+            for text in rule.examples.match:
+                if not rule.regex.search(text):
+                    problems.append(f"{file}: {rule.id}: does not match {text!r}")
+            for text in rule.examples.no_match:
+                if rule.regex.search(text):
+                    problems.append(f"{file}: {rule.id}: matches {text!r}, which it must not")
+    return problems
+
+
+def _rules(value: Any) -> Iterator[PatternRule]:
+    if isinstance(value, PatternRule):
+        yield value
+    elif isinstance(value, BaseModel):
+        for field in type(value).model_fields:
+            yield from _rules(getattr(value, field))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _rules(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _rules(item)

@@ -1,0 +1,68 @@
+"""run(): the stages in order, the only place that lists them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .diagnostics import Report
+from .grammar import Grammar, load_grammar
+from .models import Notice, Text
+from .stages.bodies import BodyReader, extract_bodies
+from .stages.document import DocumentResult, extract_document
+from .stages.duties import DutyReader, extract_duties
+from .stages.normalize import normalize
+from .stages.people import PersonReader
+from .stages.read import DEFAULT_MAX_BYTES, Decoded, read_source
+from .stages.sections import Outline, extract_sections
+from .stages.units import UnitReader
+
+
+@dataclass(frozen=True)
+class Result:
+    """A parsed notice and the normalised text its line numbers refer to."""
+
+    notice: Notice
+    text: Text
+
+
+class Parser:
+    """One grammar's compiled readers, built once and reused for every notice."""
+
+    def __init__(self, grammar: Grammar) -> None:
+        self.grammar = grammar
+        self.units = UnitReader(grammar.units)
+        self.people = PersonReader(grammar.people, self.units)
+        self.bodies = BodyReader(grammar.bodies, grammar.sections, self.units, self.people)
+        self.duties = DutyReader(grammar.duties, grammar.sections, self.units)
+
+    def run(self, data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
+        """Parse one notice's bytes into its record; raises InputError for unreadable input."""
+        g = self.grammar
+        report = Report()
+        decoded = _check(read_source(data, path, report, max_bytes), Decoded)
+        text = _check(normalize(decoded, g.normalize, report), Text)
+        doc = _check(extract_document(text, g.document, report), DocumentResult)
+        outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
+        bodies = _check(extract_bodies(text, doc.layout, doc.document.title, self.bodies, report), list)
+        duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report), list)
+        notice = Notice(source=decoded.source, document=doc.document, sections=outline.sections,
+                        bodies=bodies, duties=duties, diagnostics=report.items())
+        return Result(notice=notice, text=text)
+
+
+def _check(value, expected: type):
+    if not isinstance(value, expected):
+        raise TypeError(f"stage returned {type(value).__name__}, expected {expected.__name__}")
+    return value
+
+
+@lru_cache(maxsize=8)
+def parser_for(grammar_dir: str | None = None) -> Parser:
+    """The Parser of a grammar directory (default: the shipped grammars), built once."""
+    return Parser(load_grammar(grammar_dir))
+
+
+def run(data: bytes, path: str = "<bytes>", grammar_dir: str | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
+    """Parse one notice: `run(Path("a.txt").read_bytes(), "a.txt").notice.bodies[0].kind`."""
+    return parser_for(grammar_dir).run(data, path, max_bytes)

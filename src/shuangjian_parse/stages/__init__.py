@@ -1,0 +1,1 @@
+"""The pipeline stages, one module each: read, normalize, document, sections, bodies, duties."""

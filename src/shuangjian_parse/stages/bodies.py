@@ -1,0 +1,430 @@
+"""Stage 5: Text + Layout + Outline -> the working bodies, their people and member units.
+
+A body enters the record when the notice sets it up (决定成立X, 建立X制度), heads a roster
+with it (一、X领导小组 / X成员名单), names it in the title, or sets an office up under it.
+Short mentions (领导小组, 协调机制) resolve to the body they refer to.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..diagnostics import Report
+from ..grammar import BodyRules, SectionRules, any_of, words
+from ..models import Body, Line, Member, MemberUnit, Text
+from .document import Layout, _cn_number
+from .people import PersonReader
+from .sections import match_number
+from .units import UnitReader
+
+_WS = re.compile(r"\s+")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」")
+_PROSE = re.compile(r"[，。；,;！？]")
+_COUNT = re.compile(r"等(?P<n>\d+|[一二三四五六七八九十]{1,3})个(?:成员)?(?:部门|单位)")
+
+
+@dataclass
+class _Body:
+    name: str
+    kind: str
+    line: int
+    parent: _Body | None = None
+    members: list[Member] = field(default_factory=list)
+    units: list[MemberUnit] = field(default_factory=list)
+    lead: str | None = None
+    declared: int | None = None
+    declared_line: int | None = None
+    no_office: bool = False
+
+    @property
+    def key(self) -> str:
+        return _key(self.name)
+
+
+def _key(name: str) -> str:
+    """What two mentions of one body share: `彭水县“双减”工作领导小组` ~ `“双减”领导小组`."""
+    key = _WS.sub("", name).translate(_QUOTES)
+    shorter = key.replace("工作", "")
+    # 工作小组 and 督查小组 stay apart: 工作 is dropped only where a name remains.
+    return shorter if len(shorter) > 4 else key
+
+
+class BodyReader:
+    """The bodies stage's compiled rules; build once per grammar."""
+
+    def __init__(self, rules: BodyRules, sections: SectionRules, units: UnitReader,
+                 people: PersonReader) -> None:
+        self.rules = rules
+        self.sections = sections
+        self.units = units
+        self.people = people
+        self._kinds = [(k.kind, s) for k in rules.kinds for s in k.suffixes]
+        self._suffix = re.compile(words([s for _, s in self._kinds]))
+        self._stop = re.compile(rules.name_stop)
+        self._establish = rules.establish.regex
+        self._not_established = any_of(rules.not_established)
+        self._generic = set(rules.generic_modifiers)
+        self._office = [r.regex for r in rules.office]
+        self._roles = re.compile(rf"^(?P<role>{words(rules.roles + rules.unit_roles)})(?:\s*[:：]\s*|\s+|$)")
+        self._unit_roles = set(rules.unit_roles)
+        self._office_member = [r.regex for r in rules.office_member]
+        self._unit_list = {r.id: r.regex for r in rules.unit_list}
+        self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
+
+    def kind_of(self, name: str) -> str | None:
+        """`息烽县“双减”工作领导小组办公室` -> office; `县教育局` -> None."""
+        for kind, suffix in self._kinds:
+            if name.endswith(suffix):
+                return kind
+        return None
+
+    def is_generic(self, name: str) -> bool:
+        """`部门联席会议`, `领导小组`: no name of its own, so no body of its own."""
+        m = self._suffix.search(name)
+        modifier = _key(name[: m.start()]) if m else name
+        return not modifier or modifier in self._generic
+
+    def name_after(self, text: str) -> tuple[str, int] | None:
+        """The body name a text starts with, read up to its kind word: `陵川县…协调机制。` -> (…, end)."""
+        for m in self._suffix.finditer(text):
+            name = text[: m.end()]
+            if self._stop.search(name) or len(name) > 40:
+                return None
+            return name, m.end()
+        return None
+
+
+def extract_bodies(text: Text, layout: Layout, title: str | None, reader: BodyReader,
+                   report: Report) -> list[Body]:
+    """Find every body and its people: `组　长：冯吉光 县委常委` -> Member(组长, 冯吉光, [县委常委])."""
+    state = _State(reader, report, text.lines)
+    if title and layout.title_lines:
+        state.read_title(title, text.lines[min(layout.title_lines)].line)
+    for i in layout.main_text():
+        state.read_line(i)
+    for part in layout.parts:
+        state.start_attachment()
+        for i in range(part.start + 1, part.end):
+            state.read_line(i)
+    return state.finish()
+
+
+class _State:
+    """What the reader knows while it walks the lines: bodies so far, the current body and role."""
+
+    def __init__(self, reader: BodyReader, report: Report, lines: list[Line]) -> None:
+        self.r = reader
+        self.report = report
+        self.lines = lines
+        self.bodies: list[_Body] = []
+        self.current: _Body | None = None
+        self.roster: _Body | None = None
+        self.role: str | None = None
+        self.default_role: str | None = None
+
+    # --- bodies -----------------------------------------------------------------------
+
+    def add(self, name: str, line: int, parent: _Body | None = None) -> _Body | None:
+        name = _WS.sub("", name)
+        kind = self.r.kind_of(name)
+        if kind is None:
+            return None
+        if kind == "office" and parent is None:
+            parent_name = name[: -len("办公室")]
+            if self.r.kind_of(parent_name) is None or self.r.kind_of(parent_name) == "office":
+                return None
+            parent = self.add(parent_name, line)
+            if parent is None:
+                return None
+            return self.office_of(parent, line)
+        key = _key(name)
+        for body in reversed(self.bodies):
+            if body.kind == kind and body.parent is parent and (
+                    body.key == key or body.key.endswith(key) or key.endswith(body.key)):
+                if len(name) > len(body.name):
+                    body.name = name
+                return body
+        body = _Body(name=name, kind=kind, line=line, parent=parent)
+        self.bodies.append(body)
+        return body
+
+    def office_of(self, parent: _Body, line: int) -> _Body | None:
+        if parent.kind == "office" or parent.no_office:
+            return parent if parent.kind == "office" else None
+        for body in self.bodies:
+            if body.parent is parent and body.kind == "office":
+                return body
+        body = _Body(name=parent.name + "办公室", kind="office", line=line, parent=parent)
+        self.bodies.append(body)
+        return body
+
+    def resolve(self, mention: str) -> _Body | None:
+        """The body a mention refers to: `领导小组` -> the leading group in context."""
+        kind = self.r.kind_of(mention)
+        if kind is None:
+            return None
+        key = _key(mention)
+        candidates = [b for b in self.bodies if b.kind == kind and (b.key.endswith(key) or key.endswith(b.key))]
+        if not candidates:
+            return None
+        for preferred in (self.current, self.current.parent if self.current else None):
+            if preferred in candidates:
+                return preferred
+        return candidates[-1]
+
+    def read_title(self, title: str, line: int) -> None:
+        organ = title.split("关于", 1)[0] if "关于" in title else ""
+        if organ and self.r.kind_of(organ) and not self.r.is_generic(organ):
+            body = self.add(organ, line)
+            if body is not None:
+                self.current = body.parent or body
+        self.read_establish(title, line)
+
+    def read_establish(self, text: str, line: int) -> None:
+        for m in self.r._establish.finditer(text):
+            before = text[max(0, m.start() - 10): m.start()]
+            if self.r._not_established.search(before):
+                continue
+            found = self.r.name_after(text[m.end():])
+            if found is None:
+                continue
+            name, end = found
+            if self.r.is_generic(name):
+                continue
+            body = self.add(name, line)
+            if body is None:
+                continue
+            if text[m.end() + end:].startswith("办公室"):
+                self.office_of(body, line)
+            self.current = body
+
+    # --- lines ------------------------------------------------------------------------
+
+    def start_attachment(self) -> None:
+        self.roster = None
+        self.role = None
+        self.default_role = None
+
+    def read_line(self, i: int) -> None:
+        line = self.lines[i]
+        text = line.text
+        number = match_number(text, self.r.sections)
+        if number is not None:
+            self.roster = None
+            self.role = None
+            rest = text[number[2]:].strip()
+            if self._heads_roster(rest, i):
+                body = self.add(rest, line.line)
+                if body is not None:
+                    self.current = body
+                    return
+            self._focus(rest)
+        if not _PROSE.search(text) and self._roster_title(text, line.line, i):
+            return
+        if self._read_roster_line(text, line):
+            return
+        if number is None and not _PROSE.search(text) and len(text) <= 40 and self.r.kind_of(_WS.sub("", text)):
+            body = self.resolve(_WS.sub("", text))
+            if body is not None:
+                self.current = body
+            return
+        self.roster = None
+        self.role = None
+        self.default_role = None
+        self._read_prose(text, line)
+
+    def _next_text(self, i: int) -> str:
+        return self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+
+    def _heads_roster(self, rest: str, i: int) -> bool:
+        """`一、X领导小组` followed by a role label is a body with its roster."""
+        name = _WS.sub("", rest)
+        return (bool(name) and not _PROSE.search(name) and len(name) <= 40
+                and self.r.kind_of(name) is not None and bool(self.r._roles.match(self._next_text(i))))
+
+    def _focus(self, heading: str) -> None:
+        """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body."""
+        for m in self.r._ref.finditer(heading):
+            body = self.resolve(heading[: m.end()][-12:]) or self.resolve(m.group(0))
+            if body is not None:
+                self.current = body
+                return
+
+    def _roster_title(self, text: str, line: int, i: int) -> bool:
+        """`X成员名单` / `X联络员名单`: the lines below are X's roster."""
+        compact = _WS.sub("", text)
+        m = self.r.rules.roster_title.regex.match(compact)
+        if not m or _PROSE.search(compact):
+            return False
+        name = m.group("name")
+        if self.r.kind_of(name) is None or self.r.is_generic(name):
+            return False
+        body = self.add(name, line)
+        if body is None:
+            return False
+        self.current = body
+        self.roster = body
+        self.role = None
+        self.default_role = "联络员" if "联络员" in compact and "成员" not in compact else "成员"
+        return True
+
+    def _read_roster_line(self, text: str, line: Line) -> bool:
+        m = self.r._roles.match(text)
+        if m:
+            role = m.group("role")
+            rest = text[m.end():].strip()
+            target = self.roster or self.current
+            if target is None:
+                return False
+            self.roster = target
+            self.role = role
+            if not rest:
+                return True
+            if role in self.r._unit_roles:
+                self._add_units(target, self.r.units.split(rest), line)
+                return True
+            if self._add_entries(target, role, rest, line):
+                return True
+            units = self.r.units.split(rest)
+            if units and sum(map(self.r.units.is_unit, units)) * 2 > len(units) \
+                    and not self.r.people.is_name(_WS.split(rest)[0]):
+                self._add_units(target, units, line)
+                m_count = _COUNT.search(rest)
+                if m_count:
+                    self._declare(target, m_count.group("n"), line.line)
+                return True
+            self.report.add("SJ302", line.line, text=text[:40])
+            return True
+        if self.roster is None:
+            return False
+        role = self.role or self.default_role
+        if role is None or _PROSE.search(text):
+            return False
+        return self._add_entries(self.roster, role, text, line)
+
+    def _add_entries(self, body: _Body, role: str, text: str, line: Line) -> bool:
+        entries = self.r.people.entries(text)
+        if not entries:
+            return False
+        for name, posts in entries:
+            body.members.append(Member(role=role, name=name, posts=posts, line=line.line))
+        return True
+
+    def _add_units(self, body: _Body, names: list[str], line: Line) -> None:
+        seen = {u.name for u in body.units}
+        offset = 0
+        for name in names:
+            if name and name not in seen:
+                where = line.text.find(name[:2], offset)
+                body.units.append(MemberUnit(name=name, line=line.line_at(max(where, 0))))
+                seen.add(name)
+                offset = max(where, offset)
+
+    def _declare(self, body: _Body, raw: str, line: int) -> None:
+        body.declared = int(raw) if raw.isdigit() else _cn_number(raw)
+        body.declared_line = line
+
+    # --- prose ------------------------------------------------------------------------
+
+    def _read_prose(self, text: str, line: Line) -> None:
+        if self.r.rules.no_office.regex.search(text) and self.current is not None:
+            self.current.no_office = True
+        self.read_establish(text, line.line)
+        for sentence in re.split(r"(?<=[。；;])", text):
+            if sentence:
+                self._read_sentence(sentence, line)
+
+    def _ref_before(self, text: str, pos: int) -> _Body | None:
+        """The body named right before position `pos` (协调机制|办公室设在 …)."""
+        head = text[:pos]
+        for m in reversed(list(self.r._ref.finditer(head))):
+            if m.end() == pos or head[m.end():pos] in ("下", ""):
+                start = max(0, m.start() - 30)
+                mention = re.split(r"[，。；,;、：:（）()]", head[start:m.end()])[-1]
+                return self.resolve(mention) or self.resolve(m.group(0))
+        return None
+
+    def _read_sentence(self, text: str, line: Line) -> None:
+        self._read_unit_lists(text, line)
+        office: _Body | None = None
+        for pattern in self.r._office:
+            for m in pattern.finditer(text):
+                owner = self._ref_before(text, m.start()) or self.current
+                if owner is not None and owner.kind == "office":
+                    office = owner
+                elif owner is not None:
+                    office = self.office_of(owner, line.line) or office
+        for pattern in self.r._office_member:
+            for m in pattern.finditer(text):
+                role = m.group("role")
+                names_office = "ref" in m.groupdict() and m.group("ref") or text[: m.start("role")].endswith("办公室")
+                if names_office:
+                    body = office or (self.office_of(self.current, line.line) if self.current else None)
+                else:
+                    body = self._ref_before(text, m.start("role")) or office or self.current
+                if body is None:
+                    continue
+                name, posts = self.r.people.who(m.group("who"))
+                if name is None and not posts:
+                    continue
+                if name is None:
+                    self.report.add("SJ305", line.line, body=body.name)
+                body.members.append(Member(role=role, name=name, posts=posts,
+                                           line=line.line_at(m.start())))
+
+    def _read_unit_lists(self, text: str, line: Line) -> None:
+        for pid, pattern in self.r._unit_list.items():
+            for m in pattern.finditer(text):
+                if pid == "as_members_of":
+                    name = _WS.sub("", m.group("name"))
+                    body = self.add(name, line.line) if self.r.kind_of(name) else None
+                    if body is not None:
+                        self.current = body
+                    units = self.r.units.split(m.group("units"))
+                else:
+                    body = self._ref_before(text, m.start()) or self.current
+                    units = self.r.units.split(m.group("units"))
+                    if not units or sum(map(self.r.units.is_unit, units)) * 2 <= len(units):
+                        continue
+                if body is None:
+                    continue
+                self._add_units(body, units, line)
+                count = _COUNT.search(m.group(0))
+                if count:
+                    self._declare(body, count.group("n"), line.line)
+        lead = self.r.rules.lead_unit.regex.search(text)
+        if lead and self.current is not None:
+            unit = re.split(r"[，,。；]", lead.group("unit"))[-1].strip()
+            if self.r.units.is_unit(unit):
+                body = self._ref_before(text, lead.start()) or self.current
+                body.lead = unit
+
+    # --- result -----------------------------------------------------------------------
+
+    def finish(self) -> list[Body]:
+        out = []
+        for body in self.bodies:
+            if body.declared is not None and body.declared != len(body.units):
+                self.report.add("SJ301", body.declared_line, body=body.name,
+                                declared=body.declared, found=len(body.units))
+            out.append(Body(name=body.name, kind=body.kind, members=body.members,
+                            member_units=body.units, lead_unit=body.lead,
+                            declared_unit_count=body.declared,
+                            parent=body.parent.name if body.parent else None, line=body.line))
+        self._check_spellings(out)
+        return out
+
+    def _check_spellings(self, bodies: list[Body]) -> None:
+        """SJ303: one post, two names that differ in one character (冯红卫 / 冯红伟)."""
+        by_post: dict[str, dict[str, int]] = {}
+        for body in bodies:
+            for m in body.members:
+                if m.name and m.posts:
+                    by_post.setdefault("、".join(m.posts), {}).setdefault(m.name, m.line)
+        for post, names in sorted(by_post.items()):
+            items = sorted(names.items(), key=lambda kv: kv[1])
+            for a in range(len(items)):
+                for b in range(a + 1, len(items)):
+                    (n1, _), (n2, l2) = items[a], items[b]
+                    if len(n1) == len(n2) and sum(x != y for x, y in zip(n1, n2)) == 1:
+                        self.report.add("SJ303", l2, first=n1, second=n2, post=post)

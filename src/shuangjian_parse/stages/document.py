@@ -1,0 +1,288 @@
+"""Stage 3: Text -> Document (title, 发文字号, issuers, 成文日期, addressees, attachments) and Layout.
+
+The Layout tells later stages where the header ends, where the attachments begin and which
+lines are the signature, so that they read the main text and each attachment apart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..diagnostics import Report
+from ..grammar import DocumentRules, any_of, words
+from ..models import Attachment, Document, Line, Text
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "o": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_SENTENCE = re.compile(r"[。，；,;！？]")
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class AttachmentPart:
+    """Lines [start, end) of the text hold attachment `index`, titled `title`."""
+
+    index: int | None
+    title: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things are in Text.lines: header, main text, signature, attachments."""
+
+    body_start: int
+    main_end: int
+    title_lines: frozenset[int] = frozenset()
+    signature: frozenset[int] = frozenset()
+    attachment_note: frozenset[int] = frozenset()
+    parts: list[AttachmentPart] = field(default_factory=list)
+
+    def main_text(self) -> list[int]:
+        """Indices of the main text's content lines: no signature, no 附件说明."""
+        skip = self.signature | self.attachment_note
+        return [i for i in range(self.body_start, self.main_end) if i not in skip]
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    document: Document
+    layout: Layout
+
+
+def extract_document(text: Text, rules: DocumentRules, report: Report) -> DocumentResult:
+    """Read the 公文 elements: `关于成立…的\\n通  知` -> title 关于成立…的通知, doc_type 通知."""
+    lines = text.lines
+    organ = re.compile(rf"(?:{words(rules.organ_suffixes)})$")
+    doc_type_end = re.compile(rf"(?:{words(rules.doc_types)})$")
+
+    title, title_idx, header_mark = _find_title(lines, rules, organ, doc_type_end)
+    after_title = max(title_idx) + 1 if title_idx else 0
+    addressees, addressee_idx = _find_addressees(lines, after_title, rules, organ)
+    body_start = addressee_idx + 1 if addressee_idx is not None else after_title
+    header = [ln for ln in lines[:max(body_start, after_title + 2)] if not _is_body_text(ln.text)]
+    doc_number = _find_doc_number(header, rules)
+    if doc_number is None and ("发文字号" in text.metadata or "文号" in text.metadata):
+        value = (text.metadata.get("发文字号") or text.metadata["文号"])[0]
+        doc_number = _find_doc_number([Line(value, 1)], rules)
+    if doc_number is not None and doc_number[1] in header:
+        body_start = max(body_start, lines.index(doc_number[1]) + 1)
+
+    parts, note_items, note_lines, main_end = _find_attachments(lines, body_start, rules)
+    date, date_idx = _find_date(lines, body_start, main_end, rules)
+    signature, signature_idx = _find_signature(lines, date_idx, body_start, rules, organ)
+
+    issuers = signature
+    if not issuers and header_mark:
+        issuers = [header_mark]
+    if not issuers:
+        for key in ("发文单位", "发文机关", "发布机构"):
+            if key in text.metadata:
+                issuers = [_WS.sub("", text.metadata[key][0])]
+                break
+    if not issuers and title and "关于" in title:
+        lead = title.split("关于", 1)[0]
+        issuers = [o for o in re.split(r"[、\s]+", lead) if o and organ.search(o)]
+
+    if title is None:
+        report.add("SJ202", lines[0].line if lines else 1)
+    if date is None:
+        report.add("SJ203", lines[0].line if lines else 1)
+    doc_type = None
+    if title:
+        m = doc_type_end.search(title)
+        doc_type = m.group(0) if m else None
+
+    attachments = note_items or [Attachment(index=p.index, title=p.title, line=lines[p.start].line)
+                                 for p in parts if p.title]
+    if note_items and parts:
+        found = {p.index for p in parts}
+        for a in note_items:
+            if a.index is not None and a.index not in found and len(parts) > 1:
+                report.add("SJ204", a.line, index=a.index)
+    document = Document(title=title, doc_number=doc_number[0] if doc_number else None,
+                        issuers=issuers, date=date, addressees=addressees, doc_type=doc_type,
+                        attachments=attachments)
+    layout = Layout(body_start=body_start, main_end=main_end, title_lines=frozenset(title_idx),
+                    signature=frozenset(signature_idx), attachment_note=frozenset(note_lines),
+                    parts=parts)
+    return DocumentResult(document=document, layout=layout)
+
+
+def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
+                doc_type_end: re.Pattern) -> tuple[str | None, list[int], str | None]:
+    """The title's text and line indices, and the 版头 organ if one stands above it."""
+    starts = any_of(rules.title_start)
+    header_mark = None
+    limit = min(len(lines), 20)
+    for i in range(limit):
+        text = lines[i].text
+        mark = rules.header_mark.regex.match(text)
+        if mark and not starts.search(text):
+            header_mark = _WS.sub("", mark.group("organ"))
+            continue
+        if _SENTENCE.search(text) or text.endswith(("：", ":")):
+            if _is_body_text(text):
+                break
+            continue
+        if not starts.search(text):
+            continue
+        idx = [i]
+        if i > 0 and not lines[i].gap_before and _is_organ_line(lines[i - 1].text, organ):
+            idx.insert(0, i - 1)
+        elif i > 0 and header_mark is None and _is_organ_line(lines[i - 1].text, organ):
+            header_mark = _WS.sub("", lines[i - 1].text)
+        j = i
+        while not doc_type_end.search(_WS.sub("", lines[idx[-1]].text)) and j + 1 < limit:
+            j += 1
+            nxt = lines[j].text
+            if (_SENTENCE.search(nxt) or nxt.endswith(("：", ":")) or len(idx) >= 4
+                    or rules.doc_number.regex.search(nxt) or rules.date.regex.match(nxt)):
+                break
+            idx.append(j)
+        if not doc_type_end.search(_WS.sub("", lines[idx[-1]].text)):
+            idx = idx[: idx.index(i) + 1]
+        title = _WS.sub("", "".join(lines[k].text for k in idx))
+        title = re.sub(r"^[(（]|[)）]$", "", title) if title.startswith(("(", "（")) else title
+        return title, idx, header_mark
+    return None, [], header_mark
+
+
+def _is_body_text(text: str) -> bool:
+    return len(text) > 30 or text.count("，") + text.count(",") >= 2
+
+
+def _is_organ_line(text: str, organ: re.Pattern) -> bool:
+    return (len(text) <= 40 and not _SENTENCE.search(text) and "关于" not in text
+            and bool(organ.search(_WS.sub("", text))))
+
+
+def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
+                     organ: re.Pattern) -> tuple[list[str], int | None]:
+    """主送机关: a line of organ names ending with a colon, just under the title."""
+    end_colon = re.compile(rules.addressee_end)
+    addressee = re.compile(rules.addressee_word)
+    for i in range(start, min(len(lines), start + 4)):
+        text = lines[i].text
+        if end_colon.search(text) and len(text) >= 3:
+            names = [n.strip() for n in re.split(r"[、，,]", text.rstrip(":：")) if n.strip()]
+            looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
+            if all(len(n) <= 25 for n in names) and looks * 2 >= len(names):
+                return names, i
+        if _is_body_text(text):
+            break
+    return [], None
+
+
+def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line] | None:
+    for line in lines:
+        m = rules.doc_number.regex.search(line.text)
+        if m:
+            number = _WS.sub("", m.group("num"))
+            return f"{m.group('org')}〔{m.group('year')}〕{number}号", line
+    return None
+
+
+def _find_attachments(lines: list[Line], body_start: int, rules: DocumentRules
+                      ) -> tuple[list[AttachmentPart], list[Attachment], list[int], int]:
+    """Attachment parts (附件 headings), 附件说明 items and their lines, where the main text ends."""
+    note_items: list[Attachment] = []
+    note_lines: list[int] = []
+    note_end = body_start
+    for i in range(body_start, len(lines)):
+        m = rules.attachment_note.regex.match(lines[i].text)
+        if not m:
+            continue
+        index = int(m.group("index")) if m.group("index") else None
+        note_items.append(Attachment(index=index, title=_WS.sub("", m.group("title")), line=lines[i].line))
+        j = i + 1
+        while index is not None and j < len(lines):
+            item = rules.attachment_item.regex.match(lines[j].text)
+            if not item or int(item.group("index")) != note_items[-1].index + 1:
+                break
+            note_items.append(Attachment(index=int(item.group("index")),
+                                         title=_WS.sub("", item.group("title")), line=lines[j].line))
+            j += 1
+        note_end = j
+        note_lines = list(range(i, j))
+        break
+    headings = [i for i in range(note_end, len(lines))
+                if rules.attachment_heading.regex.match(lines[i].text)]
+    # A heading before any main text is not an attachment: the main text comes first.
+    headings = [i for i in headings if i > body_start]
+    parts = []
+    for n, i in enumerate(headings):
+        end = headings[n + 1] if n + 1 < len(headings) else len(lines)
+        raw = rules.attachment_heading.regex.match(lines[i].text).group("index")
+        index = _number(raw) if raw else None
+        title = _WS.sub("", lines[i + 1].text) if i + 1 < end else None
+        parts.append(AttachmentPart(index=index, title=title, start=i, end=end))
+    main_end = headings[0] if headings else len(lines)
+    return parts, note_items, note_lines, main_end
+
+
+def _number(raw: str) -> int:
+    if raw.isdigit():
+        return int(raw)
+    return _cn_number(raw)
+
+
+def _cn_number(raw: str) -> int:
+    """一 -> 1, 十二 -> 12, 二十六 -> 26."""
+    if "十" in raw:
+        tens, _, ones = raw.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    value = 0
+    for ch in raw:
+        value = value * 10 + _CN_DIGITS[ch]
+    return value
+
+
+def parse_date(match: re.Match) -> str | None:
+    """ISO date from a date match: 二○○五年四月二日 -> 2005-04-02; None when not a real date."""
+    y, m, d = match.group("y"), match.group("m"), match.group("d")
+    try:
+        year = int(y) if y.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in y))
+        month = int(m) if m.isdigit() else _cn_number(m)
+        day = int(d) if d.isdigit() else _cn_number(d)
+        return dt.date(year, month, day).isoformat()
+    except (KeyError, ValueError):
+        return None
+
+
+def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules) -> tuple[str | None, int | None]:
+    for i in range(start, end):
+        m = rules.date.regex.match(_WS.sub("", lines[i].text))
+        if m:
+            value = parse_date(m)
+            if value:
+                return value, i
+    return None, None
+
+
+def _find_signature(lines: list[Line], date_idx: int | None, body_start: int, rules: DocumentRules,
+                    organ: re.Pattern) -> tuple[list[str], list[int]]:
+    """The organs signed above the 成文日期 line, 代章 notes skipped."""
+    if date_idx is None:
+        return [], []
+    issuers: list[str] = []
+    used = [date_idx]
+    i = date_idx - 1
+    while i >= body_start and len(used) < 5:
+        text = lines[i].text
+        if rules.proxy_seal.regex.fullmatch(text):
+            used.append(i)
+            i -= 1
+            continue
+        text = rules.proxy_seal.regex.sub("", text)
+        if not _is_organ_line(text, organ):
+            break
+        names = [n for n in re.split(r"\s+", text) if n]
+        if not all(organ.search(n) for n in names):
+            names = [_WS.sub("", text)]
+        issuers = names + issuers
+        used.append(i)
+        i -= 1
+    return issuers, sorted(used)

@@ -1,0 +1,140 @@
+"""Stage 6: duty sections and attachments -> Duty records (units and what they must do).
+
+Layouts read: `县教委：抓好……` (units, separator, task), an item ending with its units
+`……（县教育局、县财政局）`, and clauses `教育部门负责……；宣传、网信部门负责……`.
+"""
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Report
+from ..grammar import DutyRules, SectionRules, any_of, words
+from ..models import Duty, Line
+from .document import Layout
+from .sections import Outline, match_number
+from .units import UnitReader
+
+_TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
+
+
+class DutyReader:
+    """The duties stage's compiled rules; build once per grammar."""
+
+    def __init__(self, rules: DutyRules, sections: SectionRules, units: UnitReader) -> None:
+        self.rules = rules
+        self.sections = sections
+        self.units = units
+        self._lead = re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
+        self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?P<verb>{words(rules.clause_verbs)})")
+        self._split = re.compile(rules.clause_split)
+        self._not_units = set(rules.not_duty_units)
+        self._drop = any_of(rules.drop_from_units)
+        self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
+
+    def unit_list(self, text: str) -> list[str] | None:
+        """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
+        text = self._drop.sub("", text.strip())
+        names = self.units.split(text)
+        if not names or any(n in self._not_units or not self.units.is_unit(n) for n in names):
+            return None
+        return names
+
+
+def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: DutyReader,
+                   report: Report) -> list[Duty]:
+    """Read the duties: `县委编办：及时为中小学校补齐补足教师编制工作。` -> Duty([县委编办], …)."""
+    duties: list[Duty] = []
+    regions = [(i, outline.kinds.get(i) == "duties") for i in layout.main_text()]
+    for part in layout.parts:
+        in_duties = bool(part.title) and any(w in part.title for w in reader._duty_words)
+        regions.extend((i, in_duties) for i in range(part.start + 2, part.end))
+    previous: tuple[Line, str] | None = None
+    for i, in_duties in regions:
+        line = lines[i]
+        number = match_number(line.text, reader.sections)
+        body = line.text[number[2]:] if number else line.text
+        found = _trailing(line, body, reader, previous) if in_duties or number else None
+        if found is None and in_duties:
+            found = _leading(line, body, reader, report)
+            if found is None:
+                found = _clauses(line, body, reader)
+            if found is None and not number:
+                report.add("SJ402", line.line, text=line.text[:30])
+        if found:
+            duties.extend(found)
+        previous = (line, body) if in_duties or number else None
+    return duties
+
+
+def _trailing(line: Line, body: str, reader: DutyReader, previous: tuple[Line, str] | None):
+    """`……（县教育局、县财政局）`: the units close the item; a line of units alone closes the one above."""
+    m = reader.rules.trailing_units.regex.search(body)
+    if not m:
+        return None
+    units = reader.unit_list(m.group("units"))
+    if not units:
+        return None
+    text = _TRAIL_PUNCT.sub("", body[: m.start()]).strip()
+    if len(text) >= 8 or text.endswith(("。", "；", ";")):
+        return [Duty(units=units, text=text, line=line.line_at(m.start()))]
+    if not text and previous is not None:
+        prev_line, prev_body = previous
+        return [Duty(units=units, text=prev_body.strip(), line=prev_line.line)]
+    return None
+
+
+def _leading(line: Line, body: str, reader: DutyReader, report: Report):
+    """`县教委：抓好……` / `县教育局。负责……`: units, a separator, the task; clauses after it too."""
+    m = reader._lead.match(body)
+    if not m:
+        return None
+    units = reader.unit_list(m.group("units"))
+    if not units:
+        return None
+    text = body[m.end():].strip()
+    if not text:
+        report.add("SJ401", line.line, text=body[:30])
+        return []
+    duties = [Duty(units=units, text=text, line=line.line)]
+    first, _, rest = text.partition("。")
+    if rest:
+        more = _clauses(line, rest, reader, offset=len(body) - len(rest))
+        duties.extend(more or [])
+    return duties
+
+
+def _clauses(line: Line, body: str, reader: DutyReader, offset: int = 0):
+    """`教育部门负责……；宣传、网信部门负责……，网信部门负责……`: one duty per clause with units."""
+    duties = []
+    pos = 0
+    for piece in _pieces(body, reader):
+        start = body.find(piece, pos)
+        pos = start + len(piece)
+        m = reader._clause.match(reader._drop.sub("", piece))
+        if not m:
+            continue
+        units = reader.unit_list(m.group("units"))
+        if not units:
+            continue
+        dropped = len(piece) - len(reader._drop.sub("", piece))
+        text = _TRAIL_PUNCT.sub("", piece[dropped + m.start("verb"):])
+        duties.append(Duty(units=units, text=text, line=line.line_at(offset + start)))
+    return duties or None
+
+
+def _pieces(body: str, reader: DutyReader) -> list[str]:
+    """Clauses, further cut at ， where the next part starts with units and a verb."""
+    out = []
+    for clause in re.split(r"(?<=[；;。])", body):
+        parts = re.split(r"(?<=[，,])", clause)
+        current = ""
+        for part in parts:
+            m = reader._clause.match(reader._drop.sub("", part))
+            if current and m and reader.unit_list(m.group("units")):
+                out.append(current)
+                current = part
+            else:
+                current += part
+        if current:
+            out.append(current)
+    return out

@@ -1,0 +1,161 @@
+"""Stage 2: decoded lines -> Text: widths, spaces, markdown residue, noise, metadata, broken lines.
+
+Every normalised line keeps the 1-based source line it starts on, and where a broken
+sentence was joined, the offsets at which later source lines begin.
+"""
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Report
+from ..grammar import NormalizeRules, any_of
+from ..models import Line, Text
+from .read import Decoded
+
+CJK = "\u4e00-\u9fff"
+# Full-width letters and digits become ASCII; U+3000 pads role labels (组　长) and is a space.
+_WIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)},
+          **{cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)},
+          **{cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)},
+          0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
+          0xFEFF: None, 0x200C: None, 0x200D: None, 0x2060: None, 0x000B: 0x20, 0x000C: 0x20}
+_MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
+_BULLET = re.compile(r"^\s*(?:[-*+•·●▪]\s+|#{1,6}\s+|>\s+)+")
+_TABLE_RULE = re.compile(r"^:?-{2,}:?$")
+_SPACES = re.compile(r"[ ]{2,}")
+_TAB_SPACES = re.compile(r" *\t[ \t]*")
+# 组 长 / 召 集 人 / 王 刚: single characters spaced out are one word.
+_SPACED_CHARS = re.compile(rf"(?<![{CJK}])[{CJK}](?: +[{CJK}](?![{CJK}]))+")
+_CJK_PUNCT_SPACE = re.compile(r" *([、，。；：！？“”（）《》〔〕]) *")
+_ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
+
+
+def normalize(decoded: Decoded, rules: NormalizeRules, report: Report) -> Text:
+    """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
+    cleaned = [_clean_line(raw) for raw in decoded.lines]
+    noise = any_of(rules.noise)
+    for i, text in enumerate(cleaned):
+        if text and noise.match(text):
+            cleaned[i] = ""
+    metadata = _take_metadata(cleaned, rules, report)
+    lines = _join_broken(cleaned, rules)
+    return Text(lines=lines, metadata=metadata)
+
+
+def clean_text(text: str) -> str:
+    """The per-line cleaning alone, for callers that hold a fragment: `clean_text("通  知") == "通知"`."""
+    return _clean_line(text)
+
+
+def _clean_line(raw: str) -> str:
+    text = raw.translate(_WIDTH)
+    text = _MARKDOWN_EMPHASIS.sub("", text)
+    text = _BULLET.sub("", text)
+    stripped = text.strip()
+    if stripped.startswith("|") or (stripped.endswith("|") and stripped.count("|") >= 2):
+        cells = [c.strip() for c in stripped.strip("|").split("|")]
+        cells = [c for c in cells if c]
+        if not cells or all(_TABLE_RULE.match(c) for c in cells):
+            return ""
+        text = "\t".join(cells)
+    text = _TAB_SPACES.sub("\t", text.strip(" \t"))
+    text = _SPACES.sub(" ", text)
+    text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _CJK_PUNCT_SPACE.sub(r"\1", text)
+    text = _ASCII_PUNCT_SPACE.sub(r"\1", text)
+    return text.strip()
+
+
+def _key_pattern(fields: list[str]) -> re.Pattern:
+    # 关  键  字: a field name may be spaced out on a web page.
+    alternatives = sorted(fields, key=len, reverse=True)
+    spaced = "|".join(r"\s*".join(map(re.escape, f)) for f in alternatives)
+    return re.compile(rf"(?:^|(?<=\s))(?P<key>{spaced})(?:\s*[:：]\s*|\s*)")
+
+
+def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> dict[str, tuple[str, int]]:
+    """Find a web page's field block near the top, blank its lines, return {field: (value, line)}."""
+    meta = rules.metadata
+    keys = _key_pattern(meta.fields)
+    found: dict[str, tuple[str, int]] = {}
+    used: list[int] = []
+    limit = min(len(lines), meta.within_lines)
+    i = 0
+    while i < limit:
+        text = lines[i]
+        starts = [m for m in keys.finditer(text)]
+        if not starts or starts[0].start() != 0:
+            i += 1
+            continue
+        consumed = [i]
+        for n, m in enumerate(starts):
+            end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
+            key = re.sub(r"\s+", "", m.group("key"))
+            value = text[m.end():end].strip()
+            if not value and n + 1 == len(starts):
+                j = _next_nonblank(lines, i + 1)
+                if j is not None and j < limit and not keys.match(lines[j]):
+                    value = lines[j].strip()
+                    consumed.append(j)
+            found.setdefault(key, (value, i + 1))
+        used.extend(consumed)
+        i = max(consumed) + 1
+    if len(found) < meta.min_fields:
+        return {}
+    for i in used:
+        lines[i] = ""
+    report.add("SJ102", min(used) + 1, fields=", ".join(found))
+    return {k: v for k, v in found.items() if v[0]}
+
+
+def _next_nonblank(lines: list[str], start: int) -> int | None:
+    for j in range(start, len(lines)):
+        if lines[j]:
+            return j
+    return None
+
+
+def _join_broken(cleaned: list[str], rules: NormalizeRules) -> list[Line]:
+    join = rules.join
+    never_before = any_of(join.never_before)
+    word_end = re.compile(join.word_end)
+    word_start = re.compile(join.word_start)
+    complete = re.compile(join.complete_endings)
+    gap_in_words = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
+    out: list[Line] = []
+    gap = False
+    for number, text in enumerate(cleaned, 1):
+        if not text:
+            gap = True
+            continue
+        if out and _continues(out[-1].text, text, join, never_before, word_end, word_start,
+                              complete, gap_in_words):
+            prev = out[-1]
+            out[-1] = Line(prev.text + text, prev.line, prev.gap_before,
+                           prev.breaks + ((len(prev.text), number),))
+        else:
+            out.append(Line(text, number, gap))
+        gap = False
+    return out
+
+
+def _continues(prev: str, nxt: str, join, never_before, word_end, word_start, complete,
+               gap_in_words) -> bool:
+    """True when `nxt` carries on the sentence `prev` breaks off (相关成员单 | 位负责同志)."""
+    if never_before.match(nxt):
+        return False
+    if _open_bracket(prev[-40:], join.open_brackets):
+        return True
+    if prev[-1] in join.strong_endings:
+        return True
+    return (len(prev) >= join.min_chars
+            and any(ch in join.prose_marks for ch in prev)
+            and not complete.search(prev)
+            and not gap_in_words.search(prev)
+            and bool(word_end.match(prev[-1]))
+            and bool(word_start.match(nxt[0])))
+
+
+def _open_bracket(text: str, pairs: dict[str, str]) -> bool:
+    """A bracket opened near the end and not closed (`**(县`), each pair counted apart."""
+    return any(text.count(opening) > text.count(closing) for opening, closing in pairs.items())

@@ -1,0 +1,121 @@
+"""People in rosters: what a name is, what a post is, and how one roster entry reads.
+
+`PersonReader.entries("蒋海燕 区委常委、宣传部部长")` -> [("蒋海燕", ["区委常委", "宣传部部长"])];
+`entries("陈芸副省长")` -> [("陈芸", ["副省长"])]; `entries("彭景坤 易肇沅 周杏武")` -> three names.
+"""
+from __future__ import annotations
+
+import re
+
+from ..grammar import PeopleRules, words
+from .units import UnitReader
+
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·]+$")
+_NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s]{1,5})\s*[（(](?P<post>[^()（）]*)[)）]$")
+_POST_SPLIT = re.compile(r"[、]")
+_LIST_SPLIT = re.compile(r"[、，,\s]+")
+
+
+class PersonReader:
+    """Reads names and posts with one grammar's rules; build it once per grammar."""
+
+    def __init__(self, rules: PeopleRules, units: UnitReader) -> None:
+        self.units = units
+        self._surnames = set(rules.surnames.replace(" ", ""))
+        self._compound = set(rules.compound_surnames)
+        self._post_start = re.compile(rf"^(?:{words(rules.post_starts)})")
+        self._post_end = re.compile(rf"(?:{words(rules.post_ends)})$")
+        # 长 and 员 alone end many names too (王志长); a surnamed short token needs a longer end.
+        self._strong_post_end = re.compile(
+            rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
+        self._not_names = set(rules.not_names)
+
+    def has_surname(self, name: str) -> bool:
+        return name[:2] in self._compound or name[:1] in self._surnames
+
+    def is_name(self, token: str, strict: bool = False) -> bool:
+        """A person's name: 2-4 Chinese characters, not a post or unit word; `strict` wants a surname."""
+        if not (2 <= len(token) <= 4) or not _CJK_ONLY.match(token) or token in self._not_names:
+            return False
+        surname = self.has_surname(token)
+        if surname and len(token) <= 3:
+            if self._strong_post_end.search(token):
+                return False
+        elif self.is_post(token):
+            return False
+        if len(token) == 4 and token[:2] not in self._compound:
+            strict = True
+        return surname if strict else True
+
+    def is_post(self, token: str) -> bool:
+        """A post (职务) or a unit: 县教育局局长, 副区长候选人, (市市政局)."""
+        token = token.strip("()（）")
+        if len(token) < 2:
+            return False
+        return bool(self._post_end.search(token) or self.units.is_unit(token)
+                    or (len(token) >= 4 and self._post_start.match(token)))
+
+    def split_glued(self, token: str) -> tuple[str, str] | None:
+        """`陈芸副省长` -> (陈芸, 副省长); `黄琪玉省政府副秘书长` -> (黄琪玉, 省政府副秘书长)."""
+        if not _CJK_ONLY.match(token) or not self.has_surname(token):
+            return None
+        for size in (3, 2) if not self._post_start.match(token[2:]) else (2, 3):
+            name, post = token[:size], token[size:]
+            if len(post) >= 2 and self._post_start.match(post) and self.is_post(post) \
+                    and self.is_name(name, strict=True):
+                return name, post
+        return None
+
+    def posts(self, text: str) -> list[str]:
+        """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped."""
+        text = re.sub(r"\s+", "", text).strip("()（）")
+        return [p for p in _POST_SPLIT.split(text) if p]
+
+    def entries(self, text: str) -> list[tuple[str, list[str]]] | None:
+        """Read one roster entry (after any role label); None when the text is no entry."""
+        text = text.strip()
+        if not text:
+            return None
+        if "\t" in text:
+            cells = [c.strip() for c in text.split("\t") if c.strip()]
+            name = re.sub(r"\s+", "", cells[0])
+            if self.is_name(name):
+                return [(name, self.posts("、".join(cells[1:])))]
+            return None
+        m = _NAME_POST_PAREN.match(text)
+        if m and self.is_name(m.group("name")):
+            return [(m.group("name"), self.posts(m.group("post")))]
+        tokens = [t for t in re.split(r"\s+", text) if t]
+        if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
+                and (self.is_name(tokens[-1]) and not any(self.is_post(t) for t in tokens)):
+            return [(t, []) for t in tokens]
+        if "、" in text and len(tokens) == 1:
+            names = [n for n in _LIST_SPLIT.split(text) if n]
+            if len(names) >= 2 and all(self.is_name(n) for n in names):
+                return [(n, []) for n in names]
+        first = tokens[0]
+        if self.is_name(first) and len(tokens) >= 2:
+            rest = "".join(tokens[1:])
+            if self.is_post(rest) or any(self.is_post(p) for p in self.posts(rest)):
+                return [(first, self.posts(rest))]
+            return None
+        if len(tokens) == 1:
+            if self.is_name(first, strict=True):
+                return [(first, [])]
+            glued = self.split_glued(first)
+            if glued:
+                name, post = glued
+                return [(name, self.posts(post))]
+        return None
+
+    def who(self, text: str) -> tuple[str | None, list[str]]:
+        """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
+        written = re.sub(r"\s+", "", text)
+        text = re.sub(r"同志$", "", written)
+        if self.is_name(text, strict=True):
+            return text, []
+        for size in (3, 2):
+            name, post = text[-size:], text[:-size]
+            if post and self.is_name(name, strict=True) and self._post_end.search(post):
+                return name, self.posts(post)
+        return None, self.posts(written) if written else []

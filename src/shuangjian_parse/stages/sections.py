@@ -1,0 +1,125 @@
+"""Stage 4: main-text lines -> the outline from 一、 （一） 1. （1）; gaps reported as SJ201."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..diagnostics import Report
+from ..grammar import SectionRules
+from ..models import Line, Section
+from .document import Layout, _cn_number
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The section tree and, for each main-text line index, the kind of its innermost section."""
+
+    sections: list[Section]
+    kinds: dict[int, str]
+    starts: dict[int, tuple[int, str]]  # line index -> (level, number) of a numbered item
+
+
+@dataclass
+class _Node:
+    number: str
+    level: int
+    heading: str | None
+    kind: str
+    line: int
+    children: list[_Node]
+
+    def freeze(self) -> Section:
+        return Section(number=self.number, level=self.level, heading=self.heading, kind=self.kind,
+                       line=self.line, children=[c.freeze() for c in self.children])
+
+
+def match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
+    """(level, number, end of the number) for a numbered line: `（二）职责` -> (2, "二", 3)."""
+    for level in rules.levels:
+        m = level.pattern.regex.match(text)
+        if m:
+            return level.level, m.group("number"), m.end()
+    return None
+
+
+def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, report: Report) -> Outline:
+    """Build the outline: `一、组织机构` -> Section(number 一, level 1, heading 组织机构, kind organization)."""
+    heading_end = re.compile(rules.heading_end)
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    last_number: dict[tuple[int, ...], int] = {}
+    kinds: dict[int, str] = {}
+    starts: dict[int, tuple[int, str]] = {}
+    for i in layout.main_text():
+        line = lines[i]
+        found = match_number(line.text, rules)
+        if found:
+            level, number, end = found
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), "other")
+            heading = _heading(line.text[end:], heading_end, rules.heading_max_chars)
+            kind = _kind(heading, rules) if heading else "other"
+            if kind == "other" or (stack and rules.unit_heading.regex.search(heading or "")):
+                kind = parent_kind
+            node = _Node(number, level, heading, kind, line.line, [])
+            (stack[-1].children if stack else roots).append(node)
+            _check_order(node, stack, last_number, line, rules, report)
+            stack.append(node)
+            starts[i] = (level, number)
+        kinds[i] = stack[-1].kind if stack else "other"
+    return Outline(sections=[n.freeze() for n in roots], kinds=kinds, starts=starts)
+
+
+def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
+    m = heading_end.search(rest)
+    head = _WS.sub("", rest[: m.start()] if m else rest)
+    if not head or len(head) > max_chars:
+        return None
+    return head
+
+
+def _kind(heading: str, rules: SectionRules) -> str:
+    for rule in rules.kinds:
+        if any(k in heading for k in rule.keywords):
+            return rule.kind
+    return "other"
+
+
+def _value(number: str) -> int:
+    return int(number) if number.isdigit() else _cn_number(number)
+
+
+def _check_order(node: _Node, stack: list[_Node], last: dict, line: Line, rules: SectionRules,
+                 report: Report) -> None:
+    """SJ201 when a number is not the one after its previous sibling (or 1 for the first)."""
+    key = tuple(id(n) for n in stack) + (node.level,)
+    previous = last.get(key, 0)
+    value = _value(node.number)
+    last[key] = value
+    if value != previous + 1:
+        fmt = _formatter(node.level)
+        expected = fmt(_numeral(previous + 1, node.number.isdigit()))
+        before = fmt(_numeral(previous, node.number.isdigit())) if previous else "the start of its level"
+        report.add("SJ201", line.line, column=1, text=line.text[:20], found=fmt(node.number),
+                   previous=before, expected=expected)
+
+
+def _formatter(level: int):
+    return {1: "{}、".format, 2: "（{}）".format, 3: "{}.".format, 4: "（{}）".format}[level]
+
+
+_NUMERALS = "一二三四五六七八九"
+
+
+def _numeral(value: int, arabic: bool) -> str:
+    if arabic:
+        return str(value)
+    if value <= 0:
+        return "〇"
+    if value < 10:
+        return _NUMERALS[value - 1]
+    tens, ones = divmod(value, 10)
+    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[ones - 1] if ones else "")

@@ -1,0 +1,129 @@
+"""Unit names and unit lists, shared by the bodies stage (成员单位) and the duties stage.
+
+`UnitReader.split("宣传、网信部门")` -> ["宣传部门", "网信部门"]; a 和 splits only between two
+whole unit names, so 区发展和改革委员会 stays one unit.
+"""
+from __future__ import annotations
+
+import re
+
+from ..grammar import UnitRules, any_of, words
+
+_CLOSE = {"（": "）", "(": ")", "<": ">", "《": "》", "〈": "〉", "【": "】", "“": "”", "[": "]"}
+_TRAILING_PAREN = re.compile(r"[（(<〈][^（()）<>〈〉]*[)）>〉]$")
+_SENTENCE = re.compile(r"[。！？!?：:]")
+
+
+class UnitReader:
+    """Reads unit names with one grammar's rules; build it once per grammar."""
+
+    def __init__(self, rules: UnitRules) -> None:
+        self.rules = rules
+        self._suffix = re.compile(rf"(?:{words(rules.suffixes)})$")
+        self._known = set(rules.known_units)
+        self._trailing = [r.regex for r in rules.trailing_phrases]
+        self._not_unit = any_of(rules.not_units)
+        self._generic = re.compile(rf"(?:{words(rules.generic_suffixes)})$")
+        self._level = re.compile(rf"^(?:{words(rules.level_prefixes)})")
+        self._joiner = re.compile(rf"(?:{words(rules.joiners)})")
+        self._separators = set(rules.separators)
+
+    def is_unit(self, name: str) -> bool:
+        """`县委宣传部(县委网信办)` and `各乡镇人民政府（街道办事处）` are units; `宣传`, `主要职责` are not."""
+        if not name or len(name) > self.rules.max_chars or _SENTENCE.search(name):
+            return False
+        if name in self._known:
+            return True
+        core = _TRAILING_PAREN.sub("", name)
+        return len(core) >= 2 and bool(self._suffix.search(core)) and not self._not_unit.search(name)
+
+    def strip_trailing(self, text: str) -> str:
+        """Drop what follows a unit list: `…县银保监组等单位主要负责人。` -> `…县银保监组`."""
+        text = text.strip()
+        changed = True
+        while changed and text:
+            changed = False
+            for pattern in self._trailing:
+                m = pattern.search(text)
+                if m and m.start() > 0:
+                    text = text[: m.start()].rstrip()
+                    changed = True
+        return text
+
+    def split(self, text: str) -> list[str]:
+        """Split a unit list on 、，, and whole-unit 和/及; distribute shared prefixes and suffixes."""
+        pieces = []
+        for piece in _split_outside_brackets(self.strip_trailing(text), self._separators):
+            pieces.extend(self._split_joined(piece))
+        pieces = [p for p in (x.strip() for x in pieces) if p and not self._not_unit.search(p)]
+        return self._distribute(pieces)
+
+    def _split_joined(self, piece: str) -> list[str]:
+        """`县银保监组和各乡镇人民政府` -> two units; `区发展和改革委员会` -> one."""
+        for m in self._joiner.finditer(piece):
+            left, right = piece[: m.start()], piece[m.end():]
+            if not left or not right or _depth(left) > 0:
+                continue
+            if self.is_unit(left) and (self.is_unit(right) or self._level.match(right)
+                                       or self._generic.search(right)):
+                return [left] + self._split_joined(right)
+        return [piece]
+
+    def _distribute(self, pieces: list[str]) -> list[str]:
+        """宣传、网信部门 -> 宣传部门, 网信部门; 各乡（镇）党委、政府 -> 各乡（镇）党委, 各乡（镇）政府."""
+        out = list(pieces)
+        # A bare generic word takes the place words of the unit before it.
+        for i in range(1, len(out)):
+            if self._generic.fullmatch(out[i]):
+                prev = self._generic.search(out[i - 1])
+                if prev and prev.start() > 0:
+                    out[i] = out[i - 1][: prev.start()] + out[i]
+        # A run of stems takes the generic tail of the unit that closes it.
+        i = 0
+        while i < len(out):
+            if self.is_unit(out[i]):
+                i += 1
+                continue
+            j = i
+            while j < len(out) and not self.is_unit(out[j]):
+                j += 1
+            if j < len(out):
+                tail = self._generic.search(out[j])
+                stem_len = tail.start() if tail else 0
+                if tail and stem_len > 0:
+                    group = range(i, j + 1)
+                    for k in range(i, j):
+                        out[k] = out[k] + tail.group(0)
+                    if out[i].startswith("各"):
+                        for k in group:
+                            if not out[k].startswith("各") and self._level.match(out[k]):
+                                out[k] = "各" + out[k]
+            i = j + 1
+        return out
+
+
+def _depth(text: str) -> int:
+    depth = 0
+    for ch in text:
+        if ch in _CLOSE:
+            depth += 1
+        elif ch in _CLOSE.values():
+            depth = max(0, depth - 1)
+    return depth
+
+
+def _split_outside_brackets(text: str, separators: set[str]) -> list[str]:
+    """Split on separators that are not inside （…）, <…>, 《…》."""
+    out, current, depth = [], [], 0
+    for ch in text:
+        if ch in _CLOSE and ch != "“":
+            depth += 1
+        elif ch in _CLOSE.values() and ch != "”":
+            depth = max(0, depth - 1)
+        if ch in separators and depth == 0:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    out.append("".join(current))
+    return out
