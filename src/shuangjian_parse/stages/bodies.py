@@ -121,6 +121,7 @@ class _State:
         self.roster: _Body | None = None
         self.role: str | None = None
         self.default_role: str | None = None
+        self.post_only: set[tuple[str, int]] = set()
 
     # --- bodies -----------------------------------------------------------------------
 
@@ -367,7 +368,8 @@ class _State:
                 name, posts = self.r.people.who(m.group("who"))
                 if name is None and not posts:
                     continue
-                if name is None:
+                if name is None and (body.name, line.line) not in self.post_only:
+                    self.post_only.add((body.name, line.line))
                     self.report.add("SJ305", line.line, body=body.name)
                 body.members.append(Member(role=role, name=name, posts=posts,
                                            line=line.line_at(m.start())))

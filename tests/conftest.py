@@ -1,0 +1,42 @@
+"""Shared fixtures: where the samples, golden files and the shared corpus live."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+GOLD = SHARED / "gold"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/* from the current output (review the diff!)")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def parser():
+    from shuangjian_parse.pipeline import parser_for
+
+    return parser_for()
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare with a golden file, or rewrite it under --update-golden."""
+    if update or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        if not update:
+            pytest.fail(f"{path.name} did not exist; written now: review it and commit")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{path.name} differs; run pytest --update-golden and review the diff"
