@@ -171,6 +171,7 @@ class BodyRules(GrammarModel):
     lead_unit: PatternRule
     roster_title: PatternRule
     unit_roles: list[str]
+    place_name: PatternRule
 
 
 # --- people.yaml --------------------------------------------------------------------------

@@ -70,6 +70,19 @@ class BodyReader:
         self._office_member = [r.regex for r in rules.office_member]
         self._unit_list = {r.id: r.regex for r in rules.unit_list}
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
+        self._place = rules.place_name.regex
+
+    def same_body(self, a: str, b: str) -> bool:
+        """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), or
+        one is only a place and the kind word (某区联席会议 ~ 某区校外培训工作联席会议)."""
+        if a == b or a.endswith(b) or b.endswith(a):
+            return True
+        for short, long in ((a, b), (b, a)):
+            m = self._suffix.search(short)
+            place = short[: m.start()] if m else ""
+            if place and self._place.fullmatch(place) and long.startswith(place):
+                return True
+        return False
 
     def kind_of(self, name: str) -> str | None:
         """`息烽县“双减”工作领导小组办公室` -> office; `县教育局` -> None."""
@@ -140,8 +153,7 @@ class _State:
             return self.office_of(parent, line)
         key = _key(name)
         for body in reversed(self.bodies):
-            if body.kind == kind and body.parent is parent and (
-                    body.key == key or body.key.endswith(key) or key.endswith(body.key)):
+            if body.kind == kind and body.parent is parent and self.r.same_body(body.key, key):
                 if len(name) > len(body.name):
                     body.name = name
                 return body
@@ -330,9 +342,11 @@ class _State:
     def _read_prose(self, text: str, line: Line) -> None:
         if self.r.rules.no_office.regex.search(text) and self.current is not None:
             self.current.no_office = True
-        self.read_establish(text, line.line)
+        # Sentence by sentence, so that an office is set up under the body in focus when it
+        # is named, not under one the same line goes on to establish.
         for sentence in re.split(r"(?<=[。；;])", text):
             if sentence:
+                self.read_establish(sentence, line.line)
                 self._read_sentence(sentence, line)
 
     def _ref_before(self, text: str, pos: int) -> _Body | None:

@@ -1,0 +1,57 @@
+"""Every grammar rule's examples hold, and a broken grammar file is refused with file:line."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from shuangjian_parse.errors import GrammarError
+from shuangjian_parse.grammar import FILES, check_examples, default_dir, load_grammar
+
+
+def test_every_rule_passes_its_own_examples():
+    assert check_examples(load_grammar()) == []
+
+
+def test_every_grammar_file_is_loaded():
+    grammar = load_grammar()
+    assert [name for name, _ in grammar.files()] == [f"{n}.yaml" for n in FILES]
+    assert len(grammar.digest) == 16
+
+
+@pytest.fixture
+def grammar_copy(tmp_path):
+    for name in FILES:
+        shutil.copy(default_dir() / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    load_grammar.cache_clear()
+    yield tmp_path
+    load_grammar.cache_clear()
+
+
+@pytest.mark.parametrize("mutation, problem", [
+    (("heading_max_chars: 30", "heading_max_chars: thirty"), "heading_max_chars"),
+    (("heading_max_chars: 30", "heading_max_chars: 30\nunknown_key: 1"), "unknown_key"),
+    (("pattern: '^(?P<number>[一二三四五六七八九十百]{1,4})\\s*[、.．]\\s*'",
+      "pattern: '^(?P<number>[一二'"), "does not compile"),
+    (("version: 1", "version: [1"), ""),
+])
+def test_broken_grammar_is_refused_with_its_line(grammar_copy, mutation, problem):
+    path = grammar_copy / "sections.yaml"
+    text = path.read_text(encoding="utf-8")
+    old, new = mutation
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(GrammarError) as err:
+        load_grammar(str(grammar_copy))
+    assert err.value.file == "sections.yaml"
+    assert err.value.line is not None and err.value.line >= 1
+    assert problem in err.value.problem
+    assert "SJ901" in str(err.value)
+
+
+def test_example_that_its_rule_fails_is_reported(grammar_copy):
+    path = grammar_copy / "sections.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('no_match: ["一是宣传"', 'no_match: ["一、宣传"', 1), encoding="utf-8")
+    problems = check_examples(load_grammar(str(grammar_copy)))
+    assert problems == ["sections.yaml: level1: matches '一、宣传', which it must not"]

@@ -1,0 +1,107 @@
+"""The normalise stage: spaces, widths, markdown residue, noise, metadata, broken lines."""
+from __future__ import annotations
+
+import pytest
+
+from shuangjian_parse.diagnostics import Report
+from shuangjian_parse.stages.normalize import clean_text, normalize
+from shuangjian_parse.stages.read import read_source
+
+
+def norm(text: str, parser):
+    report = Report()
+    decoded = read_source(text.encode("utf-8"), "a.txt", report)
+    return normalize(decoded, parser.grammar.normalize, report), report
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("　　组　长：冯吉光  县委常委、县委宣传部部长　", "组长：冯吉光 县委常委、县委宣传部部长"),
+    ("副组长：冉  靖  县人民政府副县长", "副组长：冉靖 县人民政府副县长"),
+    ("召 集 人：\t蒋雪娇\t副区长候选人", "召集人：\t蒋雪娇\t副区长候选人"),
+    ("主 任 委 员:刘雪荣", "主任委员:刘雪荣"),
+    ("- 组 长：** 吴春梅 县政府副县长", "组长：吴春梅 县政府副县长"),
+    ("| 王 刚 | 县民政局副局长 |", "王刚\t县民政局副局长"),
+    ("|-----|-------------|", ""),
+    ("- | | |", ""),
+    ("通  知", "通知"),
+    ("每课时不超过 30 分钟", "每课时不超过 30 分钟"),
+    ("彭景坤 易肇沅 周杏武", "彭景坤 易肇沅 周杏武"),
+    ("第１９届亚运会", "第19届亚运会"),
+    ("县委常委、 县委宣传部部长", "县委常委、县委宣传部部长"),
+])
+def test_clean_line(raw, clean):
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize("noise", [
+    "— 4 —", "- 12 -", "(", ")", "(此件公开发布)", "（此件主动公开）", "主题词:科技 全民科学素质",
+    "法搜网--中国法律信息搜索网", "第 [1] 页 共[2]页", "【发表评论】 【互动社区】", "字体大小:", "关闭", "相关文章",
+])
+def test_noise_lines_are_dropped(noise, parser):
+    text, _ = norm(f"一、组织机构\n{noise}\n二、职责分工\n", parser)
+    assert [ln.text for ln in text.lines] == ["一、组织机构", "二、职责分工"]
+    assert [ln.line for ln in text.lines] == [1, 3]
+
+
+def test_sentence_broken_across_lines_is_joined_and_maps_back(parser):
+    text, _ = norm("协调机制由县教育局主要负责同志担任召集人，相关成员单\n\n位负责同志为协调机制成员。\n"
+                   "附件\n", parser)
+    first = text.lines[0]
+    assert first.text == "协调机制由县教育局主要负责同志担任召集人，相关成员单位负责同志为协调机制成员。"
+    assert first.line == 1
+    assert first.line_at(first.text.index("位负责")) == 3
+    assert text.lines[1].line == 4
+
+
+def test_unit_name_broken_inside_brackets_is_joined(parser):
+    text, _ = norm("十一、坚决禁止不正当竞争。**(县**\n\n市场监管局、县教育局)\n", parser)
+    assert [ln.text for ln in text.lines] == ["十一、坚决禁止不正当竞争。(县市场监管局、县教育局)"]
+
+
+@pytest.mark.parametrize("lines", [
+    ["苟仲文 体育总局局长、第19届亚运会组委会主席、第4届亚残运会组委会主席", "张海迪 中国残联主席"],
+    ["成员:市委组织部、市发改委、市教育局、市科技局和各区、县(市)政府有关负责人",
+     "领导小组下设办公室(设在市文化局)"],
+    ["房县人民政府办公室关于建立房县“双减”工作专门协调机制的通知", "县直有关单位:"],
+    ["为全面推进我区“双减”工作，成立领导小组，名单如下", "一、领导小组"],
+    ["为全面推进我区“双减”工作，成立领导小组，组成如下", "组长：李超 区委副书记"],
+])
+def test_complete_lines_are_not_joined(lines, parser):
+    text, _ = norm("\n".join(lines) + "\n", parser)
+    assert [ln.text for ln in text.lines] == lines
+
+
+def test_web_metadata_block_becomes_fields(parser):
+    raw = ("房县人民政府办公室关于建立协调机制的通知\n\n索引号\n01145506X/2022-59218\n文件类型\n通知\n"
+           "发文单位\n房县人民政府办公室\n发文字号\n房政办函〔2022〕37号\n发布日期\n2022年11月02日 15:42:49\n"
+           "效力状态\n有效\n\n县直有关单位:\n")
+    text, report = norm(raw, parser)
+    assert [ln.text for ln in text.lines] == ["房县人民政府办公室关于建立协调机制的通知", "县直有关单位:"]
+    assert text.metadata["发文字号"] == ("房政办函〔2022〕37号", 9)
+    assert text.metadata["发文单位"][0] == "房县人民政府办公室"
+    assert [d.code for d in report.items()] == ["SJ102"]
+
+
+def test_glued_metadata_fields_on_one_line(parser):
+    raw = ("字体大小:\n发文字号临政函〔2024〕9号 发布日期2024-02-09\n发文机关临县人民政府办公室 关  键  字\n"
+           "标  题关于成立县消防安全管理中心的通知\n\n临县人民政府\n")
+    text, _ = norm(raw, parser)
+    assert text.metadata["发文字号"][0] == "临政函〔2024〕9号"
+    assert text.metadata["发文机关"][0] == "临县人民政府办公室"
+    assert text.metadata["标题"][0] == "关于成立县消防安全管理中心的通知"
+    assert [ln.text for ln in text.lines] == ["临县人民政府"]
+
+
+def test_a_single_field_word_in_text_is_not_metadata(parser):
+    text, _ = norm("标题党不可取\n一、组织机构\n", parser)
+    assert text.metadata == {}
+    assert text.lines[0].text == "标题党不可取"
+
+
+def test_normalising_twice_changes_nothing(parser):
+    from pathlib import Path
+
+    for sample in sorted(Path(__file__).parent.parent.joinpath("samples").glob("*.txt")):
+        once, _ = norm(sample.read_text(encoding="utf-8"), parser)
+        twice, _ = norm("\n".join(ln.text for ln in once.lines) + "\n", parser)
+        assert [ln.text for ln in twice.lines] == [ln.text for ln in once.lines], sample.name
