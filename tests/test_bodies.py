@@ -141,3 +141,38 @@ def test_one_post_two_spellings_is_reported():
 def test_unreadable_roster_line_is_reported():
     notice = bodies("一、组织机构\n组长：县委、县政府有关领导同志，具体由县委研究确定\n")
     assert [d.code for d in notice.diagnostics if d.code == "SJ302"] == ["SJ302"]
+
+
+def test_title_that_adjusts_a_body_names_it():
+    notice = bodies("现将调整后的成员名单通知如下：\n组长：张三 县长\n副组长：李四 副县长\n",
+                    head="关于调整某县“双减”工作领导小组成员的通知\n各乡镇：\n")
+    assert [(b.name, len(b.members)) for b in notice.bodies] == [("某县“双减”工作领导小组", 2)]
+
+
+def test_roster_after_a_bare_mention_still_has_a_body():
+    notice = bodies("为加强领导，经研究，成立领导小组，成员如下：\n组长：张三 县长\n",
+                    head="关于加强校外培训治理的通知\n各乡镇：\n")
+    assert [(b.name, b.kind, [m.name for m in b.members]) for b in notice.bodies] == [
+        ("领导小组", "leading_group", ["张三"])]
+
+
+def test_office_roles_in_a_roster_go_to_the_office():
+    notice = bodies("一、组织机构\n组长：张三 县长\n办公室主任：李四 县教育局局长\n")
+    office = [b for b in notice.bodies if b.kind == "office"][0]
+    assert people(office) == [("主任", "李四", ["县教育局局长"])]
+    assert [m.name for m in notice.bodies[0].members] == ["张三"]
+
+
+def test_several_names_with_posts_in_brackets():
+    notice = bodies("一、组织机构\n副组长：张三（县政府副县长）、李四（县教育局局长）\n")
+    assert people(notice.bodies[0]) == [("副组长", "张三", ["县政府副县长"]), ("副组长", "李四", ["县教育局局长"])]
+
+
+def test_units_separated_by_spaces():
+    notice = bodies("一、组织机构\n成员单位：县委办 县政府办 县教育局 县财政局\n")
+    assert [u.name for u in notice.bodies[0].member_units] == ["县委办", "县政府办", "县教育局", "县财政局"]
+
+
+def test_office_head_named_with_comrade_whatever_the_surname():
+    notice = bodies("领导小组下设办公室，办公室主任由亓官宇同志兼任。\n")
+    assert people([b for b in notice.bodies if b.kind == "office"][0]) == [("主任", "亓官宇", [])]

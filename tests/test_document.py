@@ -98,3 +98,19 @@ def test_attachments_from_the_note_and_headings():
     assert [(a.index, a.title) for a in d.attachments] == [(1, "部门职责分工"), (2, "成员名单")]
     d = doc("关于成立领导小组的通知\n各区：\n现决定。\n附件：领导小组成员名单\n县政府\n2021年9月8日\n附件：\n领导小组成员名单\n")
     assert [(a.index, a.title) for a in d.attachments] == [(None, "领导小组成员名单")]
+
+
+@pytest.mark.parametrize("tail, attachments, main_text_ends", [
+    # headings with the title on the same line, no 附件说明
+    ("县政府\n2021年1月1日\n附件1：领导小组成员名单\n组长：张三 县长\n附件2：职责分工\n县教育局：负责统筹。\n",
+     [(1, "领导小组成员名单"), (2, "职责分工")], "县政府"),
+    # 附件说明 as consecutive 附件1： lines, headings below
+    ("附件1：成员名单\n附件2：职责分工\n县政府\n2021年1月1日\n附件1\n成员名单\n组长：张三 县长\n附件2\n职责分工\n",
+     [(1, "成员名单"), (2, "职责分工")], "县政府"),
+    # one 附件 after the signature with content below: a heading, not a 附件说明
+    ("县政府\n2021年1月1日\n附件：领导小组成员名单\n组长：张三 县长\n", [(None, "领导小组成员名单")], "县政府"),
+])
+def test_attachment_headings_in_every_form(tail, attachments, main_text_ends):
+    result = run(("关于成立领导小组的通知\n各乡镇：\n现决定成立某县“双减”工作领导小组。\n" + tail).encode("utf-8"), "a.txt")
+    assert [(a.index, a.title) for a in result.notice.document.attachments] == attachments
+    assert result.notice.bodies[0].members[0].name == "张三"

@@ -84,3 +84,8 @@ def test_units_with_no_task_are_reported():
     found, diagnostics = duties("二、职责分工\n县教育局：\n")
     assert found == []
     assert [d.code for d in diagnostics if d.code == "SJ401"] == ["SJ401"]
+
+
+def test_duties_in_a_table():
+    found, _ = duties("二、职责分工\n| 单位 | 职责 |\n|---|---|\n| 县教育局 | 负责统筹协调。 |\n| 县财政局 | 负责经费保障。 |\n")
+    assert found == [(["县教育局"], "负责统筹协调。"), (["县财政局"], "负责经费保障。")]

@@ -103,8 +103,7 @@ class DocumentRules(GrammarModel):
     date: PatternRule
     header_mark: PatternRule
     proxy_seal: PatternRule
-    attachment_heading: PatternRule
-    attachment_note: PatternRule
+    attachment_line: PatternRule
     attachment_item: PatternRule
     addressee_end: str
     addressee_word: str
@@ -172,6 +171,7 @@ class BodyRules(GrammarModel):
     roster_title: PatternRule
     unit_roles: list[str]
     place_name: PatternRule
+    title_subject: PatternRule
 
 
 # --- people.yaml --------------------------------------------------------------------------

@@ -97,6 +97,17 @@ class BodyReader:
         modifier = _key(name[: m.start()]) if m else name
         return not modifier or modifier in self._generic
 
+    def name_before(self, text: str, end: int) -> str:
+        """The body name that ends at `end`, read backwards to a stop: `…，成立领导小组` -> 领导小组."""
+        start = end
+        while start > 0 and not self._stop.match(text[start - 1]) and end - start < 40:
+            start -= 1
+        name = text[start:end]
+        verb = None
+        for verb in self._establish.finditer(name):
+            pass
+        return name[verb.end():] if verb else name
+
     def name_after(self, text: str) -> tuple[str, int] | None:
         """The body name a text starts with, read up to its kind word: `陵川县…协调机制。` -> (…, end)."""
         for m in self._suffix.finditer(text):
@@ -117,7 +128,9 @@ def extract_bodies(text: Text, layout: Layout, title: str | None, reader: BodyRe
         state.read_line(i)
     for part in layout.parts:
         state.start_attachment()
-        for i in range(part.start + 1, part.end):
+        if part.title:
+            state.roster_title(part.title, text.lines[part.content_start - 1].line)
+        for i in range(part.content_start, part.end):
             state.read_line(i)
     return state.finish()
 
@@ -135,6 +148,7 @@ class _State:
         self.role: str | None = None
         self.default_role: str | None = None
         self.post_only: set[tuple[str, int]] = set()
+        self.mention: tuple[str, int] | None = None  # the last kind word named in prose
 
     # --- bodies -----------------------------------------------------------------------
 
@@ -186,12 +200,20 @@ class _State:
         return candidates[-1]
 
     def read_title(self, title: str, line: int) -> None:
+        """Bodies a title names: its issuing organ (X领导小组办公室关于…), what it sets up
+        (关于成立X的通知), or what it adjusts (关于调整X成员的通知)."""
+        before = len(self.bodies)
         organ = title.split("关于", 1)[0] if "关于" in title else ""
         if organ and self.r.kind_of(organ) and not self.r.is_generic(organ):
             body = self.add(organ, line)
             if body is not None:
                 self.current = body.parent or body
         self.read_establish(title, line)
+        if len(self.bodies) == before and "关于" in title:
+            subject = self.r.rules.title_subject.regex.sub("", title.split("关于", 1)[1])
+            found = self.r.name_after(subject)
+            if found and not self.r.is_generic(found[0]):
+                self.current = self.add(found[0], line) or self.current
 
     def read_establish(self, text: str, line: int) -> None:
         for m in self.r._establish.finditer(text):
@@ -232,7 +254,7 @@ class _State:
                     self.current = body
                     return
             self._focus(rest)
-        if not _PROSE.search(text) and self._roster_title(text, line.line, i):
+        if not _PROSE.search(text) and self.roster_title(text, line.line):
             return
         if self._read_roster_line(text, line):
             return
@@ -263,7 +285,7 @@ class _State:
                 self.current = body
                 return
 
-    def _roster_title(self, text: str, line: int, i: int) -> bool:
+    def roster_title(self, text: str, line: int) -> bool:
         """`X成员名单` / `X联络员名单`: the lines below are X's roster."""
         compact = _WS.sub("", text)
         m = self.r.rules.roster_title.regex.match(compact)
@@ -287,8 +309,17 @@ class _State:
             role = m.group("role")
             rest = text[m.end():].strip()
             target = self.roster or self.current
+            if target is None and self.mention is not None:
+                # 成立领导小组，成员如下： names no body of its own; the roster still has one.
+                target = self.current = self.add(*self.mention)
             if target is None:
                 return False
+            if role.startswith("办公室") and target.kind != "office":
+                office = self.office_of(target, line.line)
+                if office is not None:
+                    self.role = role
+                    self._add_entries(office, role[len("办公室"):], rest, line) if rest else None
+                    return True
             self.roster = target
             self.role = role
             if not rest:
@@ -342,6 +373,10 @@ class _State:
     def _read_prose(self, text: str, line: Line) -> None:
         if self.r.rules.no_office.regex.search(text) and self.current is not None:
             self.current.no_office = True
+        for m in self.r._ref.finditer(text):
+            name = self.r.name_before(text, m.end())
+            if self.r.kind_of(name) not in (None, "office"):
+                self.mention = (name, line.line)
         # Sentence by sentence, so that an office is set up under the body in focus when it
         # is named, not under one the same line goes on to establish.
         for sentence in re.split(r"(?<=[。；;])", text):

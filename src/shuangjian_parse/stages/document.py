@@ -27,6 +27,12 @@ class AttachmentPart:
     title: str | None
     start: int
     end: int
+    title_inline: bool = False  # 附件1：名单 (title on the heading line) or on the next line
+
+    @property
+    def content_start(self) -> int:
+        """The first line after the heading and its title."""
+        return self.start + (1 if self.title_inline else 2)
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,10 @@ def extract_document(text: Text, rules: DocumentRules, report: Report) -> Docume
     if doc_number is not None and doc_number[1] in header:
         body_start = max(body_start, lines.index(doc_number[1]) + 1)
 
-    parts, note_items, note_lines, main_end = _find_attachments(lines, body_start, rules)
-    date, date_idx = _find_date(lines, body_start, main_end, rules)
+    marks = _attachment_lines(lines, body_start, rules)
+    first_bare = next((i for i, m in marks if not m["title"]), len(lines))
+    date, date_idx = _find_date(lines, body_start, first_bare, rules)
+    parts, note_items, note_lines, main_end = _find_attachments(lines, marks, date_idx, rules)
     signature, signature_idx = _find_signature(lines, date_idx, body_start, rules, organ)
 
     issuers = signature
@@ -185,41 +193,67 @@ def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line
     return None
 
 
-def _find_attachments(lines: list[Line], body_start: int, rules: DocumentRules
-                      ) -> tuple[list[AttachmentPart], list[Attachment], list[int], int]:
-    """Attachment parts (附件 headings), 附件说明 items and their lines, where the main text ends."""
-    note_items: list[Attachment] = []
-    note_lines: list[int] = []
-    note_end = body_start
-    for i in range(body_start, len(lines)):
-        m = rules.attachment_note.regex.match(lines[i].text)
+def _attachment_lines(lines: list[Line], start: int, rules: DocumentRules) -> list[tuple[int, dict]]:
+    """Every 附件 line of the main text and after it, with its index and title parts."""
+    marks = []
+    for i in range(start, len(lines)):
+        m = rules.attachment_line.regex.match(lines[i].text)
         if not m:
             continue
-        index = int(m.group("index")) if m.group("index") else None
-        note_items.append(Attachment(index=index, title=_WS.sub("", m.group("title")), line=lines[i].line))
+        parts = m.groupdict()
+        if not (parts["index"] or parts["colon"]) and parts["title"]:
+            continue  # 附件材料… is prose, not a 附件 line
+        parts["title"] = _WS.sub("", parts["title"] or "")
+        marks.append((i, parts))
+    return marks
+
+
+def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx: int | None,
+                      rules: DocumentRules) -> tuple[list[AttachmentPart], list[Attachment], list[int], int]:
+    """Attachment parts, 附件说明 items and their lines, and where the main text ends.
+
+    A 附件 line with a title is the 附件说明 when it stands before the 成文日期, or when the
+    next 附件 line follows it (附件：名单 … 附件, or 附件1：名单 / 附件2：名单 on consecutive
+    lines); otherwise, and for a bare 附件 / 附件1 line, it opens an attachment.
+    """
+    note_items: list[Attachment] = []
+    note_lines: list[int] = []
+    n = 0
+    while n < len(marks):
+        i, m = marks[n]
+        before_date = date_idx is not None and i < date_idx
+        if m["index"]:
+            listed = n + 1 < len(marks) and marks[n + 1][0] == i + 1
+        else:
+            listed = n + 1 < len(marks)
+        if not m["title"] or not (before_date or listed):
+            break
+        index = m["first"] or m["index"]
+        note_items.append(Attachment(index=_number(index) if index else None, title=m["title"],
+                                     line=lines[i].line))
+        note_lines.append(i)
         j = i + 1
-        while index is not None and j < len(lines):
+        while note_items[-1].index is not None and j < len(lines):
             item = rules.attachment_item.regex.match(lines[j].text)
             if not item or int(item.group("index")) != note_items[-1].index + 1:
                 break
             note_items.append(Attachment(index=int(item.group("index")),
                                          title=_WS.sub("", item.group("title")), line=lines[j].line))
+            note_lines.append(j)
             j += 1
-        note_end = j
-        note_lines = list(range(i, j))
-        break
-    headings = [i for i in range(note_end, len(lines))
-                if rules.attachment_heading.regex.match(lines[i].text)]
-    # A heading before any main text is not an attachment: the main text comes first.
-    headings = [i for i in headings if i > body_start]
+        n += 1
+        # 附件1：名单 / 附件2：名单 on consecutive lines are one 附件说明.
+        if not (n < len(marks) and marks[n][0] == j and marks[n][1]["index"] and m["index"]):
+            break
+    headings = marks[n:]
     parts = []
-    for n, i in enumerate(headings):
-        end = headings[n + 1] if n + 1 < len(headings) else len(lines)
-        raw = rules.attachment_heading.regex.match(lines[i].text).group("index")
-        index = _number(raw) if raw else None
-        title = _WS.sub("", lines[i + 1].text) if i + 1 < end else None
-        parts.append(AttachmentPart(index=index, title=title, start=i, end=end))
-    main_end = headings[0] if headings else len(lines)
+    for k, (i, m) in enumerate(headings):
+        end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+        index = m["index"] or m["first"]
+        title = m["title"] or (_WS.sub("", lines[i + 1].text) if i + 1 < end else None)
+        parts.append(AttachmentPart(index=_number(index) if index else None, title=title, start=i,
+                                    end=end, title_inline=bool(m["title"])))
+    main_end = headings[0][0] if headings else len(lines)
     return parts, note_items, note_lines, main_end
 
 

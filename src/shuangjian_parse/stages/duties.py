@@ -47,7 +47,7 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
     regions = [(i, outline.kinds.get(i) == "duties") for i in layout.main_text()]
     for part in layout.parts:
         in_duties = bool(part.title) and any(w in part.title for w in reader._duty_words)
-        regions.extend((i, in_duties) for i in range(part.start + 2, part.end))
+        regions.extend((i, in_duties) for i in range(part.content_start, part.end))
     previous: tuple[Line, str] | None = None
     for i, in_duties in regions:
         line = lines[i]

@@ -85,6 +85,11 @@ class PersonReader:
         m = _NAME_POST_PAREN.match(text)
         if m and self.is_name(m.group("name")):
             return [(m.group("name"), self.posts(m.group("post")))]
+        parts = [p.strip() for p in _split_outside_parens(text)]
+        if len(parts) > 1:
+            matches = [_NAME_POST_PAREN.match(p) for p in parts]
+            if all(m and self.is_name(m.group("name")) for m in matches):
+                return [(m.group("name"), self.posts(m.group("post"))) for m in matches]
         tokens = [t for t in re.split(r"\s+", text) if t]
         if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
                 and (self.is_name(tokens[-1]) and not any(self.is_post(t) for t in tokens)):
@@ -112,10 +117,28 @@ class PersonReader:
         """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
         written = re.sub(r"\s+", "", text)
         text = re.sub(r"同志$", "", written)
-        if self.is_name(text, strict=True):
+        # 唐华镁同志: 同志 after two or three characters marks a person, whatever the surname.
+        if self.is_name(text, strict=written == text or len(text) > 3):
             return text, []
         for size in (3, 2):
             name, post = text[-size:], text[:-size]
             if post and self.is_name(name, strict=True) and self._post_end.search(post):
                 return name, self.posts(post)
         return None, self.posts(written) if written else []
+
+
+def _split_outside_parens(text: str) -> list[str]:
+    """`张三（县长）、李四（副县长）` -> two parts; separators inside parentheses are kept."""
+    out, current, depth = [], [], 0
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        if ch in "、，,；;" and depth == 0:
+            out.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    out.append("".join(current))
+    return [p for p in out if p.strip()]

@@ -35,7 +35,9 @@ class UnitReader:
         if name in self._known:
             return True
         core = _TRAILING_PAREN.sub("", name)
-        return len(core) >= 2 and bool(self._suffix.search(core)) and not self._not_unit.search(name)
+        suffix = self._suffix.search(core)
+        # 单位, 部门 alone are words, not units: a unit names more than its kind.
+        return bool(suffix) and suffix.start() > 0 and not self._not_unit.search(name)
 
     def strip_trailing(self, text: str) -> str:
         """Drop what follows a unit list: `…县银保监组等单位主要负责人。` -> `…县银保监组`."""
@@ -54,7 +56,11 @@ class UnitReader:
         """Split a unit list on 、，, and whole-unit 和/及; distribute shared prefixes and suffixes."""
         pieces = []
         for piece in _split_outside_brackets(self.strip_trailing(text), self._separators):
-            pieces.extend(self._split_joined(piece))
+            spaced = piece.split()
+            if len(spaced) > 1 and all(self.is_unit(p) for p in spaced):
+                pieces.extend(spaced)  # 县委办 县政府办 县教育局
+            else:
+                pieces.extend(self._split_joined(re.sub(r"\s+", "", piece)))
         pieces = [p for p in (x.strip() for x in pieces) if p and not self._not_unit.search(p)]
         return self._distribute(pieces)
 
