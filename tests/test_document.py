@@ -114,3 +114,13 @@ def test_attachment_headings_in_every_form(tail, attachments, main_text_ends):
     result = run(("关于成立领导小组的通知\n各乡镇：\n现决定成立某县“双减”工作领导小组。\n" + tail).encode("utf-8"), "a.txt")
     assert [(a.index, a.title) for a in result.notice.document.attachments] == attachments
     assert result.notice.bodies[0].members[0].name == "张三"
+
+
+def test_organ_and_date_on_one_line():
+    d = doc("关于成立领导小组的通知\n各乡镇人民政府：\n现决定成立领导小组。\n某县人民政府办公室    2022年3月1日\n")
+    assert (d.issuers, d.date) == (["某县人民政府办公室"], "2022-03-01")
+
+
+def test_an_organ_name_with_a_space_is_one_issuer():
+    d = doc("关于成立领导小组的通知\n各街道：\n现决定成立领导小组。\n中共象山区委 教育工作领导小组\n2021年9月8日\n")
+    assert d.issuers == ["中共象山区委教育工作领导小组"]

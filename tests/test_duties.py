@@ -89,3 +89,9 @@ def test_units_with_no_task_are_reported():
 def test_duties_in_a_table():
     found, _ = duties("二、职责分工\n| 单位 | 职责 |\n|---|---|\n| 县教育局 | 负责统筹协调。 |\n| 县财政局 | 负责经费保障。 |\n")
     assert found == [(["县教育局"], "负责统筹协调。"), (["县财政局"], "负责经费保障。")]
+
+
+def test_tasks_on_the_lines_below_the_units():
+    found, _ = duties("二、职责分工\n（一）县教育局：\n1.负责统筹协调。\n2.负责日常监管。\n（二）县财政局：\n1.负责经费保障。\n"
+                      "三、工作要求\n")
+    assert found == [(["县教育局"], "1.负责统筹协调。2.负责日常监管。"), (["县财政局"], "1.负责经费保障。")]

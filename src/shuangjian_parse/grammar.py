@@ -99,6 +99,7 @@ class DocumentRules(GrammarModel):
     doc_types: list[str]
     title_start: list[PatternRule]
     organ_suffixes: list[str]
+    organ_start: PatternRule
     doc_number: PatternRule
     date: PatternRule
     header_mark: PatternRule
@@ -127,6 +128,8 @@ class SectionRules(GrammarModel):
     levels: list[Level]
     heading_end: str
     heading_max_chars: int
+    weak_kinds: list[str]
+    extracted_kinds: list[str]
     unit_heading: PatternRule
     kinds: list[SectionKindRule]
 

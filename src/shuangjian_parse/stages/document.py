@@ -78,9 +78,9 @@ def extract_document(text: Text, rules: DocumentRules, report: Report) -> Docume
 
     marks = _attachment_lines(lines, body_start, rules)
     first_bare = next((i for i, m in marks if not m["title"]), len(lines))
-    date, date_idx = _find_date(lines, body_start, first_bare, rules)
+    date, date_idx, signed = _find_date(lines, body_start, first_bare, rules, organ)
     parts, note_items, note_lines, main_end = _find_attachments(lines, marks, date_idx, rules)
-    signature, signature_idx = _find_signature(lines, date_idx, body_start, rules, organ)
+    signature, signature_idx = _find_signature(lines, date_idx, signed, body_start, rules, organ)
 
     issuers = signature
     if not issuers and header_mark:
@@ -286,37 +286,50 @@ def parse_date(match: re.Match) -> str | None:
         return None
 
 
-def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules) -> tuple[str | None, int | None]:
+def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
+               organ: re.Pattern) -> tuple[str | None, int | None, str]:
+    """The 成文日期: a line that is a date alone, or an organ and a date (县人民政府 2021年1月1日).
+
+    Returns the ISO date, its line index and the organ written before it on that line."""
+    at_end = re.compile(rules.date.pattern.lstrip("^"))
     for i in range(start, end):
-        m = rules.date.regex.match(_WS.sub("", lines[i].text))
-        if m:
-            value = parse_date(m)
-            if value:
-                return value, i
-    return None, None
+        text = lines[i].text
+        m = rules.date.regex.match(_WS.sub("", text))
+        signed = ""
+        if not m:
+            m = at_end.search(text)
+            signed = text[: m.start()].strip() if m else ""
+            if not m or not _is_organ_line(rules.proxy_seal.regex.sub("", signed), organ):
+                continue
+        value = parse_date(m)
+        if value:
+            return value, i, signed
+    return None, None, ""
 
 
-def _find_signature(lines: list[Line], date_idx: int | None, body_start: int, rules: DocumentRules,
-                    organ: re.Pattern) -> tuple[list[str], list[int]]:
-    """The organs signed above the 成文日期 line, 代章 notes skipped."""
+def _find_signature(lines: list[Line], date_idx: int | None, signed: str, body_start: int,
+                    rules: DocumentRules, organ: re.Pattern) -> tuple[list[str], list[int]]:
+    """The organs signed above the 成文日期 line (or before the date on it), 代章 notes skipped."""
     if date_idx is None:
         return [], []
-    issuers: list[str] = []
+    issuers = _organs(rules.proxy_seal.regex.sub("", signed), organ, rules) if signed else []
     used = [date_idx]
     i = date_idx - 1
     while i >= body_start and len(used) < 5:
         text = lines[i].text
-        if rules.proxy_seal.regex.fullmatch(text):
-            used.append(i)
-            i -= 1
-            continue
-        text = rules.proxy_seal.regex.sub("", text)
-        if not _is_organ_line(text, organ):
-            break
-        names = [n for n in re.split(r"\s+", text) if n]
-        if not all(organ.search(n) for n in names):
-            names = [_WS.sub("", text)]
-        issuers = names + issuers
+        if not rules.proxy_seal.regex.fullmatch(text):
+            text = rules.proxy_seal.regex.sub("", text)
+            if not _is_organ_line(text, organ):
+                break
+            issuers = _organs(text, organ, rules) + issuers
         used.append(i)
         i -= 1
     return issuers, sorted(used)
+
+
+def _organs(text: str, organ: re.Pattern, rules: DocumentRules) -> list[str]:
+    """`中共某县委办公室 某县人民政府办公室` -> two organs; `中共象山区委 教育工作领导小组` -> one."""
+    names = [n for n in re.split(r"\s+", text) if n]
+    if all(organ.search(n) and rules.organ_start.regex.match(n) for n in names):
+        return names
+    return [_WS.sub("", text)]

@@ -49,13 +49,18 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
         in_duties = bool(part.title) and any(w in part.title for w in reader._duty_words)
         regions.extend((i, in_duties) for i in range(part.content_start, part.end))
     previous: tuple[Line, str] | None = None
-    for i, in_duties in regions:
+    k = 0
+    while k < len(regions):
+        i, in_duties = regions[k]
         line = lines[i]
         number = match_number(line.text, reader.sections)
         body = line.text[number[2]:] if number else line.text
         found = _trailing(line, body, reader, previous) if in_duties or number else None
         if found is None and in_duties:
-            found = _leading(line, body, reader, report)
+            found = _leading(line, body, reader)
+            if found and not found[0].text:
+                # 县教育局： with its tasks on the lines below (1.负责…… 2.负责……).
+                found, k = _tasks_below(found[0], number, regions, k, lines, reader, report)
             if found is None:
                 found = _clauses(line, body, reader)
             if found is None and not number:
@@ -63,7 +68,29 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
         if found:
             duties.extend(found)
         previous = (line, body) if in_duties or number else None
+        k += 1
     return duties
+
+
+def _tasks_below(head: Duty, number, regions, k: int, lines: list[Line], reader: DutyReader,
+                 report: Report) -> tuple[list[Duty], int]:
+    """Gather the lines under `units：` up to the next units or an item of the same level."""
+    texts = []
+    j = k + 1
+    while j < len(regions) and regions[j][1]:
+        text = lines[regions[j][0]].text
+        sub = match_number(text, reader.sections)
+        if sub and number and sub[0] <= number[0]:
+            break
+        lead = reader._lead.match(text[sub[2]:] if sub else text)
+        if lead and reader.unit_list(lead.group("units")):
+            break
+        texts.append(text)
+        j += 1
+    if not texts:
+        report.add("SJ401", head.line, text="、".join(head.units)[:30])
+        return [], k
+    return [Duty(units=head.units, text="".join(texts), line=head.line)], j - 1
 
 
 def _trailing(line: Line, body: str, reader: DutyReader, previous: tuple[Line, str] | None):
@@ -83,8 +110,10 @@ def _trailing(line: Line, body: str, reader: DutyReader, previous: tuple[Line, s
     return None
 
 
-def _leading(line: Line, body: str, reader: DutyReader, report: Report):
-    """`县教委：抓好……` / `县教育局。负责……`: units, a separator, the task; clauses after it too."""
+def _leading(line: Line, body: str, reader: DutyReader):
+    """`县教委：抓好……` / `县教育局。负责……`: units, a separator, the task; clauses after it too.
+
+    A duty with an empty text means the task is on the lines below."""
     m = reader._lead.match(body)
     if not m:
         return None
@@ -92,10 +121,9 @@ def _leading(line: Line, body: str, reader: DutyReader, report: Report):
     if not units:
         return None
     text = body[m.end():].strip()
-    if not text:
-        report.add("SJ401", line.line, text=body[:30])
-        return []
     duties = [Duty(units=units, text=text, line=line.line)]
+    if not text:
+        return duties
     first, _, rest = text.partition("。")
     if rest:
         more = _clauses(line, rest, reader, offset=len(body) - len(rest))
