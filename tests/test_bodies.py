@@ -176,3 +176,26 @@ def test_units_separated_by_spaces():
 def test_office_head_named_with_comrade_whatever_the_surname():
     notice = bodies("领导小组下设办公室，办公室主任由亓官宇同志兼任。\n")
     assert people([b for b in notice.bodies if b.kind == "office"][0]) == [("主任", "亓官宇", [])]
+
+
+@pytest.mark.parametrize("line, name, posts", [
+    ("组长:王小平局长", "王小平", ["局长"]),
+    ("组长:李平安县长", "李平安", ["县长"]),
+    ("组长:欧阳明辉副省长", "欧阳明辉", ["副省长"]),
+    ("组长:陈小平省财政厅副厅长", "陈小平", ["省财政厅副厅长"]),
+])
+def test_name_glued_to_its_post(line, name, posts):
+    notice = bodies("一、组织机构\n" + line + "\n")
+    assert people(notice.bodies[0]) == [("组长", name, posts)]
+
+
+def test_glued_names_write_no_cache_file(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    from shuangjian_parse.stages.people import PersonReader
+    from shuangjian_parse.pipeline import parser_for
+
+    reader = PersonReader(parser_for().grammar.people, parser_for().units)
+    assert reader.split_glued("陈芸副省长") == ("陈芸", "副省长")
+    assert list(tmp_path.iterdir()) == []

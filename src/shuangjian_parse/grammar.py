@@ -185,6 +185,7 @@ class PeopleRules(GrammarModel):
     compound_surnames: list[str]
     post_starts: list[str]
     post_ends: list[str]
+    post_titles: list[str]
     not_names: list[str]
 
 

@@ -29,6 +29,8 @@ class PersonReader:
         self._strong_post_end = re.compile(
             rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
         self._not_names = set(rules.not_names)
+        self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
+        self._jieba = None
 
     def has_surname(self, name: str) -> bool:
         return name[:2] in self._compound or name[:1] in self._surnames
@@ -56,15 +58,38 @@ class PersonReader:
                     or (len(token) >= 4 and self._post_start.match(token)))
 
     def split_glued(self, token: str) -> tuple[str, str] | None:
-        """`陈芸副省长` -> (陈芸, 副省长); `黄琪玉省政府副秘书长` -> (黄琪玉, 省政府副秘书长)."""
+        """`陈芸副省长` -> (陈芸, 副省长); `王小平局长` -> (王小平, 局长).
+
+        jieba, with a dictionary of titles, level words and unit suffixes from the grammars,
+        finds the first word of the post; what stands before it must be a surnamed name."""
         if not _CJK_ONLY.match(token) or not self.has_surname(token):
             return None
-        for size in (3, 2) if not self._post_start.match(token[2:]) else (2, 3):
-            name, post = token[:size], token[size:]
-            if len(post) >= 2 and self._post_start.match(post) and self.is_post(post) \
-                    and self.is_name(name, strict=True):
-                return name, post
+        tokenizer = self._tokenizer()
+        pos = 0
+        for word in tokenizer.lcut(token, HMM=False):
+            if pos >= 2 and word in self._dictionary:
+                name, post = token[:pos], token[pos:]
+                if self.is_name(name, strict=True) and self.is_post(post):
+                    return name, post
+            pos += len(word)
         return None
+
+    def _tokenizer(self):
+        """A jieba tokenizer over the domain dictionary only, built on first use in ~1 ms.
+
+        The dictionary is handed over in memory: jieba's default dictionary (600 ms, 75 MB)
+        is never loaded and no cache file is written to the temporary directory."""
+        if self._jieba is None:
+            import io
+
+            import jieba
+
+            tokenizer = jieba.Tokenizer(dictionary=None)
+            data = "\n".join(f"{w} 1000" for w in sorted(self._dictionary)).encode("utf-8")
+            tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(io.BytesIO(data))
+            tokenizer.initialized = True
+            self._jieba = tokenizer
+        return self._jieba
 
     def posts(self, text: str) -> list[str]:
         """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped."""
