@@ -199,3 +199,10 @@ def test_glued_names_write_no_cache_file(tmp_path, monkeypatch):
     reader = PersonReader(parser_for().grammar.people, parser_for().units)
     assert reader.split_glued("陈芸副省长") == ("陈芸", "副省长")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_office_label_on_its_own_line_takes_the_names_below():
+    notice = bodies("一、组织机构\n组长：张三 县长\n办公室主任：\n李四 县教育局局长\n成员：王五 县财政局局长\n")
+    office = [b for b in notice.bodies if b.kind == "office"][0]
+    assert people(office) == [("主任", "李四", ["县教育局局长"])]
+    assert [(m.role, m.name) for m in notice.bodies[0].members] == [("组长", "张三"), ("成员", "王五")]

@@ -149,6 +149,7 @@ class _State:
         self.default_role: str | None = None
         self.post_only: set[tuple[str, int]] = set()
         self.mention: tuple[str, int] | None = None  # the last kind word named in prose
+        self.office_roster: _Body | None = None  # 办公室主任： lines go to the office
 
     # --- bodies -----------------------------------------------------------------------
 
@@ -236,7 +237,11 @@ class _State:
     # --- lines ------------------------------------------------------------------------
 
     def start_attachment(self) -> None:
+        self.end_roster()
+
+    def end_roster(self) -> None:
         self.roster = None
+        self.office_roster = None
         self.role = None
         self.default_role = None
 
@@ -245,8 +250,7 @@ class _State:
         text = line.text
         number = match_number(text, self.r.sections)
         if number is not None:
-            self.roster = None
-            self.role = None
+            self.end_roster()
             rest = text[number[2]:].strip()
             if self._heads_roster(rest, i):
                 body = self.add(rest, line.line)
@@ -263,9 +267,7 @@ class _State:
             if body is not None:
                 self.current = body
             return
-        self.roster = None
-        self.role = None
-        self.default_role = None
+        self.end_roster()
         self._read_prose(text, line)
 
     def _next_text(self, i: int) -> str:
@@ -298,8 +300,8 @@ class _State:
         if body is None:
             return False
         self.current = body
+        self.end_roster()
         self.roster = body
-        self.role = None
         self.default_role = "联络员" if "联络员" in compact and "成员" not in compact else "成员"
         return True
 
@@ -314,14 +316,18 @@ class _State:
                 target = self.current = self.add(*self.mention)
             if target is None:
                 return False
-            if role.startswith("办公室") and target.kind != "office":
-                office = self.office_of(target, line.line)
-                if office is not None:
-                    self.role = role
-                    self._add_entries(office, role[len("办公室"):], rest, line) if rest else None
-                    return True
             self.roster = target
             self.role = role
+            self.office_roster = None
+            if role.startswith("办公室") and target.kind != "office":
+                # 办公室主任：李四 in the group's roster: 主任 of the group's office, and so are
+                # the names below it until the next label.
+                self.office_roster = self.office_of(target, line.line)
+                if self.office_roster is not None:
+                    self.role = role[len("办公室"):]
+                    if rest:
+                        self._add_entries(self.office_roster, self.role, rest, line)
+                    return True
             if not rest:
                 return True
             if role in self.r._unit_roles:
@@ -344,7 +350,7 @@ class _State:
         role = self.role or self.default_role
         if role is None or _PROSE.search(text):
             return False
-        return self._add_entries(self.roster, role, text, line)
+        return self._add_entries(self.office_roster or self.roster, role, text, line)
 
     def _add_entries(self, body: _Body, role: str, text: str, line: Line) -> bool:
         entries = self.r.people.entries(text)
