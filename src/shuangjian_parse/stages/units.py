@@ -66,6 +66,8 @@ class UnitReader:
 
     def _split_joined(self, piece: str) -> list[str]:
         """`县银保监组和各乡镇人民政府` -> two units; `区发展和改革委员会` -> one."""
+        if len(piece) > 4 * self.rules.max_chars:
+            return [piece]  # prose, not a unit list: no split (and no quadratic scan)
         for m in self._joiner.finditer(piece):
             left, right = piece[: m.start()], piece[m.end():]
             if not left or not right or _depth(left) > 0:
