@@ -10,7 +10,7 @@ import re
 from ..grammar import PeopleRules, words
 from .units import UnitReader
 
-_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·]+$")
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·•]+$")
 _NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s]{1,5})\s*[（(](?P<post>[^()（）]*)[)）]$")
 _POST_SPLIT = re.compile(r"[、]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
@@ -35,9 +35,17 @@ class PersonReader:
     def has_surname(self, name: str) -> bool:
         return name[:2] in self._compound or name[:1] in self._surnames
 
-    def is_name(self, token: str, strict: bool = False) -> bool:
-        """A person's name: 2-4 Chinese characters, not a post or unit word; `strict` wants a surname."""
-        if not (2 <= len(token) <= 4) or not _CJK_ONLY.match(token) or token in self._not_names:
+    def is_name(self, token: str, strict: bool = False, loose: bool = False) -> bool:
+        """A person's name: 2-4 Chinese characters, not a post or unit word.
+
+        `strict` wants a known surname (a name glued to nothing that says it is a name).
+        `loose`, for a name the layout marks (before a post, in a table cell, before 同志),
+        also takes four characters without a surname (扎西顿珠) and transliterated names
+        with a middle dot (买买提·吐尔逊)."""
+        longest = 12 if loose and "·" in token else (5 if loose else 4)
+        if not (2 <= len(token) <= longest) or not _CJK_ONLY.match(token) or token in self._not_names:
+            return False
+        if token.startswith("·") or token.endswith("·"):
             return False
         surname = self.has_surname(token)
         if surname and len(token) <= 3:
@@ -45,6 +53,8 @@ class PersonReader:
                 return False
         elif self.is_post(token):
             return False
+        if loose:
+            return True
         if len(token) == 4 and token[:2] not in self._compound:
             strict = True
         return surname if strict else True
@@ -104,16 +114,16 @@ class PersonReader:
         if "\t" in text:
             cells = [c.strip() for c in text.split("\t") if c.strip()]
             name = re.sub(r"\s+", "", cells[0])
-            if self.is_name(name):
+            if self.is_name(name, loose=len(cells) > 1):
                 return [(name, self.posts("、".join(cells[1:])))]
             return None
         m = _NAME_POST_PAREN.match(text)
-        if m and self.is_name(m.group("name")):
+        if m and self.is_name(m.group("name"), loose=True):
             return [(m.group("name"), self.posts(m.group("post")))]
         parts = [p.strip() for p in _split_outside_parens(text)]
         if len(parts) > 1:
             matches = [_NAME_POST_PAREN.match(p) for p in parts]
-            if all(m and self.is_name(m.group("name")) for m in matches):
+            if all(m and self.is_name(m.group("name"), loose=True) for m in matches):
                 return [(m.group("name"), self.posts(m.group("post"))) for m in matches]
         tokens = [t for t in re.split(r"\s+", text) if t]
         if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
@@ -124,7 +134,7 @@ class PersonReader:
             if len(names) >= 2 and all(self.is_name(n) for n in names):
                 return [(n, []) for n in names]
         first = tokens[0]
-        if self.is_name(first) and len(tokens) >= 2:
+        if len(tokens) >= 2 and self.is_name(first, loose=True):
             rest = "".join(tokens[1:])
             if self.is_post(rest) or any(self.is_post(p) for p in self.posts(rest)):
                 return [(first, self.posts(rest))]
@@ -142,8 +152,8 @@ class PersonReader:
         """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
         written = re.sub(r"\s+", "", text)
         text = re.sub(r"同志$", "", written)
-        # 唐华镁同志: 同志 after two or three characters marks a person, whatever the surname.
-        if self.is_name(text, strict=written == text or len(text) > 3):
+        # 唐华镁同志: 同志 marks a person, whatever the surname.
+        if self.is_name(text, strict=written == text, loose=written != text):
             return text, []
         for size in (3, 2):
             name, post = text[-size:], text[:-size]
