@@ -147,6 +147,7 @@ class UnitRules(GrammarModel):
     separators: str
     joiners: list[str]
     max_chars: int
+    collective: list[str]
 
 
 # --- bodies.yaml --------------------------------------------------------------------------
@@ -173,6 +174,8 @@ class BodyRules(GrammarModel):
     lead_unit: PatternRule
     roster_title: PatternRule
     unit_roles: list[str]
+    unit_headings: list[str]
+    group_suffixes: list[str]
     place_name: PatternRule
     title_subject: PatternRule
 

@@ -97,16 +97,24 @@ class BodyReader:
         modifier = _key(name[: m.start()]) if m else name
         return not modifier or modifier in self._generic
 
+    def group_name(self, name: str) -> bool:
+        """`综合协调组`: a sub-group that heads a roster, though 组 alone names no kind."""
+        return (any(name.endswith(s) for s in self.rules.group_suffixes)
+                and not self.units.starts_with_level(name))
+
+    def strip_verbs(self, name: str) -> str:
+        """`成立领导小组` -> `领导小组`."""
+        verb = None
+        for verb in self._establish.finditer(name):
+            pass
+        return name[verb.end():] if verb else name
+
     def name_before(self, text: str, end: int) -> str:
         """The body name that ends at `end`, read backwards to a stop: `…，成立领导小组` -> 领导小组."""
         start = end
         while start > 0 and not self._stop.match(text[start - 1]) and end - start < 40:
             start -= 1
-        name = text[start:end]
-        verb = None
-        for verb in self._establish.finditer(name):
-            pass
-        return name[verb.end():] if verb else name
+        return self.strip_verbs(text[start:end])
 
     def name_after(self, text: str) -> tuple[str, int] | None:
         """The body name a text starts with, read up to its kind word: `陵川县…协调机制。` -> (…, end)."""
@@ -150,12 +158,14 @@ class _State:
         self.post_only: set[tuple[str, int]] = set()
         self.mention: tuple[str, int] | None = None  # the last kind word named in prose
         self.office_roster: _Body | None = None  # 办公室主任： lines go to the office
+        self.unit_section = False  # under a 成员单位 heading
 
     # --- bodies -----------------------------------------------------------------------
 
-    def add(self, name: str, line: int, parent: _Body | None = None) -> _Body | None:
+    def add(self, name: str, line: int, parent: _Body | None = None,
+            kind: str | None = None) -> _Body | None:
         name = _WS.sub("", name)
-        kind = self.r.kind_of(name)
+        kind = self.r.kind_of(name) or kind
         if kind is None:
             return None
         if kind == "office" and parent is None:
@@ -251,16 +261,17 @@ class _State:
         number = match_number(text, self.r.sections)
         if number is not None:
             self.end_roster()
-            rest = text[number[2]:].strip()
-            if self._heads_roster(rest, i):
-                body = self.add(rest, line.line)
-                if body is not None:
-                    self.current = body
-                    return
-            self._focus(rest)
+            self.unit_section = False
+            text = text[number[2]:].strip()
+            if self._heads_roster(text, i, line):
+                return
+            self._focus(text)
+            self.unit_section = any(w in text for w in self.r.rules.unit_headings)
         if not _PROSE.search(text) and self.roster_title(text, line.line):
             return
         if self._read_roster_line(text, line):
+            return
+        if number is None and self._inside_roster(text, line):
             return
         if number is None and not _PROSE.search(text) and len(text) <= 40 and self.r.kind_of(_WS.sub("", text)):
             body = self.resolve(_WS.sub("", text))
@@ -268,16 +279,53 @@ class _State:
                 self.current = body
             return
         self.end_roster()
+        if number is None and self.unit_section and self._unit_line(text, line):
+            return
         self._read_prose(text, line)
 
     def _next_text(self, i: int) -> str:
         return self.lines[i + 1].text if i + 1 < len(self.lines) else ""
 
-    def _heads_roster(self, rest: str, i: int) -> bool:
-        """`一、X领导小组` followed by a role label is a body with its roster."""
-        name = _WS.sub("", rest)
-        return (bool(name) and not _PROSE.search(name) and len(name) <= 40
-                and self.r.kind_of(name) is not None and bool(self.r._roles.match(self._next_text(i))))
+    def _heads_roster(self, text: str, i: int, line: Line) -> bool:
+        """`一、X领导小组` / `（一）综合协调组。组长：程凯；成员单位：…` opens X's roster when a
+        role label follows, on the next line or after the heading."""
+        if self.r._roles.match(text):
+            return False
+        parts = re.split(r"[。；;]", text, maxsplit=1)
+        head, rest = _WS.sub("", parts[0]), parts[1].strip() if len(parts) > 1 else ""
+        if not head or _PROSE.search(head) or len(head) > 40:
+            return False
+        kind = self.r.kind_of(head) or ("other" if self.r.group_name(head) else None)
+        if kind is None:
+            return False
+        if not (self.r._roles.match(rest) or (not rest and self.r._roles.match(self._next_text(i)))):
+            return False
+        body = self.body_named(head, line.line, kind)
+        if body is None:
+            return False
+        self.current = self.roster = body
+        for segment in re.split(r"[；;。]", rest):
+            if segment.strip() and not self._read_roster_line(segment.strip(), line):
+                break
+        return True
+
+    def body_named(self, name: str, line: int, kind: str | None = None) -> _Body | None:
+        """The body a heading or title names: 成立领导小组 / 领导小组组成 -> the leading group
+        already known; a name of its own -> that body, added if new."""
+        name = self.r.strip_verbs(_WS.sub("", name))
+        if self.r.is_generic(name):
+            return self.resolve(name)
+        return self.add(name, line, kind=kind)
+
+    def _unit_line(self, text: str, line: Line) -> bool:
+        """Under a 成员单位 heading, a bare list of units is the current body's member units."""
+        if self.current is None or self.r._ref.search(text):
+            return False  # 协调机制由…组成 is prose about a body, not a bare list
+        units = self.r.units.split(text)
+        if len(units) < 2 or not all(map(self.r.units.is_unit, units)):
+            return False
+        self._add_units(self.current, units, line)
+        return True
 
     def _focus(self, heading: str) -> None:
         """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body."""
@@ -288,15 +336,15 @@ class _State:
                 return
 
     def roster_title(self, text: str, line: int) -> bool:
-        """`X成员名单` / `X联络员名单`: the lines below are X's roster."""
+        """`X成员名单` / `X联络员名单` / `专班组成`: the lines below are X's roster."""
         compact = _WS.sub("", text)
         m = self.r.rules.roster_title.regex.match(compact)
         if not m or _PROSE.search(compact):
             return False
         name = m.group("name")
-        if self.r.kind_of(name) is None or self.r.is_generic(name):
+        if self.r.kind_of(self.r.strip_verbs(name)) is None:
             return False
-        body = self.add(name, line)
+        body = self.body_named(name, line)
         if body is None:
             return False
         self.current = body
@@ -351,6 +399,22 @@ class _State:
         if role is None or _PROSE.search(text):
             return False
         return self._add_entries(self.office_roster or self.roster, role, text, line)
+
+    def _inside_roster(self, text: str, line: Line) -> bool:
+        """A line in a roster that is no entry: a post wrapped onto its own line (…副局 / 长)
+        joins the member above; anything else short and not prose is reported (SJ302) and
+        the roster goes on, so that one odd line does not lose the names below it."""
+        if self.roster is None or _PROSE.search(text) or len(text) > 40 or self.r._ref.search(text):
+            return False
+        body = self.office_roster or self.roster
+        compact = _WS.sub("", text)
+        last = body.members[-1] if body.members else None
+        if last is not None and last.posts and len(compact) <= 3 and not self.r.people.is_name(compact):
+            posts = last.posts[:-1] + [last.posts[-1] + compact]
+            body.members[-1] = last.model_copy(update={"posts": posts})
+            return True
+        self.report.add("SJ302", line.line, text=text[:40])
+        return True
 
     def _add_entries(self, body: _Body, role: str, text: str, line: Line) -> bool:
         entries = self.r.people.entries(text)

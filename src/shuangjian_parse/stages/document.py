@@ -13,8 +13,10 @@ from ..diagnostics import Report
 from ..grammar import DocumentRules, any_of, words
 from ..models import Attachment, Document, Line, Text
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "o": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Chinese numerals, and the Arabic digits and letter O that stand in for 〇 in many copies
+# (二0二一年, 二O二一年).
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "o": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, **{str(d): d for d in range(10)}}
 _SENTENCE = re.compile(r"[。，；,;！？]")
 _WS = re.compile(r"\s+")
 
@@ -138,9 +140,13 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
         if not starts.search(text):
             continue
         idx = [i]
-        if i > 0 and not lines[i].gap_before and _is_organ_line(lines[i - 1].text, organ):
-            idx.insert(0, i - 1)
-        elif i > 0 and header_mark is None and _is_organ_line(lines[i - 1].text, organ):
+        # Organ lines right above 关于 (no blank line between) are part of the title; a joint
+        # notice stacks several. One set apart by a blank line is the 版头.
+        k = i
+        while k > 0 and not lines[k].gap_before and len(idx) < 4 and _is_organ_line(lines[k - 1].text, organ):
+            k -= 1
+            idx.insert(0, k)
+        if k == i and i > 0 and header_mark is None and _is_organ_line(lines[i - 1].text, organ):
             header_mark = _WS.sub("", lines[i - 1].text)
         j = i
         while not doc_type_end.search(_WS.sub("", lines[idx[-1]].text)) and j + 1 < limit:

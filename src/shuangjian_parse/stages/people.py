@@ -25,6 +25,7 @@ class PersonReader:
         self._compound = set(rules.compound_surnames)
         self._post_start = re.compile(rf"^(?:{words(rules.post_starts)})")
         self._post_end = re.compile(rf"(?:{words(rules.post_ends)})$")
+        self._post_end_anywhere = re.compile(rf"(?:{words(rules.post_ends)})")
         # 长 and 员 alone end many names too (王志长); a surnamed short token needs a longer end.
         self._strong_post_end = re.compile(
             rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
@@ -103,8 +104,10 @@ class PersonReader:
 
     def posts(self, text: str) -> list[str]:
         """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped."""
-        text = re.sub(r"\s+", "", text).strip("()（）")
-        return [p for p in _POST_SPLIT.split(text) if p]
+        text = re.sub(r"\s+", "", text)
+        if text[:1] in "(（" and text[-1:] in ")）":
+            text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
+        return [p for p in _split_outside_parens(text, "、") if p]
 
     def entries(self, text: str) -> list[tuple[str, list[str]]] | None:
         """Read one roster entry (after any role label); None when the text is no entry."""
@@ -155,14 +158,15 @@ class PersonReader:
         # 唐华镁同志: 同志 marks a person, whatever the surname.
         if self.is_name(text, strict=written == text, loose=written != text):
             return text, []
-        for size in (3, 2):
-            name, post = text[-size:], text[:-size]
-            if post and self.is_name(name, strict=True) and self._post_end.search(post):
+        # 教育局局长傅建军: the name is what follows the last title word.
+        for m in reversed(list(self._post_end_anywhere.finditer(text))):
+            name, post = text[m.end():], text[: m.end()]
+            if self.is_name(name, loose=True):
                 return name, self.posts(post)
         return None, self.posts(written) if written else []
 
 
-def _split_outside_parens(text: str) -> list[str]:
+def _split_outside_parens(text: str, separators: str = "、，,；;") -> list[str]:
     """`张三（县长）、李四（副县长）` -> two parts; separators inside parentheses are kept."""
     out, current, depth = [], [], 0
     for ch in text:
@@ -170,7 +174,7 @@ def _split_outside_parens(text: str) -> list[str]:
             depth += 1
         elif ch in "）)":
             depth = max(0, depth - 1)
-        if ch in "、，,；;" and depth == 0:
+        if ch in separators and depth == 0:
             out.append("".join(current))
             current = []
         else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Report
 from ..errors import InputError
+from ..formats import convert
 from ..models import Source
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -41,7 +42,9 @@ def read_source(data: bytes, path: str, report: Report,
     if len(data) > max_bytes:
         raise InputError(path, f"file is {len(data):,} bytes, over the limit of {max_bytes:,} "
                                "(raise it with --max-bytes)")
-    text, encoding = _decode(data, path, report)
+    # A .docx, web page or PDF becomes text first; its lines are what `line` refers to.
+    converted = convert(data, path, report, max_bytes)
+    text, encoding = (converted.text, converted.encoding) if converted else _decode(data, path, report)
     if not text.strip():
         raise InputError(path, "no text (only white space)")
     lines = _NEWLINE.split(text)

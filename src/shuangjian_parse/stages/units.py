@@ -21,6 +21,7 @@ class UnitReader:
         self.rules = rules
         self._suffix = re.compile(rf"(?:{words(rules.suffixes)})$")
         self._known = set(rules.known_units)
+        self._collective = set(rules.collective)
         self._trailing = [r.regex for r in rules.trailing_phrases]
         self._not_unit = any_of(rules.not_units)
         self._generic = re.compile(rf"(?:{words(rules.generic_suffixes)})$")
@@ -34,10 +35,16 @@ class UnitReader:
             return False
         if name in self._known:
             return True
+        if name in self._collective:
+            return False
         core = _TRAILING_PAREN.sub("", name)
         suffix = self._suffix.search(core)
         # 单位, 部门 alone are words, not units: a unit names more than its kind.
         return bool(suffix) and suffix.start() > 0 and not self._not_unit.search(name)
+
+    def starts_with_level(self, name: str) -> bool:
+        """`县银保监组` starts with a level word (县); `综合协调组` does not."""
+        return bool(self._level.match(name))
 
     def strip_trailing(self, text: str) -> str:
         """Drop what follows a unit list: `…县银保监组等单位主要负责人。` -> `…县银保监组`."""
