@@ -484,14 +484,14 @@ class _State:
                     body = self._ref_before(text, m.start("role")) or office or self.current
                 if body is None:
                     continue
-                name, posts = self.r.people.who(m.group("who"))
-                if name is None and not posts:
-                    continue
-                if name is None and (body.name, line.line) not in self.post_only:
-                    self.post_only.add((body.name, line.line))
-                    self.report.add("SJ305", line.line, body=body.name)
-                body.members.append(Member(role=role, name=name, posts=posts,
-                                           line=line.line_at(m.start())))
+                for name, posts in self.r.people.people(m.group("who")):
+                    if name is None and not posts:
+                        continue
+                    if name is None and (body.name, line.line) not in self.post_only:
+                        self.post_only.add((body.name, line.line))
+                        self.report.add("SJ305", line.line, body=body.name)
+                    body.members.append(Member(role=role, name=name, posts=posts,
+                                               line=line.line_at(m.start())))
 
     def _read_unit_lists(self, text: str, line: Line) -> None:
         for pid, pattern in self.r._unit_list.items():
@@ -502,6 +502,10 @@ class _State:
                     if body is not None:
                         self.current = body
                     units = self.r.units.split(m.group("units"))
+                    # 以县长为组长，…县教育局等部门主要负责人为成员: keep the units; bare sector
+                    # names (以市场监管、教育等部门为成员单位) when no item is a unit.
+                    real = [u for u in units if self.r.units.is_unit(u)]
+                    units = real or units
                 else:
                     body = self._ref_before(text, m.start()) or self.current
                     units = self.r.units.split(m.group("units"))

@@ -14,6 +14,8 @@ _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·•]+$")
 _NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s]{1,5})\s*[（(](?P<post>[^()（）]*)[)）]$")
 _POST_SPLIT = re.compile(r"[、]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
+_COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
+_NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
 
 
 class PersonReader:
@@ -111,7 +113,8 @@ class PersonReader:
 
     def entries(self, text: str) -> list[tuple[str, list[str]]] | None:
         """Read one roster entry (after any role label); None when the text is no entry."""
-        text = text.strip()
+        # 刘国强同志（县委常委）/ 曾卫东同志 县政府办副主任: 同志 after a name is no part of it.
+        text = _COMRADE.sub("", text.strip())
         if not text:
             return None
         if "\t" in text:
@@ -136,12 +139,22 @@ class PersonReader:
             names = [n for n in _LIST_SPLIT.split(text) if n]
             if len(names) >= 2 and all(self.is_name(n) for n in names):
                 return [(n, []) for n in names]
+        if len(tokens) == 1:
+            # 查文斌，县人民政府副县长: a comma or colon may stand where the space would.
+            named = _NAME_THEN_POST.match(text)
+            if named and self.is_name(named.group("name"), loose=True):
+                tokens = [named.group("name"), named.group("post")]
         first = tokens[0]
         if len(tokens) >= 2 and self.is_name(first, loose=True):
             rest = "".join(tokens[1:])
             if self.is_post(rest) or any(self.is_post(p) for p in self.posts(rest)):
                 return [(first, self.posts(rest))]
             return None
+        if len(tokens) >= 2 and self.is_name(tokens[-1], loose=True):
+            # 县委副书记、县长　陆海: the post first, the name last.
+            rest = "".join(tokens[:-1])
+            if all(self.is_post(p) for p in self.posts(rest)):
+                return [(tokens[-1], self.posts(rest))]
         if len(tokens) == 1:
             if self.is_name(first, strict=True):
                 return [(first, [])]
@@ -151,10 +164,20 @@ class PersonReader:
                 return [(name, self.posts(post))]
         return None
 
+    def people(self, text: str) -> list[tuple[str | None, list[str]]]:
+        """Everyone in `县教育局副局长胡蓉、县市场监管局副局长戴伟`: one (name, posts) each; a
+        list of posts with no names (县委常委、县委宣传部部长) stays one unnamed holder."""
+        parts = [p for p in re.split(r"[、和及]", re.sub(r"\s+", "", text)) if p]
+        if len(parts) > 1:
+            found = [self.who(p) for p in parts]
+            if all(name for name, _ in found):
+                return found
+        return [self.who(text)]
+
     def who(self, text: str) -> tuple[str | None, list[str]]:
         """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
         written = re.sub(r"\s+", "", text)
-        text = re.sub(r"同志$", "", written)
+        text = _COMRADE.sub("", written)
         # 唐华镁同志: 同志 marks a person, whatever the surname.
         if self.is_name(text, strict=written == text, loose=written != text):
             return text, []
