@@ -178,6 +178,7 @@ class BodyRules(GrammarModel):
     group_suffixes: list[str]
     place_name: PatternRule
     title_subject: PatternRule
+    also_established: PatternRule
 
 
 # --- people.yaml --------------------------------------------------------------------------
@@ -192,6 +193,22 @@ class PeopleRules(GrammarModel):
     not_names: list[str]
 
 
+# --- columns.yaml -------------------------------------------------------------------------
+
+class ColumnRules(GrammarModel):
+    version: int
+    columns: dict[str, list[str]]
+    index_cell: PatternRule
+
+    @field_validator("columns")
+    @classmethod
+    def _known_kinds(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - {"index", "name", "post", "role", "unit", "duty", "other"}
+        if unknown:
+            raise ValueError(f"unknown column kinds: {', '.join(sorted(unknown))}")
+        return value
+
+
 # --- duties.yaml --------------------------------------------------------------------------
 
 class DutyRules(GrammarModel):
@@ -202,6 +219,8 @@ class DutyRules(GrammarModel):
     clause_split: str
     not_duty_units: list[str]
     drop_from_units: list[PatternRule]
+    unit_labels: PatternRule
+    role_notes: PatternRule
 
 
 @dataclass(frozen=True)
@@ -214,6 +233,7 @@ class Grammar:
     units: UnitRules
     bodies: BodyRules
     people: PeopleRules
+    columns: ColumnRules
     duties: DutyRules
     digest: str
 
@@ -229,6 +249,7 @@ FILES: dict[str, type[GrammarModel]] = {
     "units": UnitRules,
     "bodies": BodyRules,
     "people": PeopleRules,
+    "columns": ColumnRules,
     "duties": DutyRules,
 }
 

@@ -8,6 +8,7 @@ from .diagnostics import Report
 from .grammar import Grammar, load_grammar
 from .models import Notice, Text
 from .stages.bodies import BodyReader, extract_bodies
+from .stages.columns import ColumnReader
 from .stages.document import DocumentResult, extract_document
 from .stages.duties import DutyReader, extract_duties
 from .stages.normalize import normalize
@@ -32,8 +33,9 @@ class Parser:
         self.grammar = grammar
         self.units = UnitReader(grammar.units)
         self.people = PersonReader(grammar.people, self.units)
-        self.bodies = BodyReader(grammar.bodies, grammar.sections, self.units, self.people)
-        self.duties = DutyReader(grammar.duties, grammar.sections, self.units)
+        self.columns = ColumnReader(grammar.columns)
+        self.bodies = BodyReader(grammar.bodies, grammar.sections, self.units, self.people, self.columns)
+        self.duties = DutyReader(grammar.duties, grammar.sections, self.units, self.columns)
 
     def run(self, data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
         """Parse one notice's bytes into its record; raises InputError for unreadable input."""
@@ -66,3 +68,8 @@ def run(data: bytes, path: str = "<bytes>", grammar_dir: str | None = None,
         max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
     """Parse one notice: `run(Path("a.txt").read_bytes(), "a.txt").notice.bodies[0].kind`."""
     return parser_for(grammar_dir).run(data, path, max_bytes)
+
+
+def read_text(data: bytes, path: str = "<bytes>", max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
+    """The lines `line` refers to, a .docx/page/PDF converted (`sj parse --dump-text`): `read_text(b"a\\nb") == ["a", "b"]`."""
+    return read_source(data, path, Report(), max_bytes).lines

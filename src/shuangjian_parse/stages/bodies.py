@@ -13,6 +13,7 @@ from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
 from ..models import Body, Line, Member, MemberUnit, Text
 from .document import Layout, _cn_number
+from .columns import ColumnReader, Header
 from .people import PersonReader
 from .sections import match_number
 from .units import UnitReader
@@ -42,19 +43,17 @@ class _Body:
 
 
 def _key(name: str) -> str:
-    """What two mentions of one body share: `彭水县“双减”工作领导小组` ~ `“双减”领导小组`."""
-    key = _WS.sub("", name).translate(_QUOTES)
-    shorter = key.replace("工作", "")
-    # 工作小组 and 督查小组 stay apart: 工作 is dropped only where a name remains.
-    return shorter if len(shorter) > 4 else key
+    """A name without spaces and quotes: `彭水县“双减”工作领导小组` -> `彭水县双减工作领导小组`."""
+    return _WS.sub("", name).translate(_QUOTES)
 
 
 class BodyReader:
     """The bodies stage's compiled rules; build once per grammar."""
 
     def __init__(self, rules: BodyRules, sections: SectionRules, units: UnitReader,
-                 people: PersonReader) -> None:
+                 people: PersonReader, columns: ColumnReader) -> None:
         self.rules = rules
+        self.columns = columns
         self.sections = sections
         self.units = units
         self.people = people
@@ -67,6 +66,7 @@ class BodyReader:
         self._office = [r.regex for r in rules.office]
         self._roles = re.compile(rf"^(?P<role>{words(rules.roles + rules.unit_roles)})(?:\s*[:：]\s*|\s+|$)")
         self._unit_roles = set(rules.unit_roles)
+        self._role_only = re.compile(words(rules.roles))
         self._office_member = [r.regex for r in rules.office_member]
         self._unit_list = {r.id: r.regex for r in rules.unit_list}
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
@@ -76,6 +76,12 @@ class BodyReader:
         """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), or
         one is only a place and the kind word (某区联席会议 ~ 某区校外培训工作联席会议)."""
         if a == b or a.endswith(b) or b.endswith(a):
+            return True
+        # “双减”领导小组 ~ “双减”工作领导小组: 工作 is left out of one mention; not where only
+        # the kind word would remain (工作小组 and 督查小组 stay apart).
+        a2, b2 = a.replace("工作", ""), b.replace("工作", "")
+        kind_word = self._suffix.search(min(a2, b2, key=len))
+        if kind_word and kind_word.start() > 0 and (a2.endswith(b2) or b2.endswith(a2)):
             return True
         for short, long in ((a, b), (b, a)):
             m = self._suffix.search(short)
@@ -96,6 +102,10 @@ class BodyReader:
         m = self._suffix.search(name)
         modifier = _key(name[: m.start()]) if m else name
         return not modifier or modifier in self._generic
+
+    def is_role(self, text: str) -> bool:
+        """`组长`, `副召集人`: a role label and nothing else."""
+        return bool(self._role_only.fullmatch(text))
 
     def group_name(self, name: str) -> bool:
         """`综合协调组`: a sub-group that heads a roster, though 组 alone names no kind."""
@@ -159,6 +169,7 @@ class _State:
         self.mention: tuple[str, int] | None = None  # the last kind word named in prose
         self.office_roster: _Body | None = None  # 办公室主任： lines go to the office
         self.unit_section = False  # under a 成员单位 heading
+        self.header: Header | None = None  # the header row of the table being read
 
     # --- bodies -----------------------------------------------------------------------
 
@@ -202,7 +213,7 @@ class _State:
         if kind is None:
             return None
         key = _key(mention)
-        candidates = [b for b in self.bodies if b.kind == kind and (b.key.endswith(key) or key.endswith(b.key))]
+        candidates = [b for b in self.bodies if b.kind == kind and self.r.same_body(b.key, key)]
         if not candidates:
             return None
         for preferred in (self.current, self.current.parent if self.current else None):
@@ -240,9 +251,19 @@ class _State:
             body = self.add(name, line)
             if body is None:
                 continue
-            if text[m.end() + end:].startswith("办公室"):
+            after = text[m.end() + end:]
+            if after.startswith("办公室"):
                 self.office_of(body, line)
             self.current = body
+            # 成立X领导小组和X工作专班: each body the sentence sets up.
+            more = self.r.rules.also_established.regex.match(after)
+            while more:
+                found = self.r.name_after(after[more.end():])
+                if found is None or self.r.is_generic(found[0]):
+                    break
+                self.add(found[0], line)
+                after = after[more.end() + found[1]:]
+                more = self.r.rules.also_established.regex.match(after)
 
     # --- lines ------------------------------------------------------------------------
 
@@ -258,6 +279,12 @@ class _State:
     def read_line(self, i: int) -> None:
         line = self.lines[i]
         text = line.text
+        if "\t" in text:
+            if self._table_row(text, line):
+                return
+            text = self.r.columns.strip_index(text)
+        else:
+            self.header = None
         number = match_number(text, self.r.sections)
         if number is not None:
             self.end_roster()
@@ -399,6 +426,39 @@ class _State:
         if role is None or _PROSE.search(text):
             return False
         return self._add_entries(self.office_roster or self.roster, role, text, line)
+
+    def _table_row(self, text: str, line: Line) -> bool:
+        """A roster table: its header row, or a row under a header with a name column
+        (序号 | 姓名 | 工作单位及职务 | 领导小组职务)."""
+        header = self.r.columns.header(text)
+        if header is not None:
+            self.header = header
+            if self.roster is None and header.has("name"):
+                self.roster = self.current
+            return True
+        if self.header is None or not self.header.has("name"):
+            return False
+        name, role, posts = "", "", []
+        for kind, cell in self.r.columns.row(text, self.header):
+            compact = _WS.sub("", cell)
+            if self.r.is_role(compact):
+                role = compact  # a 职务 column may hold the roles (组长, 成员), not posts
+            elif kind == "name" and not name:
+                name = compact
+            elif kind in ("post", "unit"):
+                posts.append(compact)
+            elif kind == "role":
+                role = compact
+        target = self.office_roster or self.roster or self.current
+        if target is None or not self.r.people.is_name(name, loose=True):
+            return False
+        if len(posts) == 2 and not posts[1].startswith(posts[0]):
+            posts = [posts[0] + posts[1]]  # 单位 | 职务: 县教育局 | 局长 -> 县教育局局长
+        role = role or self.role or self.default_role or "成员"
+        self.role = role
+        target.members.append(Member(role=role, name=name, posts=self.r.people.posts("、".join(posts)),
+                                     line=line.line))
+        return True
 
     def _inside_roster(self, text: str, line: Line) -> bool:
         """A line in a roster that is no entry: a post wrapped onto its own line (…副局 / 长)

@@ -12,6 +12,7 @@ from ..grammar import DutyRules, SectionRules, any_of, words
 from ..models import Duty, Line
 from .document import Layout
 from .sections import Outline, match_number
+from .columns import ColumnReader
 from .units import UnitReader
 
 _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
@@ -20,8 +21,10 @@ _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 class DutyReader:
     """The duties stage's compiled rules; build once per grammar."""
 
-    def __init__(self, rules: DutyRules, sections: SectionRules, units: UnitReader) -> None:
+    def __init__(self, rules: DutyRules, sections: SectionRules, units: UnitReader,
+                 columns: ColumnReader) -> None:
         self.rules = rules
+        self.columns = columns
         self.sections = sections
         self.units = units
         self._lead = re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
@@ -34,6 +37,8 @@ class DutyReader:
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
         text = self._drop.sub("", text.strip())
+        text = self.rules.role_notes.regex.sub("", text)
+        text = self.rules.unit_labels.regex.sub("、", text).strip("、")
         names = self.units.split(text)
         if not names or any(n in self._not_units or not self.units.is_unit(n) for n in names):
             return None
@@ -49,17 +54,32 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
         in_duties = bool(part.title) and any(w in part.title for w in reader._duty_words)
         regions.extend((i, in_duties) for i in range(part.content_start, part.end))
     previous: tuple[Line, str] | None = None
+    header = None
     k = 0
     while k < len(regions):
         i, in_duties = regions[k]
         line = lines[i]
-        number = match_number(line.text, reader.sections)
-        body = line.text[number[2]:] if number else line.text
+        text = line.text
+        if "\t" in text and in_duties:
+            header = reader.columns.header(text) or header
+            found = _table_row(line, header, reader)
+            if found is not None:
+                duties.extend(found)
+                k += 1
+                continue
+            text = reader.columns.strip_index(text)
+        elif "\t" not in text:
+            header = None
+        number = match_number(text, reader.sections)
+        body = text[number[2]:] if number else text
         found = _trailing(line, body, reader, previous) if in_duties or number else None
         if found is None and in_duties:
             found = _leading(line, body, reader)
+            heading_units = reader.unit_list(body.rstrip("。:：")) if found is None and number else None
+            if heading_units:
+                found = [Duty(units=heading_units, text="", line=line.line)]
             if found and not found[0].text:
-                # 县教育局： with its tasks on the lines below (1.负责…… 2.负责……).
+                # 县教育局： (or a heading （一）区教育局) with its tasks on the lines below.
                 found, k = _tasks_below(found[0], number, regions, k, lines, reader, report)
             if found is None:
                 found = _clauses(line, body, reader)
@@ -70,6 +90,20 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
         previous = (line, body) if in_duties or number else None
         k += 1
     return duties
+
+
+def _table_row(line: Line, header, reader: DutyReader) -> list[Duty] | None:
+    """A row of a duties table (序号 | 单位 | 职责), or its header (no duty: [])."""
+    if header is None or not (header.has("unit") and header.has("duty")):
+        return None
+    if reader.columns.header(line.text) is not None:
+        return []
+    cells = reader.columns.row(line.text, header)
+    units = reader.unit_list("、".join(c for kind, c in cells if kind == "unit"))
+    text = "".join(c for kind, c in cells if kind == "duty").strip()
+    if not units or not text:
+        return None
+    return [Duty(units=units, text=text, line=line.line)]
 
 
 def _tasks_below(head: Duty, number, regions, k: int, lines: list[Line], reader: DutyReader,

@@ -11,9 +11,10 @@ from ..grammar import PeopleRules, words
 from .units import UnitReader
 
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·•]+$")
-_NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s]{1,5})\s*[（(](?P<post>[^()（）]*)[)）]$")
+_NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（(](?P<post>[^()（）]*)[)）]$")
 _POST_SPLIT = re.compile(r"[、]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
+_WS = re.compile(r"\s+")
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
 
@@ -124,13 +125,13 @@ class PersonReader:
                 return [(name, self.posts("、".join(cells[1:])))]
             return None
         m = _NAME_POST_PAREN.match(text)
-        if m and self.is_name(m.group("name"), loose=True):
-            return [(m.group("name"), self.posts(m.group("post")))]
+        if m and self.is_name(_WS.sub("", m.group("name")), loose=True):
+            return [(_WS.sub("", m.group("name")), self.posts(m.group("post")))]
         parts = [p.strip() for p in _split_outside_parens(text)]
         if len(parts) > 1:
             matches = [_NAME_POST_PAREN.match(p) for p in parts]
-            if all(m and self.is_name(m.group("name"), loose=True) for m in matches):
-                return [(m.group("name"), self.posts(m.group("post"))) for m in matches]
+            if all(m and self.is_name(_WS.sub("", m.group("name")), loose=True) for m in matches):
+                return [(_WS.sub("", m.group("name")), self.posts(m.group("post"))) for m in matches]
         tokens = [t for t in re.split(r"\s+", text) if t]
         if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
                 and (self.is_name(tokens[-1]) and not any(self.is_post(t) for t in tokens)):

@@ -62,9 +62,11 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
             parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), "other")
             heading = _heading(line.text[end:], heading_end, rules.heading_max_chars)
             kind = _kind(heading, rules) if heading else "other"
+            extracted = parent_kind in rules.extracted_kinds
             if stack and parent_kind != "other" and (
                     kind == "other" or rules.unit_heading.regex.search(heading or "")
-                    or (kind in rules.weak_kinds and parent_kind in rules.extracted_kinds)):
+                    or (extracted and (kind in rules.weak_kinds or level >= 3))):
+                # 1.负责协调机制日常工作 under 职责分工 is a task, whatever words it uses.
                 kind = parent_kind
             node = _Node(number, level, heading, kind, line.line, [])
             (stack[-1].children if stack else roots).append(node)
