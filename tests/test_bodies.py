@@ -206,3 +206,19 @@ def test_office_label_on_its_own_line_takes_the_names_below():
     office = [b for b in notice.bodies if b.kind == "office"][0]
     assert people(office) == [("主任", "李四", ["县教育局局长"])]
     assert [(m.role, m.name) for m in notice.bodies[0].members] == [("组长", "张三"), ("成员", "王五")]
+
+
+@pytest.mark.parametrize("line, members", [
+    ("成员：张三，李四，王五", [("成员", "张三", []), ("成员", "李四", []), ("成员", "王五", [])]),
+    ("成员：县委办公室副主任张三、县教育局局长李四",
+     [("成员", "张三", ["县委办公室副主任"]), ("成员", "李四", ["县教育局局长"])]),
+])
+def test_several_people_in_one_list(line, members):
+    notice = bodies("一、组织机构\n" + line + "\n")
+    assert people(notice.bodies[0]) == members
+
+
+def test_a_cut_name_after_a_complete_post_is_not_glued_to_it():
+    notice = bodies("一、组织机构\n成员:\n李春良 国家林草局副局长\n吕\n")
+    assert people(notice.bodies[0]) == [("成员", "李春良", ["国家林草局副局长"])]
+    assert [d.code for d in notice.diagnostics if d.code == "SJ302"] == ["SJ302"]

@@ -469,7 +469,8 @@ class _State:
         body = self.office_roster or self.roster
         compact = _WS.sub("", text)
         last = body.members[-1] if body.members else None
-        if last is not None and last.posts and len(compact) <= 3 and not self.r.people.is_name(compact):
+        if last is not None and last.posts and len(compact) <= 3 \
+                and self.r.people.completes_post(last.posts[-1], compact):
             posts = last.posts[:-1] + [last.posts[-1] + compact]
             body.members[-1] = last.model_copy(update={"posts": posts})
             return True

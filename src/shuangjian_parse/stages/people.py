@@ -71,6 +71,11 @@ class PersonReader:
         return bool(self._post_end.search(token) or self.units.is_unit(token)
                     or (len(token) >= 4 and self._post_start.match(token)))
 
+    def completes_post(self, post: str, fragment: str) -> bool:
+        """`副局` + `长`: a post cut off at a line end, which the fragment completes
+        (`…副局长` + `吕` is a complete post and a cut name)."""
+        return not self._post_end.search(post) and bool(self._post_end.search(post + fragment))
+
     def split_glued(self, token: str) -> tuple[str, str] | None:
         """`陈芸副省长` -> (陈芸, 副省长); `王小平局长` -> (王小平, 局长).
 
@@ -136,10 +141,14 @@ class PersonReader:
         if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
                 and (self.is_name(tokens[-1]) and not any(self.is_post(t) for t in tokens)):
             return [(t, []) for t in tokens]
-        if "、" in text and len(tokens) == 1:
+        if len(tokens) == 1 and re.search(r"[、，,]", text):
             names = [n for n in _LIST_SPLIT.split(text) if n]
             if len(names) >= 2 and all(self.is_name(n) for n in names):
                 return [(n, []) for n in names]
+            # 县委办公室副主任张三、县教育局局长李四: each a post with the name after it.
+            found = self.people(text)
+            if len(found) >= 2 and all(name and posts for name, posts in found):
+                return found
         if len(tokens) == 1:
             # 查文斌，县人民政府副县长: a comma or colon may stand where the space would.
             named = _NAME_THEN_POST.match(text)
