@@ -124,3 +124,8 @@ def test_organ_and_date_on_one_line():
 def test_an_organ_name_with_a_space_is_one_issuer():
     d = doc("关于成立领导小组的通知\n各街道：\n现决定成立领导小组。\n中共象山区委 教育工作领导小组\n2021年9月8日\n")
     assert d.issuers == ["中共象山区委教育工作领导小组"]
+
+
+def test_addressees_share_their_place_words():
+    d = doc("关于成立领导小组的通知\n各乡镇党委、人民政府，各街道党工委、办事处，县级各部门，各人民团体：\n现决定。\n")
+    assert d.addressees == ["各乡镇党委", "各乡镇人民政府", "各街道党工委", "各街道办事处", "县级各部门", "各人民团体"]

@@ -43,7 +43,7 @@ class Parser:
         report = Report()
         decoded = _check(read_source(data, path, report, max_bytes), Decoded)
         text = _check(normalize(decoded, g.normalize, report), Text)
-        doc = _check(extract_document(text, g.document, report), DocumentResult)
+        doc = _check(extract_document(text, g.document, self.units, report), DocumentResult)
         outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
         bodies = _check(extract_bodies(text, doc.layout, doc.document.title, self.bodies, report), list)
         duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report), list)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Report
 from ..grammar import DocumentRules, any_of, words
 from ..models import Attachment, Document, Line, Text
+from .units import UnitReader
 
 # Chinese numerals, and the Arabic digits and letter O that stand in for 〇 in many copies
 # (二0二一年, 二O二一年).
@@ -60,7 +61,7 @@ class DocumentResult:
     layout: Layout
 
 
-def extract_document(text: Text, rules: DocumentRules, report: Report) -> DocumentResult:
+def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report: Report) -> DocumentResult:
     """Read the 公文 elements: `关于成立…的\\n通  知` -> title 关于成立…的通知, doc_type 通知."""
     lines = text.lines
     organ = re.compile(rf"(?:{words(rules.organ_suffixes)})$")
@@ -69,6 +70,8 @@ def extract_document(text: Text, rules: DocumentRules, report: Report) -> Docume
     title, title_idx, header_mark = _find_title(lines, rules, organ, doc_type_end)
     after_title = max(title_idx) + 1 if title_idx else 0
     addressees, addressee_idx = _find_addressees(lines, after_title, rules, organ)
+    # 各乡镇党委、人民政府 -> 各乡镇党委, 各乡镇人民政府: shared affixes, as in unit lists.
+    addressees = units.distribute(addressees, stems=False)
     body_start = addressee_idx + 1 if addressee_idx is not None else after_title
     header = [ln for ln in lines[:max(body_start, after_title + 2)] if not _is_body_text(ln.text)]
     doc_number = _find_doc_number(header, rules)

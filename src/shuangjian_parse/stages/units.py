@@ -69,7 +69,7 @@ class UnitReader:
             else:
                 pieces.extend(self._split_joined(re.sub(r"\s+", "", piece)))
         pieces = [p for p in (x.strip() for x in pieces) if p and not self._not_unit.search(p)]
-        return self._distribute(pieces)
+        return self.distribute(pieces)
 
     def _split_joined(self, piece: str) -> list[str]:
         """`县银保监组和各乡镇人民政府` -> two units; `区发展和改革委员会` -> one."""
@@ -84,8 +84,10 @@ class UnitReader:
                 return [left] + self._split_joined(right)
         return [piece]
 
-    def _distribute(self, pieces: list[str]) -> list[str]:
-        """宣传、网信部门 -> 宣传部门, 网信部门; 各乡（镇）党委、政府 -> 各乡（镇）党委, 各乡（镇）政府."""
+    def distribute(self, pieces: list[str], stems: bool = True) -> list[str]:
+        """宣传、网信部门 -> 宣传部门, 网信部门; 各乡（镇）党委、政府 -> 各乡（镇）党委, 各乡（镇）政府.
+
+        `stems=False` keeps only the second rule (a list of addressees is no list of stems)."""
         out = list(pieces)
         # A bare generic word takes the place words of the unit before it.
         for i in range(1, len(out)):
@@ -94,7 +96,7 @@ class UnitReader:
                 if prev and prev.start() > 0:
                     out[i] = out[i - 1][: prev.start()] + out[i]
         # A run of stems takes the generic tail of the unit that closes it.
-        i = 0
+        i = 0 if stems else len(out)
         while i < len(out):
             if self.is_unit(out[i]):
                 i += 1
