@@ -222,3 +222,18 @@ def test_a_cut_name_after_a_complete_post_is_not_glued_to_it():
     notice = bodies("一、组织机构\n成员:\n李春良 国家林草局副局长\n吕\n")
     assert people(notice.bodies[0]) == [("成员", "李春良", ["国家林草局副局长"])]
     assert [d.code for d in notice.diagnostics if d.code == "SJ302"] == ["SJ302"]
+
+
+@pytest.mark.parametrize("line, members", [
+    ("副组长：县委常委、宣传部部长 李四；县人民政府副县长 王五",
+     [("副组长", "李四", ["县委常委", "宣传部部长"]), ("副组长", "王五", ["县人民政府副县长"])]),
+    ("成员：张三 县教育局局长 13800000000", [("成员", "张三", ["县教育局局长"])]),
+])
+def test_more_entry_forms(line, members):
+    notice = bodies("一、组织机构\n" + line + "\n")
+    assert people(notice.bodies[0]) == members
+
+
+def test_townships_are_member_units():
+    notice = bodies("一、组织机构\n成员：县教育局、各乡镇（街道）、县直有关单位主要负责同志\n")
+    assert [u.name for u in notice.bodies[0].member_units] == ["县教育局", "各乡镇（街道）", "县直有关单位"]

@@ -15,6 +15,7 @@ _NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（
 _POST_SPLIT = re.compile(r"[、]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
 _WS = re.compile(r"\s+")
+_PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
 
@@ -123,6 +124,8 @@ class PersonReader:
         text = _COMRADE.sub("", text.strip())
         if not text:
             return None
+        if re.search(r"[；;]", text):
+            return self.segments(text)
         if "\t" in text:
             cells = [c.strip() for c in text.split("\t") if c.strip()]
             name = re.sub(r"\s+", "", cells[0])
@@ -137,7 +140,10 @@ class PersonReader:
             matches = [_NAME_POST_PAREN.match(p) for p in parts]
             if all(m and self.is_name(_WS.sub("", m.group("name")), loose=True) for m in matches):
                 return [(_WS.sub("", m.group("name")), self.posts(m.group("post"))) for m in matches]
-        tokens = [t for t in re.split(r"\s+", text) if t]
+        # A phone number after a post (张三 县教育局局长 13800000000) is no part of the post.
+        tokens = [t for t in re.split(r"\s+", text) if t and not _PHONE.match(t)]
+        if not tokens:
+            return None
         if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
                 and (self.is_name(tokens[-1]) and not any(self.is_post(t) for t in tokens)):
             return [(t, []) for t in tokens]
@@ -183,6 +189,16 @@ class PersonReader:
             if all(name for name, _ in found):
                 return found
         return [self.who(text)]
+
+    def segments(self, text: str) -> list[tuple[str, list[str]]] | None:
+        """Entries separated by ；: `县委常委 李四；县人民政府副县长 王五` -> two members."""
+        parts = [p.strip() for p in re.split(r"[；;]", text) if p.strip()]
+        if len(parts) < 2:
+            return None
+        found = [self.entries(p) for p in parts]
+        if not all(found):
+            return None
+        return [entry for entries in found for entry in entries]
 
     def who(self, text: str) -> tuple[str | None, list[str]]:
         """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
