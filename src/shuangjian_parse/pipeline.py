@@ -45,7 +45,8 @@ class Parser:
         text = _check(normalize(decoded, g.normalize, report), Text)
         doc = _check(extract_document(text, g.document, self.units, report), DocumentResult)
         outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
-        bodies = _check(extract_bodies(text, doc.layout, doc.document.title, self.bodies, report), list)
+        bodies = _check(extract_bodies(text, doc.layout, outline, doc.document.title, self.bodies, report),
+                        list)
         duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report), list)
         notice = Notice(source=decoded.source, document=doc.document, sections=outline.sections,
                         bodies=bodies, duties=duties, diagnostics=report.items())

@@ -15,7 +15,7 @@ from ..models import Body, Line, Member, MemberUnit, Text
 from .document import Layout, _cn_number
 from .columns import ColumnReader, Header
 from .people import PersonReader
-from .sections import match_number
+from .sections import Outline, match_number
 from .units import UnitReader
 
 _WS = re.compile(r"\s+")
@@ -136,10 +136,10 @@ class BodyReader:
         return None
 
 
-def extract_bodies(text: Text, layout: Layout, title: str | None, reader: BodyReader,
-                   report: Report) -> list[Body]:
+def extract_bodies(text: Text, layout: Layout, outline: Outline, title: str | None,
+                   reader: BodyReader, report: Report) -> list[Body]:
     """Find every body and its people: `组　长：冯吉光 县委常委` -> Member(组长, 冯吉光, [县委常委])."""
-    state = _State(reader, report, text.lines)
+    state = _State(reader, report, text.lines, outline.kinds)
     if title and layout.title_lines:
         state.read_title(title, text.lines[min(layout.title_lines)].line)
     for i in layout.main_text():
@@ -156,10 +156,12 @@ def extract_bodies(text: Text, layout: Layout, title: str | None, reader: BodyRe
 class _State:
     """What the reader knows while it walks the lines: bodies so far, the current body and role."""
 
-    def __init__(self, reader: BodyReader, report: Report, lines: list[Line]) -> None:
+    def __init__(self, reader: BodyReader, report: Report, lines: list[Line],
+                 kinds: dict[int, str]) -> None:
         self.r = reader
         self.report = report
         self.lines = lines
+        self.kinds = kinds  # section kind of each main-text line
         self.bodies: list[_Body] = []
         self.current: _Body | None = None
         self.roster: _Body | None = None
@@ -308,7 +310,15 @@ class _State:
         self.end_roster()
         if number is None and self.unit_section and self._unit_line(text, line):
             return
+        found = self._found()
         self._read_prose(text, line)
+        if number is None and self.kinds.get(i) == "roster" and self._found() == found:
+            self.report.add("SJ304", line.line, text=text[:30])
+
+    def _found(self) -> tuple[int, int, int]:
+        """How much has been read so far: bodies, members, member units."""
+        return (len(self.bodies), sum(len(b.members) for b in self.bodies),
+                sum(len(b.units) for b in self.bodies))
 
     def _next_text(self, i: int) -> str:
         return self.lines[i + 1].text if i + 1 < len(self.lines) else ""
