@@ -23,10 +23,12 @@ _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(r"^\s*(?:[-*+•·●▪]\s+|#{1,6}\s+|>\s+)+")
 _TABLE_RULE = re.compile(r"^:?-{2,}:?$")
 _SPACES = re.compile(r"[ ]{2,}")
-_TAB_SPACES = re.compile(r" *\t[ \t]*")
+# A run of spaces is matched only from its start ((?<! )): ` *\t` retried at every space of a
+# long run would be quadratic.
+_TAB_SPACES = re.compile(r"(?:(?<! ) +)?\t[ \t]*")
 # 组 长 / 召 集 人 / 王 刚: single characters spaced out are one word.
 _SPACED_CHARS = re.compile(rf"(?<![{CJK}])[{CJK}](?: +[{CJK}](?![{CJK}]))+")
-_CJK_PUNCT_SPACE = re.compile(r" *([、，。；：！？“”（）《》〔〕]) *")
+_CJK_PUNCT_SPACE = re.compile(r"(?:(?<! ) +)?([、，。；：！？“”（）《》〔〕]) *")
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 
 
@@ -52,12 +54,14 @@ def _clean_line(raw: str) -> str:
     text = _MARKDOWN_EMPHASIS.sub("", text)
     text = _BULLET.sub("", text)
     stripped = text.strip()
-    if stripped.startswith("|") or (stripped.endswith("|") and stripped.count("|") >= 2):
-        cells = [c.strip() for c in stripped.strip("|").split("|")]
+    if stripped.count("|") >= 2 or (stripped.startswith("|") and len(stripped) > 1):
+        cells = [_BULLET.sub("", c).strip() for c in stripped.strip("|").split("|")]
         cells = [c for c in cells if c]
         if not cells or all(_TABLE_RULE.match(c) for c in cells):
             return ""
         text = "\t".join(cells)
+    elif "|" in stripped:
+        text = stripped.replace("|", "")  # a table rule's residue, not a cell boundary
     text = _TAB_SPACES.sub("\t", text.strip(" \t"))
     text = _SPACES.sub(" ", text)
     text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
@@ -123,39 +127,67 @@ def _join_broken(cleaned: list[str], rules: NormalizeRules) -> list[Line]:
     complete = re.compile(join.complete_endings)
     gap_in_words = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
     out: list[Line] = []
+    current: _Joined | None = None
     gap = False
     for number, text in enumerate(cleaned, 1):
         if not text:
             gap = True
             continue
-        if out and _continues(out[-1].text, text, join, never_before, word_end, word_start,
-                              complete, gap_in_words):
-            prev = out[-1]
-            out[-1] = Line(prev.text + text, prev.line, prev.gap_before,
-                           prev.breaks + ((len(prev.text), number),))
+        if current is not None and _continues(current, text, join, never_before, word_end,
+                                              word_start, complete):
+            current.add(text, number, join, gap_in_words)
         else:
-            out.append(Line(text, number, gap))
+            if current is not None:
+                out.append(current.line())
+            current = _Joined(text, number, gap, join, gap_in_words)
         gap = False
+    if current is not None:
+        out.append(current.line())
     return out
 
 
-def _continues(prev: str, nxt: str, join, never_before, word_end, word_start, complete,
-               gap_in_words) -> bool:
+class _Joined:
+    """A line being built from source lines; what the join rule asks of it is kept as it
+    grows, so that joining thousands of lines stays linear."""
+
+    def __init__(self, text: str, number: int, gap: bool, join, gap_in_words: re.Pattern) -> None:
+        self.pieces = [text]
+        self.number = number
+        self.gap = gap
+        self.breaks: list[tuple[int, int]] = []
+        self.length = len(text)
+        self.prose = any(ch in join.prose_marks for ch in text)
+        self.gap_in_words = bool(gap_in_words.search(text))
+        self.tail = text[-40:]
+
+    def add(self, text: str, number: int, join, gap_in_words: re.Pattern) -> None:
+        self.breaks.append((self.length, number))
+        self.pieces.append(text)
+        self.length += len(text)
+        self.prose = self.prose or any(ch in join.prose_marks for ch in text)
+        self.gap_in_words = self.gap_in_words or bool(gap_in_words.search(text))
+        self.tail = (self.tail + text)[-40:]
+
+    def line(self) -> Line:
+        return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
+
+
+def _continues(prev: _Joined, nxt: str, join, never_before, word_end, word_start, complete) -> bool:
     """True when `nxt` carries on the sentence `prev` breaks off (相关成员单 | 位负责同志)."""
     if never_before.match(nxt):
         return False
-    if _open_bracket(prev[-40:], join.open_brackets):
+    if _open_bracket(prev.tail, join.open_brackets):
         return True
-    if prev[-1] in join.strong_endings:
+    if prev.tail[-1] in join.strong_endings:
         return True
-    return (len(prev) >= join.min_chars
-            and any(ch in join.prose_marks for ch in prev)
-            and not complete.search(prev)
-            and not gap_in_words.search(prev)
-            and bool(word_end.match(prev[-1]))
+    return (prev.length >= join.min_chars
+            and prev.prose
+            and not complete.search(prev.tail)
+            and not prev.gap_in_words
+            and bool(word_end.match(prev.tail[-1]))
             and bool(word_start.match(nxt[0])))
 
 
 def _open_bracket(text: str, pairs: dict[str, str]) -> bool:
-    """A bracket opened near the end and not closed (`**(县`), each pair counted apart."""
+    """A bracket opened in the last 40 characters and not closed (`**(县`), each pair apart."""
     return any(text.count(opening) > text.count(closing) for opening, closing in pairs.items())

@@ -47,6 +47,8 @@ def read_source(data: bytes, path: str, report: Report,
     text, encoding = (converted.text, converted.encoding) if converted else _decode(data, path, report)
     if not text.strip():
         raise InputError(path, "no text (only white space)")
+    if "\x00" in text:
+        raise InputError(path, "binary file (NUL characters in the decoded text)")
     lines = _NEWLINE.split(text)
     if lines and lines[-1] == "":
         lines.pop()
