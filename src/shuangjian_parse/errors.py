@@ -9,6 +9,7 @@ class ExitCode(IntEnum):
 
     OK = 0            # done; warnings allowed
     DIAGNOSTICS = 1   # error-severity diagnostics (any diagnostic under --strict), or a file failed
+    INVALID = 1       # the same code: an invalid record, a stale schema, an F1 under --min-f1
     USAGE = 2         # bad usage, bad grammar, internal error
     INPUT = 3         # an input could not be read: missing, empty, binary, too large, undecodable
     INTERRUPTED = 130
