@@ -1,7 +1,7 @@
 """The SJ code catalogue, the Report that collects diagnostics, and their text rendering.
 
 Hundreds by stage: SJ1xx read/normalise, SJ2xx document and sections, SJ3xx bodies,
-SJ4xx duties, SJ9xx grammar and internal. A code is never renumbered or reused.
+SJ4xx duties, SJ5xx canonical units and consistency, SJ9xx grammar and internal. A code is never renumbered or reused.
 """
 from __future__ import annotations
 
@@ -98,6 +98,58 @@ What it means: a line in a 职责/分工 section did not start with units, nor e
 Why it matters: a duty may be missing; often it is a closing sentence that assigns nothing.
 Example: notice.txt:60: SJ402 info: text in a duties section was not assigned to any unit: 其他…
 How to fix: nothing, unless the line assigns work to a unit in a layout sj does not read."""),
+    _code("SJ501", "info", "{text} is not in the unit catalogue", """
+What it means: a member unit, a duty unit or the unit of a post matched no entry of
+grammars/catalogue.yaml, even after its level prefix (县, 彭水县, 桂林市象山区) was read off.
+Its `canonical` and `sector` are null.
+Why it matters: the unit drops out of comparisons by sector (`sj compare`).
+Example: notice.txt:121: SJ501 info: 区青少年活动中心 is not in the unit catalogue
+How to fix: if the unit is a real county organ, add it (or the alias) to catalogue.yaml with
+an example; nothing to do for one-off units."""),
+    _code("SJ502", "warning", "{text} is not in the unit catalogue; probably a typo for {suggestion} ({canonical})", """
+What it means: an unknown unit is one edit (a character replaced, added or dropped) away from
+a known name of the catalogue, and the edit is not between two characters that tell organs
+apart (大队/中队, 局/委, 县/区).
+Why it matters: a typo splits one department into two in comparisons; the notice itself is
+probably wrong.
+Example: notice.txt:26: SJ502 warning: 县消防教援大队 is not in the unit catalogue; probably a typo for 县消防救援大队 (消防救援大队)
+How to fix: correct the source if it is a typo; if the name is real, add it to catalogue.yaml."""),
+    _code("SJ503", "warning", "{first} ({first_post}) and {second} ({second_post}) hold the same post; one name may be a typo", """
+What it means: two lists of the notice name a person whose posts, written differently, name
+the same unit and title (县人社局副局长 / 县人力资源和社会保障局副局长), and the two names differ
+in one character. SJ303 covers the case where the post is written the same way.
+Why it matters: one spelling of the name is probably wrong, and people counts differ.
+Example: notice.txt:20: SJ503 warning: 李明华 (县人社局副局长) and 李明化 (县人力资源和社会保障局副局长) hold the same post; one name may be a typo
+How to fix: check the names against the source."""),
+    _code("SJ504", "info", "{person} sits on {body}, but {unit} is not among its member units", """
+What it means: a roster member who is no leader of the body (成员, 联络员) holds a post in a
+unit that the body's list of 成员单位 does not name (compared by canonical name).
+Why it matters: the roster and the member-unit list disagree: a unit is missing from the
+list, or the person sits on the body in another capacity.
+Example: notice.txt:121: SJ504 info: 申早霞 (区青少年活动中心主任) sits on 象山区…联席会议, but 区青少年活动中心 is not among its member units
+How to fix: check both lists in the source; nothing to do when the difference is intended."""),
+    _code("SJ505", "info", "{text} is a member unit of {body} but no duty names it", """
+What it means: the notice assigns duties (职责分工), and a member unit has none, compared by
+canonical name (县人社局 and 人力资源和社会保障部门 are one unit).
+Why it matters: a member unit without a task is a gap in the division of work, or its duty
+was written under another name.
+Example: notice.txt:62: SJ505 info: 县工信局 is a member unit of 陵川县“双减”工作专门协调机制 but no duty names it
+How to fix: nothing to fix in the parse; check the notice's 职责分工."""),
+    _code("SJ506", "info", "{text} has a duty but is not a member unit of {body}", """
+What it means: a duty names a unit that no body of the notice lists among its 成员单位,
+compared by canonical name.
+Why it matters: the unit works for the body without sitting on it, or the member-unit list
+is incomplete.
+Example: notice.txt:86: SJ506 info: 县消防救援支队 has a duty but is not a member unit of 某县领导小组
+How to fix: nothing to fix in the parse; check the notice's lists."""),
+    _code("SJ507", "warning", "{body}: {first} and {second} are the same unit ({canonical}), listed twice", """
+What it means: one body's 成员单位 names the same organ twice under two spellings
+(县人社局 and 县人力资源和社会保障局). Organs that exist once per place (乡镇, 街道) are not counted.
+Why it matters: the number of member units is one too many, and a declared count
+(等16个部门) may seem not to match.
+Example: notice.txt:13: SJ507 warning: 县联席会议: 县人社局 and 县人力资源和社会保障局 are the same unit (人力资源和社会保障局), listed twice
+How to fix: check the list in the source; if the two are really different organs, give
+one its own entry in catalogue.yaml."""),
     _code("SJ901", "error", "grammar {file}: {problem}", """
 What it means: a grammar file is not valid: bad YAML, an unknown key, a pattern that does not
 compile, or an example its own rule fails.

@@ -13,7 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from .errors import GrammarError
 
@@ -223,6 +224,95 @@ class DutyRules(GrammarModel):
     role_notes: PatternRule
 
 
+# --- catalogue.yaml -----------------------------------------------------------------------
+
+class RenamedNames(GrammarModel):
+    """Former names of an organ, kept as aliases: `{names: [银保监组], note: 2023年…}`."""
+
+    names: list[str]
+    note: str
+
+
+class CatalogueEntry(GrammarModel):
+    """One organ: canonical name, sector, aliases (level prefix left off) and the examples
+    (full names, prefix included) that must map to it, or must not."""
+
+    canonical: str
+    sector: str
+    aliases: list[str]
+    stems: list[str] = Field(default_factory=list)
+    patterns: list[PatternRule] = Field(default_factory=list)
+    renamed: list[RenamedNames] = Field(default_factory=list)
+    many: bool = False
+    note: Optional[str] = None
+    examples: Examples
+
+    @field_validator("patterns")
+    @classmethod
+    def _no_named_groups(cls, value: list[PatternRule]) -> list[PatternRule]:
+        for rule in value:
+            if rule.regex.groupindex:
+                raise ValueError(f"{rule.id}: named groups are not allowed in an entry pattern")
+        return value
+
+
+class TypoRules(GrammarModel):
+    """When an unknown unit is a probable typo of a known one (one edit away)."""
+
+    min_chars: int
+    contrasts: list[str]
+
+
+class RankRule(GrammarModel):
+    """A post's rank: its title pattern, for units of `sectors` (`-` no unit; null any)."""
+
+    rank: int
+    label: str
+    sectors: Optional[list[str]] = None
+    title: PatternRule
+
+
+class CatalogueRules(GrammarModel):
+    version: int
+    sectors: list[str]
+    level_prefix: PatternRule
+    generic_tails: list[str]
+    typo: TypoRules
+    post_title: PatternRule
+    leader_roles: list[str]
+    leadership_sectors: list[str]
+    ranks: list[RankRule]
+    units: list[CatalogueEntry]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CatalogueRules":
+        known = set(self.sectors)
+        named: dict[str, str] = {}
+        for entry in self.units:
+            if entry.sector not in known:
+                raise ValueError(f"{entry.canonical}: unknown sector {entry.sector!r}")
+            names = [*entry.aliases, *(n for r in entry.renamed for n in r.names),
+                     *(s + t for s in entry.stems for t in ["", *self.generic_tails])]
+            for name in names:
+                if named.setdefault(name, entry.canonical) != entry.canonical:
+                    raise ValueError(f"{name!r} names both {named[name]} and {entry.canonical}")
+        for rule in self.ranks:
+            unknown = set(rule.sectors or []) - known - {"-"}
+            if unknown:
+                raise ValueError(f"rank {rule.rank}: unknown sectors {sorted(unknown)}")
+        if [r.rank for r in self.ranks] != sorted(r.rank for r in self.ranks):
+            raise ValueError("ranks must be listed from the highest (1) down")
+        if set(self.leadership_sectors) - known:
+            raise ValueError(f"unknown leadership_sectors {sorted(set(self.leadership_sectors) - known)}")
+        return self
+
+    def check_examples(self, grammar: "Grammar") -> list[str]:
+        """Each entry's examples, run through the canonical stage's lookup."""
+        from .stages.canonical import check_catalogue
+
+        return check_catalogue(self, grammar.units)
+
+
 @dataclass(frozen=True)
 class Grammar:
     """All grammars of one directory, validated and compiled."""
@@ -235,6 +325,7 @@ class Grammar:
     people: PeopleRules
     columns: ColumnRules
     duties: DutyRules
+    catalogue: CatalogueRules
     digest: str
 
     def files(self) -> Iterator[tuple[str, GrammarModel]]:
@@ -251,6 +342,7 @@ FILES: dict[str, type[GrammarModel]] = {
     "people": PeopleRules,
     "columns": ColumnRules,
     "duties": DutyRules,
+    "catalogue": CatalogueRules,
 }
 
 
@@ -329,6 +421,8 @@ def check_examples(grammar: Grammar) -> list[str]:
             for text in rule.examples.no_match:
                 if rule.regex.search(text):
                     problems.append(f"{file}: {rule.id}: matches {text!r}, which it must not")
+        if hasattr(model, "check_examples"):  # data checked by its stage: catalogue.yaml
+            problems.extend(f"{file}: {problem}" for problem in model.check_examples(grammar))
     return problems
 
 

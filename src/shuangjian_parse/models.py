@@ -1,16 +1,26 @@
-"""Every record `sj` emits: the notice record of RECORD.md (schema_version "1").
+"""Every record `sj` emits: the notice record of RECORD.md (schema_version "2").
 
 Field names are the output contract; the Chinese term of each field is in its description.
 Models are frozen: a stage builds new ones, it never edits what an earlier stage returned.
 """
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Every record version `sj validate` accepts, oldest first.
+RECORD_VERSIONS = ("1", "2")
+# Fields each version added, by model. Every added field is optional, so a stored record of an
+# older version is checked by the current models and must not carry what came after it.
+ADDED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "2": {"MemberUnit": ("canonical", "sector"), "Member": ("post_units",),
+          "Body": ("lead_unit_ref",), "Duty": ("unit_refs",)},
+}
 
 BodyKind = Literal[
     "leading_group", "coordination_mechanism", "joint_meeting", "office", "task_force", "other"
@@ -19,6 +29,9 @@ SectionKind = Literal[
     "organization", "duties", "rules", "requirements", "roster", "guidance", "other"
 ]
 Severity = Literal["error", "warning", "info"]
+# 成文日期 as written by the parser: `2021-12-13`; Document checks it is a real calendar date.
+IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                               json_schema_extra={"format": "date"})]
 
 
 class Record(BaseModel):
@@ -28,7 +41,7 @@ class Record(BaseModel):
 
 
 class Source(Record):
-    """Where a record came from: `{path: samples/a.txt, encoding: gb18030, lines: 96}`."""
+    """来源: where a record came from: `{path: samples/a.txt, encoding: gb18030, lines: 96}`."""
 
     path: str = Field(description="输入文件路径 (path of the input as given)")
     sha256: str = Field(description="原始字节的 SHA-256 (of the raw bytes)")
@@ -50,10 +63,21 @@ class Document(Record):
     title: Optional[str] = Field(default=None, description="标题 (title, joined across lines)")
     doc_number: Optional[str] = Field(default=None, description="发文字号 (e.g. 陵政办函〔2021〕45号)")
     issuers: list[str] = Field(default_factory=list, description="发文机关 (署名 / 版头 / 发文单位)")
-    date: Optional[str] = Field(default=None, description="成文日期 (ISO date)")
+    date: Optional[IsoDate] = Field(default=None, description="成文日期 (ISO date: 2021-12-13)")
     addressees: list[str] = Field(default_factory=list, description="主送机关 (addressees)")
     doc_type: Optional[str] = Field(default=None, description="文种 (通知, 方案, 意见, 决定, 函 …)")
     attachments: list[Attachment] = Field(default_factory=list, description="附件 (attachments)")
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: Optional[str]) -> Optional[str]:
+        """`2021-13-45` has the ISO shape but is no date: rejected, so records and schema agree."""
+        if value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError as exc:
+                raise ValueError(f"{value} is not a real date ({exc})") from None
+        return value
 
 
 class Section(Record):
@@ -67,26 +91,58 @@ class Section(Record):
     children: list[Section] = Field(default_factory=list, description="下级条目 (sub-items)")
 
 
+class UnitRef(Record):
+    """单位及其规范名称: `{name: 县人社局, canonical: 人力资源和社会保障局, sector: 人社}`."""
+
+    name: str = Field(min_length=1, description="单位名称 as written (unit name)")
+    canonical: Optional[str] = Field(default=None, description="规范名称 (canonical name in the unit "
+                                     "catalogue, without level prefix; null when not in it)")
+    sector: Optional[str] = Field(default=None, description="领域 (sector: 教育, 公安, 市场监管 …; "
+                                  "null when not in the catalogue)")
+
+
+class PostUnit(Record):
+    """职务拆分: `县教育局局长` → unit 县教育局, title 局长, canonical 教育局, sector 教育, rank 6."""
+
+    post: str = Field(min_length=1, description="现任职务 as written (one item of posts)")
+    unit: Optional[str] = Field(default=None, description="任职单位 (the unit the post names; null "
+                                "when it names none: 副县长)")
+    title: Optional[str] = Field(default=None, description="职务名称 (title: 局长, 副县长, 主要负责同志)")
+    canonical: Optional[str] = Field(default=None, description="任职单位的规范名称 (canonical name "
+                                     "of the unit; null when unknown)")
+    sector: Optional[str] = Field(default=None, description="领域 (sector of the unit)")
+    rank: Optional[int] = Field(default=None, ge=1, description="职级 (rank, 1 highest: 1 党委书记, "
+                                "2 政府正职, 3 党委副书记, 4 党委常委 / 人大政协正职, 5 政府副职 / "
+                                "人大政协副职, 6 部门正职, 7 部门副职, 8 其他工作人员)")
+
+
 class Member(Record):
     """组成人员: `组　长：冯吉光  县委常委、县委宣传部部长` → role 组长, name 冯吉光, two posts."""
 
     role: str = Field(description="职务 in the body (组长 副组长 成员 召集人 主任 联络员 …)")
-    name: Optional[str] = Field(default=None, description="姓名 (null where only a post is named)")
+    name: Optional[str] = Field(default=None, min_length=1,
+                                description="姓名 (null where only a post is named)")
     posts: list[str] = Field(default_factory=list, description="现任职务 (posts held, split on 、)")
     line: int = Field(ge=1, description="行号 (1-based source line)")
+    post_units: list[PostUnit] = Field(default_factory=list, description="职务拆分 (each post split "
+                                       "into unit and title, in the order of posts)")
 
 
 class MemberUnit(Record):
     """成员单位: `{name: 县委办公室, line: 17}`."""
 
-    name: str = Field(description="单位名称 (unit name)")
+    name: str = Field(min_length=1, description="单位名称 (unit name)")
     line: int = Field(ge=1, description="行号 (1-based source line)")
+    canonical: Optional[str] = Field(default=None, description="规范名称 (canonical name in the unit "
+                                     "catalogue, without level prefix; null when not in it)")
+    sector: Optional[str] = Field(default=None, description="领域 (sector: 教育, 公安, 市场监管 …; "
+                                  "null when not in the catalogue)")
 
 
 class Body(Record):
     """A working body (议事协调机构) the notice sets up or names: 领导小组, 联席会议, 办公室 …"""
 
-    name: str = Field(description="机构名称 (name, fullest form in the notice)")
+    name: str = Field(min_length=1, description="机构名称 (name, fullest form in the notice)")
     kind: BodyKind = Field(description="类别: leading_group 领导小组, coordination_mechanism 协调机制, "
                            "joint_meeting 联席会议, office 办公室, task_force 工作专班, other")
     members: list[Member] = Field(default_factory=list, description="组成人员 (people)")
@@ -96,6 +152,8 @@ class Body(Record):
                                                description="声明的成员单位数 (“等16个部门”)")
     parent: Optional[str] = Field(default=None, description="上级机构 (the body an office is set up under)")
     line: int = Field(ge=1, description="行号 (line where the body is first named)")
+    lead_unit_ref: Optional[UnitRef] = Field(default=None, description="牵头单位的规范名称 "
+                                             "(lead unit with canonical name and sector)")
 
 
 class Duty(Record):
@@ -104,6 +162,8 @@ class Duty(Record):
     units: list[str] = Field(description="责任单位 (units, in the order written)")
     text: str = Field(description="职责内容 (what the units must do)")
     line: int = Field(ge=1, description="行号 (1-based source line)")
+    unit_refs: list[UnitRef] = Field(default_factory=list, description="责任单位的规范名称 (the "
+                                     "units with canonical name and sector, parallel to units)")
 
 
 class Diagnostic(Record):
@@ -118,9 +178,10 @@ class Diagnostic(Record):
 
 
 class Notice(Record):
-    """The notice record: one per input notice (RECORD.md, schema_version "1")."""
+    """公文记录, the notice record: one per input notice (RECORD.md; schema_version "2" adds the
+    canonical units: MemberUnit.canonical/sector, Member.post_units, Body.lead_unit_ref, Duty.unit_refs)."""
 
-    schema_version: Literal["1"] = Field(default=SCHEMA_VERSION, description="记录格式版本")
+    schema_version: Literal["2"] = Field(default=SCHEMA_VERSION, description="记录格式版本")
     source: Source = Field(description="来源 (input file)")
     document: Document = Field(description="公文要素 (document elements)")
     sections: list[Section] = Field(default_factory=list, description="正文结构 (outline)")
@@ -147,11 +208,8 @@ class Line:
     breaks: tuple[tuple[int, int], ...] = ()
 
     def line_at(self, offset: int) -> int:
-        line = self.line
-        for start, source_line in self.breaks:
-            if offset >= start:
-                line = source_line
-        return line
+        index = bisect.bisect_right(self.breaks, (offset, float("inf")))
+        return self.breaks[index - 1][1] if index else self.line
 
 
 @dataclass(frozen=True)

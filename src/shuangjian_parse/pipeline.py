@@ -8,6 +8,7 @@ from .diagnostics import Report
 from .grammar import Grammar, load_grammar
 from .models import Notice, Text
 from .stages.bodies import BodyReader, extract_bodies
+from .stages.canonical import Canonical, CanonicalReader, extract_canonical
 from .stages.columns import ColumnReader
 from .stages.document import DocumentResult, extract_document
 from .stages.duties import DutyReader, extract_duties
@@ -36,6 +37,7 @@ class Parser:
         self.columns = ColumnReader(grammar.columns)
         self.bodies = BodyReader(grammar.bodies, grammar.sections, self.units, self.people, self.columns)
         self.duties = DutyReader(grammar.duties, grammar.sections, self.units, self.columns)
+        self.canonical = CanonicalReader(grammar.catalogue, self.units)
 
     def run(self, data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
         """Parse one notice's bytes into its record; raises InputError for unreadable input."""
@@ -48,8 +50,9 @@ class Parser:
         bodies = _check(extract_bodies(text, doc.layout, outline, doc.document.title, self.bodies, report),
                         list)
         duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report), list)
+        canon = _check(extract_canonical(bodies, duties, self.canonical, report), Canonical)
         notice = Notice(source=decoded.source, document=doc.document, sections=outline.sections,
-                        bodies=bodies, duties=duties, diagnostics=report.items())
+                        bodies=canon.bodies, duties=canon.duties, diagnostics=report.items())
         return Result(notice=notice, text=text)
 
 
