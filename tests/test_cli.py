@@ -9,6 +9,7 @@ import pytest
 
 from conftest import ROOT, SAMPLES
 from shuangjian_parse.cli import main
+from shuangjian_parse.models import SCHEMA_VERSION
 
 SAMPLE = str(SAMPLES / "000_9a14945eab7843f1.txt")
 
@@ -34,7 +35,7 @@ def run_sj(monkeypatch, capsys):
 def test_parse_prints_the_yaml_record_and_diagnostics_apart(run_sj):
     code, out, err = run_sj("parse", SAMPLE)
     assert code == 0
-    assert out.startswith('schema_version: "1"\n')
+    assert out.startswith(f'schema_version: "{SCHEMA_VERSION}"\n')
     assert "冯吉光" in out and "SJ" not in out.split("diagnostics:")[0]
     assert err.splitlines()[0] == f"{SAMPLE}:1: SJ203 info: no 成文日期 (date under the signature) found"
 
@@ -66,7 +67,7 @@ def test_output_file_for_one_notice(run_sj, tmp_path):
     target = tmp_path / "record.yaml"
     code, out, _ = run_sj("parse", SAMPLE, "-o", str(target))
     assert code == 0 and out == ""
-    assert target.read_text(encoding="utf-8").startswith('schema_version: "1"')
+    assert target.read_text(encoding="utf-8").startswith(f'schema_version: "{SCHEMA_VERSION}"')
     assert [p.name for p in tmp_path.iterdir()] == ["record.yaml"]
 
 

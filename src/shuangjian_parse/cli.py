@@ -4,6 +4,7 @@ stdout carries records only; diagnostics, progress and errors go to stderr.
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -101,12 +102,18 @@ def parse(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on any diagnostic, not only errors."),
     max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse inputs larger than this (default 20 MiB)."),
+    dump_text: bool = typer.Option(
+        False, "--dump-text",
+        help="Print the text the parser reads instead of the record: the decoded lines that "
+             "`line` numbers refer to (a .docx, web page or PDF as converted); -o gets <stem>.txt."),
 ) -> None:
     """Parse notices into records: YAML or JSON on stdout (or under -o), diagnostics on stderr."""
     from .diagnostics import render_text
     from .emit import render, to_json_array, to_yaml_stream
     from .pipeline import parser_for
 
+    if dump_text:
+        raise typer.Exit(_dump_text(files, output, max_bytes))
     try:
         parser = parser_for(str(grammars) if grammars else None)
     except GrammarError as exc:
@@ -150,6 +157,156 @@ def parse(
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
+def _dump_text(files: List[str], output: Optional[Path], max_bytes: int) -> int:
+    """`sj parse --dump-text`: each input's decoded lines, plain, as `line` numbers count them."""
+    from .pipeline import read_text
+
+    out_dir = output if output is not None and (len(files) > 1 or output.is_dir()) else None
+    chunks = []
+    failed = False
+    for name in files:
+        try:
+            text = "".join(line + "\n" for line in read_text(read_input(name, max_bytes), name, max_bytes))
+        except InputError as exc:
+            _stderr(f"sj: error: {exc.path}: {exc.reason}")
+            failed = True
+            continue
+        if out_dir is not None:
+            write_atomic(out_dir / f"{'stdin' if name == '-' else Path(name).stem}.txt", text)
+        else:  # several inputs on one stream: a `==> FILE <==` line before each, as head(1) does
+            chunks.append(f"==> {name} <==\n{text}" if len(files) > 1 else text)
+    if chunks:
+        if output is not None and out_dir is None:
+            write_atomic(output, "".join(chunks))
+        else:
+            sys.stdout.write("".join(chunks))
+    return ExitCode.INPUT if failed else ExitCode.OK
+
+
+class BatchFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+    jsonl = "jsonl"
+
+
+@app.command()
+def batch(
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...",
+                                       help="Notice files and directories (searched recursively)."),
+    output: Path = typer.Option(..., "--output", "-o", "--out-dir", metavar="OUTDIR",
+                                help="Output directory; mirrors the input tree (a.txt → a.yaml)."),
+    pattern: str = typer.Option("*.txt", "--glob", help="File names to take from directories."),
+    fmt: BatchFormat = typer.Option(BatchFormat.yaml, "--format", "-f",
+                                    help="Record format; jsonl: one file OUTDIR/notices.jsonl, a record a line."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1,
+                                          help="Worker processes (default: the machine's cores)."),
+    force: bool = typer.Option(False, "--force", help="Convert every input, even unchanged ones."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Run on this Dask scheduler (needs the [dask] extra)."),
+    sqlite: Optional[Path] = typer.Option(None, "--sqlite", metavar="FILE",
+                                          help="Also write normalised tables to this SQLite database."),
+    csv_dir: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
+                                           help="Also write the tables as DIR/<table>.csv."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
+    max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
+                                  help="Refuse inputs larger than this (default 20 MiB)."),
+) -> None:
+    """Convert many notices into OUTDIR in parallel; re-runs skip unchanged inputs and resume."""
+    from .batch import BatchOptions, BatchUsageError, exit_code, run_batch
+
+    options = BatchOptions(inputs=list(inputs), out_dir=output, fmt=fmt.value, pattern=pattern,
+                           workers=workers, force=force, scheduler=scheduler, sqlite=sqlite,
+                           csv_dir=csv_dir, grammar_dir=str(grammars) if grammars else None,
+                           max_bytes=max_bytes)
+    try:
+        summary = run_batch(options)
+    except (BatchUsageError, GrammarError) as exc:
+        _stderr(f"sj: error: {exc}" if isinstance(exc, BatchUsageError) else str(exc))
+        raise typer.Exit(ExitCode.USAGE)
+    _stderr(summary.line())
+    raise typer.Exit(exit_code(summary))
+
+
+@app.command()
+def show(
+    file: str = typer.Argument(..., metavar="NOTICE", help="A notice (text, .docx, web page, PDF); - reads stdin."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
+    width: Optional[int] = typer.Option(None, "--width", min=40, help="Output width (default: the terminal's)."),
+    max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
+                                  help="Refuse inputs larger than this (default 20 MiB)."),
+) -> None:
+    """Show one notice for reading: outline tree, members and member units, duties by unit, diagnostics."""
+    from rich.console import Console
+
+    from .pipeline import parser_for, read_text
+    from .show import show_notice
+
+    try:
+        parser = parser_for(str(grammars) if grammars else None)
+    except GrammarError as exc:
+        _stderr(str(exc))
+        raise typer.Exit(ExitCode.USAGE)
+    try:
+        data = read_input(file, max_bytes)
+        result = parser.run(data, file, max_bytes)
+    except InputError as exc:
+        _stderr(f"sj: error: {exc.path}: {exc.reason}")
+        raise typer.Exit(ExitCode.INPUT)
+    console = Console(highlight=False, width=width, soft_wrap=False)
+    show_notice(result.notice, read_text(data, file, max_bytes), console, parser.canonical.rank_label)
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    html = "html"
+
+
+@app.command()
+def compare(
+    paths: List[str] = typer.Argument(..., metavar="RECORD_DIR...",
+                                      help="Records (.yaml .yml .json) or directories of them, as written "
+                                           "by `sj parse -o DIR` or `sj batch`."),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f",
+                                      help="table (terminal), csv, or html (a self-contained report)."),
+    table: str = typer.Option("sectors", "--table", help="With csv: the sectors or the bodies table."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+) -> None:
+    """Compare records by sector (member, has duties, leads), leaders' ranks and member counts."""
+    from .compare import TABLES, compare as compare_records, load_records, print_tables, render_csv, render_html
+    from .pipeline import parser_for
+
+    if table not in TABLES:
+        _stderr(f"sj: error: --table must be one of {', '.join(TABLES)}, not {table!r}")
+        raise typer.Exit(ExitCode.USAGE)
+    reader = parser_for().canonical
+    records, problems = load_records(paths, reader)
+    for problem in problems:
+        _stderr(f"sj: warning: {problem}")
+    if any(problem.endswith("no such file or directory") for problem in problems):
+        raise typer.Exit(ExitCode.USAGE)
+    if not records:
+        _stderr("sj: error: no valid records found (.yaml, .yml, .json)")
+        raise typer.Exit(ExitCode.INVALID)
+    comparison = compare_records(records, reader)
+    if fmt is CompareFormat.table:
+        from rich.console import Console
+
+        if output is None:
+            print_tables(comparison, Console(highlight=False))
+            return
+        buffer = io.StringIO()
+        print_tables(comparison, Console(file=buffer, highlight=False, width=160, color_system=None))
+        text = buffer.getvalue()
+    else:
+        text = render_csv(comparison, table) if fmt is CompareFormat.csv else render_html(comparison)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        _stderr(f"wrote {output} ({len(comparison.notices)} notices, {len(comparison.sectors)} sectors)")
+
+
 @app.command()
 def explain(code: str = typer.Argument(..., help="A diagnostic code, e.g. SJ201.")) -> None:
     """Print what a diagnostic code means, why it matters and how to fix it."""
@@ -179,6 +336,130 @@ def grammars_check(directory: Optional[Path] = typer.Argument(
     if problems:
         raise typer.Exit(ExitCode.USAGE)
     typer.echo(f"grammars ok ({grammar.digest})")
+
+
+@app.command()
+def schema(
+    out: Path = typer.Option(Path("schemas"), "--out", metavar="DIR",
+                             help="Directory of the schema files (default ./schemas); - prints the schema."),
+    check: bool = typer.Option(False, "--check",
+                               help="Write nothing; exit 1 when DIR's schema differs from the models."),
+) -> None:
+    """Write the record's JSON Schema (draft 2020-12), generated from the models, to DIR."""
+    from .schema import check_schema, notice_schema, render_schema, schema_filename, structure_digest
+
+    if str(out) == "-":
+        if check:
+            _stderr("sj: error: --check needs a directory, not -")
+            raise typer.Exit(ExitCode.USAGE)
+        sys.stdout.write(render_schema(notice_schema()))
+        return
+    if check:
+        problems = check_schema(out)
+        for problem in problems:
+            _stderr(f"sj: error: {problem}")
+        if problems:
+            raise typer.Exit(ExitCode.INVALID)
+        _stderr(f"{out / schema_filename()} is up to date ({structure_digest()})")
+        return
+    from .schema import write_schema
+
+    _stderr(f"wrote {write_schema(out)} (structure {structure_digest()})")
+
+
+class ProblemFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+@app.command()
+def validate(
+    paths: List[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Record files (.yaml .yml .json) or directories, searched "
+                                           "recursively; - reads stdin."),
+    fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
+                                      help="Problem report: text (file:line:col: field.path: message), "
+                                           "json, github (Actions annotations) or sarif (SARIF 2.1.0)."),
+    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1,
+                                  help="Refuse record files larger than this (default 10 MiB)."),
+) -> None:
+    """Check stored records against the record schema: exit 0 all valid, 1 any invalid, 2 usage."""
+    from .validate import RENDERERS, expand_paths, validate_paths
+
+    files, missing = expand_paths(paths)
+    for name in missing:
+        _stderr(f"sj: error: {name}: no such file or directory")
+    report = validate_paths(files, max_bytes)
+    sys.stdout.write(RENDERERS[fmt.value](report))
+    bad = len({p.file for p in report.problems})
+    if report.problems:
+        _stderr(f"sj: {len(report.problems)} problem(s) in {bad} of {len(report.files)} file(s)")
+    elif report.files:
+        _stderr(f"sj: {len(report.files)} file(s), {report.records} record(s): valid")
+    else:
+        _stderr("sj: warning: no record files found (.yaml, .yml, .json)")
+    if missing:
+        raise typer.Exit(ExitCode.USAGE)
+    if report.problems:
+        raise typer.Exit(ExitCode.INVALID)
+
+
+class EvalFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command("eval")
+def eval_command(
+    gold_dir: Path = typer.Argument(..., metavar="GOLD_DIR",
+                                    help="Gold files <stem>.yaml, in the format of ../shared/gold."),
+    input_dir: Path = typer.Argument(..., metavar="INPUT_DIR", help="The notices <stem>.txt to parse."),
+    fmt: EvalFormat = typer.Option(EvalFormat.text, "--format", "-f", help="Report format."),
+    min_f1: Optional[float] = typer.Option(None, "--min-f1", min=0.0, max=1.0,
+                                           help="Exit 1 when the overall (strict) F1 is below this."),
+    similarity: float = typer.Option(0.8, "--similarity", min=0.0, max=1.0,
+                                     help="Lenient matching: the least text similarity (difflib ratio)."),
+    misses: bool = typer.Option(False, "--misses", help="List each document's missed and spurious items."),
+    grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
+    max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
+                                  help="Refuse inputs larger than this (default 20 MiB)."),
+) -> None:
+    """Parse each notice of INPUT_DIR and score it against GOLD_DIR, strictly and leniently."""
+    import json
+
+    from .evaluate import GoldError, evaluate, load_gold, parse_notices, render_text
+
+    for directory in (gold_dir, input_dir):
+        if not directory.is_dir():
+            _stderr(f"sj: error: {directory}: not a directory")
+            raise typer.Exit(ExitCode.USAGE)
+    try:
+        gold = load_gold(gold_dir)
+    except GoldError as exc:
+        _stderr(f"sj: error: {exc}")
+        raise typer.Exit(ExitCode.USAGE)
+    if not gold:
+        _stderr(f"sj: error: {gold_dir}: no gold files (<stem>.yaml)")
+        raise typer.Exit(ExitCode.USAGE)
+    try:
+        records, warnings = parse_notices(list(gold), input_dir, str(grammars) if grammars else None,
+                                          max_bytes)
+    except GrammarError as exc:
+        _stderr(str(exc))
+        raise typer.Exit(ExitCode.USAGE)
+    for warning in warnings:
+        _stderr(f"sj: warning: {warning}")
+    result = evaluate(gold, records, similarity)
+    if fmt is EvalFormat.json:
+        sys.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(render_text(result, misses))
+    overall = result.overall()
+    if min_f1 is not None and overall < min_f1:
+        _stderr(f"sj: overall F1 {overall:.4f} is below --min-f1 {min_f1:g}")
+        raise typer.Exit(ExitCode.INVALID)
 
 
 def main() -> None:

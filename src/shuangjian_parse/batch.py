@@ -1,0 +1,758 @@
+"""`sj batch`: convert many notices at once, fast, resumable and safe to interrupt.
+
+    summary = run_batch(BatchOptions(inputs=["corpus/"], out_dir=Path("out"), fmt="json"))
+    summary.ok, summary.failed  # (1018, 2)
+
+- discover(): the input files (directories recursively, `--glob`), as paths relative to
+  the input root; that path is the record's `source.path` and names the output in OUTDIR.
+- Manifest: OUTDIR/.sj-manifest.jsonl, one line per converted input (sha256, sj version,
+  grammar digest, format → output), flushed as each completes; a re-run skips inputs whose
+  line still matches, so a killed run resumes where it stopped.
+- LocalPool: worker processes, each with its Parser built once, fed small chunks of paths (a
+  bounded number in flight, so memory stays flat); each worker reads, hashes, parses, renders
+  and writes its outputs atomically (a temporary file in OUTDIR/.sj-tmp, then a rename), and
+  the parent keeps the books. `--scheduler` swaps in cluster.DaskPool, whose workers get the
+  bytes and send the text back for the parent to write.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional, TextIO
+
+from . import __version__
+from .errors import InputError
+from .files import create_temp
+
+FORMATS = ("yaml", "json", "jsonl")
+MANIFEST = ".sj-manifest.jsonl"
+TMP_DIR = ".sj-tmp"          # temporary files; deleted at the end and at the start of every run
+PARTS_DIR = ".sj-parts"      # jsonl: one line per notice, joined into JSONL_FILE at the end
+JSONL_FILE = "notices.jsonl"
+OK, WARNINGS, FAILED, UNCHANGED = "ok", "warnings", "failed", "unchanged"
+DEFAULT_GLOB = "*.txt"
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class BatchUsageError(Exception):
+    """A batch that cannot start: `BatchUsageError("out/ is in use by another sj batch")`."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What `sj batch` was asked to do; see `sj batch --help`."""
+
+    inputs: list[str]
+    out_dir: Path
+    fmt: str = "yaml"
+    pattern: str = DEFAULT_GLOB
+    workers: Optional[int] = None
+    force: bool = False
+    scheduler: Optional[str] = None
+    sqlite: Optional[Path] = None
+    csv_dir: Optional[Path] = None
+    grammar_dir: Optional[str] = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass
+class Summary:
+    """Counts of one batch run: `Summary(notices=1020, ok=1002, warnings=16, failed=2)`."""
+
+    notices: int = 0
+    ok: int = 0
+    warnings: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: int = 0        # notices with an error-severity diagnostic
+    elapsed: float = 0.0
+    interrupted: bool = False
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def converted(self) -> int:
+        return self.ok + self.warnings
+
+    def line(self) -> str:
+        """`sj batch: 1020 notices: 1002 ok, 16 with warnings, 2 failed, 0 unchanged; 2.10 s, 485.7 notices/s`."""
+        rate = self.converted / self.elapsed if self.elapsed > 0 else 0.0
+        counts = (f"{self.ok} ok, {self.warnings} with warnings, {self.failed} failed, "
+                  f"{self.skipped} unchanged; {self.elapsed:.2f} s, {rate:.1f} notices/s")
+        if self.interrupted:
+            left = self.notices - self.converted - self.failed - self.skipped
+            return (f"sj batch: interrupted with {left} of {self.notices} notices not done "
+                    f"(run it again to resume): {counts}")
+        return f"sj batch: {self.notices} notices: {counts}"
+
+
+# --- discovery ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Inputs:
+    """The batch's input files: `Inputs(root="/data/in", rels=["a.txt", "sub/b.txt"], missing=[])`.
+
+    `rels[key - 1]` is the input of notice `key`: its path relative to `root`, '/'-separated,
+    which is also the record's source.path. Plain strings, so that 100,000 inputs cost a few MB.
+    """
+
+    root: str
+    rels: list[str]
+    missing: list[tuple[str, str]]   # (input as given, reason)
+
+    def path(self, rel: str) -> str:
+        return os.path.join(self.root, rel)
+
+
+def output_name(rel: str, fmt: str) -> str:
+    """Where an input's output goes in OUTDIR: `output_name("sub/a.txt", "json") == "sub/a.json"`."""
+    stem, dot, suffix = rel.rpartition(".")
+    base = stem if dot and "/" not in suffix else rel
+    if fmt == "jsonl":
+        return f"{PARTS_DIR}/{base}.jsonl"
+    return f"{base}.{fmt}"
+
+
+def discover(inputs: Iterable[str], pattern: str, out_dir: Path, fmt: str) -> Inputs:
+    """The input files, sorted by relative path, and the inputs that do not exist.
+
+    Directories are searched recursively for file names matching `pattern`, skipping hidden
+    files and directories and OUTDIR itself; files given by name are always taken. Paths are
+    relative to the deepest directory holding every input (a single directory: itself).
+    """
+    out_abs = os.path.abspath(out_dir)
+    files: dict[str, None] = {}
+    roots: list[str] = []
+    missing: list[tuple[str, str]] = []
+    for given in inputs:
+        path = os.path.abspath(given)
+        if os.path.isdir(path):
+            roots.append(path)
+            for dirpath, dirnames, filenames in os.walk(path):
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")
+                               and os.path.join(dirpath, d) != out_abs]
+                for name in filenames:
+                    if not name.startswith(".") and fnmatch(name, pattern):
+                        files[os.path.join(dirpath, name)] = None
+        elif os.path.lexists(path):
+            roots.append(os.path.dirname(path))
+            files[path] = None
+        else:
+            missing.append((given, "no such file or directory"))
+    root = os.path.commonpath(roots) if roots else os.getcwd()
+    rels = sorted(Path(os.path.relpath(path, root)).as_posix() for path in files)
+    del files
+    outputs: dict[str, str] = {}
+    for rel in rels:
+        output = output_name(rel, fmt)
+        if output in outputs:
+            raise BatchUsageError(f"{outputs[output]} and {rel} would both be written to "
+                                  f"{output}; narrow --glob or convert them separately")
+        outputs[output] = rel
+    return Inputs(root, rels, missing)
+
+
+# --- the manifest -----------------------------------------------------------------------------
+
+class Manifest:
+    """OUTDIR/.sj-manifest.jsonl: what each output was made from, one JSON line per input.
+
+    `{"input": "sub/a.txt", "sha256": "…", "sj": "0.1.0", "grammar": "…", "format": "json",
+    "output": "sub/a.json", "status": "ok"}`. The last line of an input wins. Lines are
+    appended and flushed as outputs are written, so a kill loses at most the work in flight;
+    a half-written last line is ignored.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / MANIFEST
+        # input -> (sha256 as bytes, sj version, grammar digest, format, output, status); the
+        # repeated strings are interned: a manifest of 100,000 lines costs about 25 MB.
+        self.entries: dict[str, tuple] = {}
+        self._handle: Optional[TextIO] = None
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    try:
+                        e = json.loads(line)
+                        self.entries[e["input"]] = (
+                            bytes.fromhex(e["sha256"]), sys.intern(e["sj"]), sys.intern(e["grammar"]),
+                            sys.intern(e["format"]), e["output"], sys.intern(e.get("status", OK)))
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        continue
+        except FileNotFoundError:
+            pass
+
+    def open(self) -> None:
+        """Rewrite the manifest without stale or broken lines, then open it for appending."""
+        alive = {rel: e for rel, e in self.entries.items() if (self.out_dir / e[4]).is_file()}
+        self.entries = alive
+        tmp = self.out_dir / TMP_DIR / MANIFEST
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            for rel, (sha256, *rest) in alive.items():
+                handle.write(_manifest_line(rel, sha256.hex(), *rest))
+        os.replace(tmp, self.path)
+        self._handle = open(self.path, "a", encoding="utf-8", newline="\n")
+
+    def known(self, rel: str, output: str, grammar: str, fmt: str) -> Optional[str]:
+        """The sha256 `rel`'s output was made from, if this sj, grammar and format made it and
+        it is still there: an input that still hashes to it need not be converted again."""
+        e = self.entries.get(rel)
+        if (e is not None and e[1:5] == (__version__, grammar, fmt, output)
+                and (self.out_dir / output).is_file()):
+            return e[0].hex()
+        return None
+
+    def record(self, rel: str, output: str, sha256: str, grammar: str, fmt: str, status: str) -> None:
+        assert self._handle is not None
+        self._handle.write(_manifest_line(rel, sha256, __version__, grammar, fmt, output, status))
+        self._handle.flush()
+
+    def forget(self, rel: str) -> None:
+        """An input that failed: remove the output an earlier run made of its old content."""
+        e = self.entries.pop(rel, None)
+        if e is not None:
+            _unlink(self.out_dir / e[4])
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _manifest_line(rel: str, sha256: str, version: str, grammar: str, fmt: str, output: str,
+                   status: str) -> str:
+    return json.dumps({"input": rel, "sha256": sha256, "sj": version, "grammar": grammar,
+                       "format": fmt, "output": output, "status": status}, ensure_ascii=False) + "\n"
+
+
+# --- OUTDIR -------------------------------------------------------------------------------------
+
+class OutputDir:
+    """OUTDIR, locked for one batch at a time; every file lands whole or not at all."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock_dir(root)
+        self.tmp = root / TMP_DIR
+        shutil.rmtree(self.tmp, ignore_errors=True)   # left by a killed run
+        self.tmp.mkdir()
+
+    def write(self, rel: str, text: str) -> None:
+        write_output(str(self.root), rel, text)
+
+    def join(self, rel: str, parts: Iterable[str]) -> None:
+        """Concatenate the files `parts` (relative to OUTDIR) into OUTDIR/rel, atomically."""
+        tmp = self.tmp / f"{rel.replace('/', '_')}.tmp"
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(self.root / part, "rb") as handle:
+                    shutil.copyfileobj(handle, out)
+        os.replace(tmp, self.root / rel)
+
+    def close(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def write_output(root: str, rel: str, text: str) -> None:
+    """Write root/rel whole or not at all: a temporary file in root/.sj-tmp, then a rename.
+
+    Temporary files live in one directory of OUTDIR, which every run empties first: even a
+    kill -9 between the write and the rename leaves nothing that looks like an output.
+    """
+    target = os.path.join(root, rel)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    fd, tmp = create_temp(os.path.join(root, TMP_DIR), suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _lock_dir(path: Path) -> Optional[int]:
+    """An exclusive lock on OUTDIR (released by the kernel if the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no locking
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise BatchUsageError(f"{path} is in use by another sj batch") from None
+    return fd
+
+
+def _unlink(path: os.PathLike | str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+# --- the work sent to workers ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Task:
+    """One notice to convert. Local workers get its path and write the output themselves;
+    Dask workers get its bytes and send the output back (they may share no disk with us)."""
+
+    key: int                          # 1-based rank in the batch: the notice_id of the tables
+    rel: str                          # the record's source.path
+    output: str                       # relative to OUTDIR
+    fmt: str                          # yaml | json | jsonl
+    path: Optional[str] = None        # read from here …
+    data: Optional[bytes] = None      # … or convert these bytes
+    unchanged_if: Optional[str] = None  # the manifest's sha256: if the input still has it, skip
+    rows: bool = False                # also return the table rows
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back: how it went, and the output when the parent writes it."""
+
+    key: int
+    status: str                       # ok | warnings | failed | unchanged
+    sha256: Optional[str] = None
+    reason: Optional[str] = None
+    text: Optional[str] = None
+    rows: Optional[dict[str, list[tuple]]] = None
+    errors: bool = False              # an error-severity diagnostic
+
+
+def convert(task: Task, grammar_dir: Optional[str], max_bytes: int,
+            out_dir: Optional[str] = None) -> Outcome:
+    """Parse one notice and render it exactly as `sj parse --format FMT` does; with `out_dir`,
+    write the output there (atomically) instead of returning it."""
+    from .emit import record_data, render
+    from .pipeline import parser_for
+
+    try:
+        if task.data is not None:
+            data = task.data
+        else:
+            from .cli import read_input
+
+            data = read_input(task.path or task.rel, max_bytes)
+        sha256 = hashlib.sha256(data).hexdigest()
+        unchanged = task.unchanged_if == sha256
+        if unchanged and not task.rows:
+            return Outcome(task.key, UNCHANGED, sha256)
+        notice = parser_for(grammar_dir).run(data, task.rel, max_bytes).notice
+        text = rows = None
+        if not unchanged:
+            if task.fmt == "jsonl":
+                text = json.dumps(record_data(notice), ensure_ascii=False, separators=(",", ":")) + "\n"
+            else:
+                text = render(notice, task.fmt)
+            if out_dir is not None:
+                write_output(out_dir, task.output, text)
+                text = None
+        if task.rows:
+            from .tables import notice_rows
+
+            rows = notice_rows(task.key, record_data(notice))
+    except InputError as exc:
+        return Outcome(task.key, FAILED, reason=exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad notice must not stop the batch
+        return Outcome(task.key, FAILED, reason=f"internal error: {type(exc).__name__}: {exc}")
+    if unchanged:
+        return Outcome(task.key, UNCHANGED, sha256, rows=rows)
+    severities = {d.severity for d in notice.diagnostics}
+    status = WARNINGS if severities & {"warning", "error"} else OK
+    return Outcome(task.key, status, sha256, text=text, rows=rows, errors="error" in severities)
+
+
+def convert_chunk(tasks: list[Task], grammar_dir: Optional[str], max_bytes: int,
+                  out_dir: Optional[str] = None) -> list[Outcome]:
+    """convert() each task of a chunk (one round trip to a worker for several notices)."""
+    return [convert(task, grammar_dir, max_bytes, out_dir) for task in tasks]
+
+
+def failed_outcomes(tasks: list[Task], reason: str) -> list[Outcome]:
+    return [Outcome(task.key, FAILED, reason=reason) for task in tasks]
+
+
+def _init_worker(grammar_dir: Optional[str]) -> None:
+    """Worker start: build the Parser once; leave Ctrl-C to the parent; die with the parent."""
+    from .pipeline import parser_for
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    warm_up(parser_for(grammar_dir))
+    parent = os.getppid()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+# A notice that exercises what the parser builds on first use (the jieba tokenizer of glued
+# name+post entries): parsing it once per worker keeps that cost out of the first real notice.
+_WARM_UP = "关于成立县工作领导小组的通知\n一、组织机构\n组长：王小平县长\n成员：陈芸副县长\n".encode()
+
+
+def warm_up(parser: Any) -> None:
+    """Parse a tiny notice once so that everything built lazily is built now."""
+    try:
+        parser.run(_WARM_UP, "<warm-up>")
+    except Exception:  # noqa: BLE001 - a warm-up failure only costs time later
+        pass
+
+
+def _watch_parent(parent: int) -> None:
+    # A killed parent cannot stop its pool: exit instead of waiting forever for work.
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def default_workers() -> int:
+    """The machine's cores (those this process may run on)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class LocalPool:
+    """Worker processes on this machine, fed a bounded number of chunks at a time.
+
+    Workers read the inputs and write the outputs themselves: the parent only keeps the books.
+    """
+
+    chunk_size = 4
+    needs_bytes = False   # workers read the inputs: the parent sends paths
+
+    def __init__(self, workers: int, grammar_dir: Optional[str], max_bytes: int,
+                 out_dir: Path) -> None:
+        from .pipeline import parser_for
+
+        self.workers = workers
+        self.window = 2 * workers
+        self.grammar_dir = grammar_dir
+        self.max_bytes = max_bytes
+        self.out_dir = str(out_dir)
+        self._context = _context()
+        if self._context.get_start_method() == "fork":
+            warm_up(parser_for(grammar_dir))   # built once here, inherited by every worker
+        self._pool = self._start()
+        for _ in range(workers):   # start the workers now (fork: all of them at the first submit)
+            self._pool.submit(os.getpid)
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=self._context,
+                                   initializer=_init_worker, initargs=(self.grammar_dir,))
+
+    def imap_unordered(self, chunks: Iterator[list[Task]]) -> Iterator[list[Outcome]]:
+        """Each chunk's outcomes as it completes; at most `window` chunks in flight.
+
+        A worker that dies (a crash, the OOM killer) breaks the pool: it is restarted and the
+        chunks in flight are retried one notice at a time; a notice in flight during three
+        crashes is reported as failed.
+        """
+        pending: dict[Any, tuple[list[Task], int]] = {}
+
+        def submit(chunk: list[Task], attempts: int) -> None:
+            future = self._pool.submit(convert_chunk, chunk, self.grammar_dir, self.max_bytes,
+                                       self.out_dir)
+            pending[future] = (chunk, attempts)
+
+        def fill() -> None:
+            while len(pending) < self.window:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                submit(chunk, 0)
+
+        fill()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken: list[tuple[list[Task], int]] = []
+            for future in done:
+                chunk, attempts = pending.pop(future)
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    broken.append((chunk, attempts))
+                    continue
+                except Exception as exc:  # noqa: BLE001
+                    outcomes = failed_outcomes(chunk, f"worker error: {type(exc).__name__}: {exc}")
+                yield outcomes
+            if broken:
+                rest = list(pending.items())
+                pending.clear()
+                wait([future for future, _ in rest])
+                for future, (chunk, attempts) in rest:
+                    if future.exception() is None:
+                        yield future.result()
+                    else:
+                        broken.append((chunk, attempts))
+                self._pool.shutdown(wait=True)
+                self._pool = self._start()
+                for chunk, attempts in broken:
+                    if attempts >= 2:
+                        yield failed_outcomes(chunk, "a worker process died converting it")
+                        continue
+                    for task in chunk:
+                        submit([task], attempts + 1)
+            fill()
+
+    def close(self, cancel: bool = False) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def _context():
+    """fork while this process has one thread (fast, and safe then); forkserver otherwise."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform == "linux" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["shuangjian_parse.batch", "shuangjian_parse.pipeline"])
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+# --- progress and messages on stderr ----------------------------------------------------------
+
+class Reporter:
+    """A rich progress bar (count, rate, ETA) when stderr is a terminal; error lines always."""
+
+    def __init__(self, stream: Optional[TextIO] = None, progress: Optional[bool] = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty() if progress is None else progress
+        self._progress = None
+        self._task = None
+
+    def start(self, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.text import Text
+
+        class RateColumn(ProgressColumn):
+            def render(self, task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed:,.0f} notices/s" if speed else "… notices/s")
+
+        self._progress = Progress(TextColumn("sj batch"), BarColumn(), MofNCompleteColumn(),
+                                  RateColumn(), TimeElapsedColumn(), TextColumn("ETA"),
+                                  TimeRemainingColumn(),
+                                  console=Console(file=self.stream, highlight=False),
+                                  transient=False)
+        self._progress.start()
+        self._task = self._progress.add_task("convert", total=total)
+
+    def advance(self, count: int = 1) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task, count)
+
+    def message(self, line: str) -> None:
+        if self._progress is not None:
+            self._progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        else:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+# --- the batch ----------------------------------------------------------------------------------
+
+def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Summary:
+    """Convert every input of `options`; never raises for a bad input, only for bad usage.
+
+    Ctrl-C or SIGTERM stop the batch cleanly (summary.interrupted): work in flight is
+    dropped, no temporary file is left, and a re-run resumes where this one stopped.
+    """
+    from .grammar import load_grammar
+
+    reporter = reporter or Reporter()
+    started = time.perf_counter()
+    if options.fmt not in FORMATS:
+        raise BatchUsageError(f"unknown format {options.fmt!r}; choose from {', '.join(FORMATS)}")
+    grammar = load_grammar(options.grammar_dir).digest   # GrammarError: exit 2 before any work
+    out = OutputDir(options.out_dir)
+    summary = Summary()
+    manifest = tables = pool = None
+    previous = _on_sigterm()
+    try:
+        # Workers first: forked now, they do not inherit the lists of a large batch below.
+        if options.scheduler:
+            from .cluster import DaskPool
+
+            pool = DaskPool(options.scheduler, options.grammar_dir, options.max_bytes)
+        else:
+            pool = LocalPool(options.workers or default_workers(), options.grammar_dir,
+                             options.max_bytes, options.out_dir)
+        inputs = discover(options.inputs, options.pattern, options.out_dir, options.fmt)
+        summary.notices = len(inputs.rels) + len(inputs.missing)
+        manifest = Manifest(options.out_dir)
+        manifest.open()
+        for given, reason in inputs.missing:
+            _fail(summary, reporter, given, reason)
+        if options.sqlite is not None or options.csv_dir is not None:
+            from .tables import TableWriter
+
+            tables = TableWriter(options.sqlite, options.csv_dir)
+        state = _Run(options, inputs, manifest, grammar, summary, reporter, out, tables)
+        reporter.start(len(inputs.rels))
+        for outcomes in pool.imap_unordered(_chunked(state.tasks(pool.needs_bytes), pool.chunk_size)):
+            for outcome in outcomes:
+                state.finish(outcome)
+        if options.fmt == "jsonl":
+            out.join(JSONL_FILE, (output_name(rel, "jsonl") for key, rel in enumerate(inputs.rels, 1)
+                                  if state.done[key]))
+        if tables is not None:
+            tables.close()
+            tables = None
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        reporter.stop()
+        if pool is not None:
+            pool.close(cancel=True)
+        if tables is not None:
+            tables.abort()
+        if manifest is not None:
+            manifest.close()
+        out.close()
+        _restore_sigterm(previous)
+    summary.elapsed = time.perf_counter() - started
+    return summary
+
+
+class _Run:
+    """The parent's side of one batch: which inputs to send, and the books on what comes back."""
+
+    def __init__(self, options: BatchOptions, inputs: Inputs, manifest: Manifest, grammar: str,
+                 summary: Summary, reporter: Reporter, out: OutputDir, tables: Any) -> None:
+        self.options = options
+        self.inputs = inputs
+        self.manifest = manifest
+        self.grammar = grammar
+        self.summary = summary
+        self.reporter = reporter
+        self.out = out
+        self.tables = tables
+        self.done = bytearray(len(inputs.rels) + 1)   # done[key]: the input has a current output
+
+    def tasks(self, read: bool) -> Iterator[Task]:
+        """A task per input. With `read`, the parent reads and hashes each input and skips
+        unchanged ones itself; otherwise the workers do, told the manifest's sha256."""
+        opts = self.options
+        rows = self.tables is not None
+        for key, rel in enumerate(self.inputs.rels, 1):
+            output = output_name(rel, opts.fmt)
+            known = None if opts.force else self.manifest.known(rel, output, self.grammar, opts.fmt)
+            if not read:
+                yield Task(key, rel, output, opts.fmt, path=self.inputs.path(rel),
+                           unchanged_if=known, rows=rows)
+                continue
+            from .cli import read_input
+
+            try:
+                data = read_input(self.inputs.path(rel), opts.max_bytes)
+            except InputError as exc:
+                self.finish(Outcome(key, FAILED, reason=exc.reason))
+                continue
+            sha256 = hashlib.sha256(data).hexdigest()
+            if known == sha256 and not rows:
+                self.finish(Outcome(key, UNCHANGED, sha256))
+                continue
+            yield Task(key, rel, output, opts.fmt, data=data, unchanged_if=known, rows=rows)
+
+    def finish(self, outcome: Outcome) -> None:
+        """Book one outcome: write the output if the worker sent it back, then its manifest
+        line (so the manifest never names an output that is not there), then table rows."""
+        rel = self.inputs.rels[outcome.key - 1]
+        self.reporter.advance()
+        if outcome.status == FAILED:
+            self.manifest.forget(rel)
+            _fail(self.summary, self.reporter, rel, outcome.reason or "failed")
+            return
+        self.done[outcome.key] = 1
+        if outcome.status == UNCHANGED:
+            self.summary.skipped += 1
+        else:
+            output = output_name(rel, self.options.fmt)
+            if outcome.text is not None:
+                self.out.write(output, outcome.text)
+            assert outcome.sha256 is not None
+            self.manifest.record(rel, output, outcome.sha256, self.grammar, self.options.fmt,
+                                 outcome.status)
+            if outcome.status == OK:
+                self.summary.ok += 1
+            else:
+                self.summary.warnings += 1
+            self.summary.errors += outcome.errors
+        if self.tables is not None and outcome.rows is not None:
+            self.tables.add(outcome.rows)
+
+
+def _fail(summary: Summary, reporter: Reporter, path: str, reason: str) -> None:
+    summary.failed += 1
+    summary.failures.append((path, reason))
+    reporter.message(f"sj: error: {path}: {reason}")
+
+
+def _chunked(tasks: Iterator[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _on_sigterm() -> Any:
+    """Treat SIGTERM (`kill PID`) like Ctrl-C: stop cleanly so that a re-run resumes."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def exit_code(summary: Summary) -> int:
+    """0 done, 1 a notice failed or has an error diagnostic, 130 interrupted."""
+    from .errors import ExitCode
+
+    if summary.interrupted:
+        return ExitCode.INTERRUPTED
+    if summary.failed or summary.errors:
+        return ExitCode.DIAGNOSTICS
+    return ExitCode.OK
+

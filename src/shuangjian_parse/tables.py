@@ -1,0 +1,221 @@
+"""Records -> normalised tables for analysts, written to an SQLite database or CSV files.
+
+One row per notice, body, member, member unit, duty, duty unit and diagnostic. Every table
+is keyed by `notice_id` (the notice's rank in the batch's sorted input paths) plus the
+1-based position of the row in its record list, so `(notice_id, body_no)` links a member to
+its body. Lists of plain strings (issuers, addressees, posts) are JSON arrays in one column;
+duty units also get their own table, `duty_units`, because they are what analysts join on.
+
+    rows = notice_rows(1, record_data(notice))
+    rows["bodies"][0]  # (1, 1, '彭水县“双减”工作领导小组', 'leading_group', …)
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+from .files import create_temp
+
+# table -> ((column, SQL type), …); the first columns up to the `_no` ones form the key.
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "notices": (
+        ("notice_id", "INTEGER NOT NULL"), ("path", "TEXT NOT NULL"), ("sha256", "TEXT NOT NULL"),
+        ("encoding", "TEXT"), ("lines", "INTEGER"), ("title", "TEXT"), ("doc_number", "TEXT"),
+        ("issuers", "TEXT"), ("date", "TEXT"), ("addressees", "TEXT"), ("doc_type", "TEXT"),
+        ("attachments", "TEXT"),
+    ),
+    "bodies": (
+        ("notice_id", "INTEGER NOT NULL"), ("body_no", "INTEGER NOT NULL"), ("name", "TEXT NOT NULL"),
+        ("kind", "TEXT NOT NULL"), ("lead_unit", "TEXT"), ("declared_unit_count", "INTEGER"),
+        ("parent", "TEXT"), ("line", "INTEGER"),
+    ),
+    "members": (
+        ("notice_id", "INTEGER NOT NULL"), ("body_no", "INTEGER NOT NULL"),
+        ("member_no", "INTEGER NOT NULL"), ("role", "TEXT NOT NULL"), ("name", "TEXT"),
+        ("posts", "TEXT"), ("line", "INTEGER"),
+    ),
+    "member_units": (
+        ("notice_id", "INTEGER NOT NULL"), ("body_no", "INTEGER NOT NULL"),
+        ("unit_no", "INTEGER NOT NULL"), ("name", "TEXT NOT NULL"), ("line", "INTEGER"),
+    ),
+    "duties": (
+        ("notice_id", "INTEGER NOT NULL"), ("duty_no", "INTEGER NOT NULL"), ("units", "TEXT"),
+        ("text", "TEXT NOT NULL"), ("line", "INTEGER"),
+    ),
+    "duty_units": (
+        ("notice_id", "INTEGER NOT NULL"), ("duty_no", "INTEGER NOT NULL"),
+        ("unit_no", "INTEGER NOT NULL"), ("unit", "TEXT NOT NULL"),
+    ),
+    "diagnostics": (
+        ("notice_id", "INTEGER NOT NULL"), ("diagnostic_no", "INTEGER NOT NULL"),
+        ("code", "TEXT NOT NULL"), ("severity", "TEXT NOT NULL"), ("message", "TEXT"),
+        ("line", "INTEGER"), ("column", "INTEGER"), ("text", "TEXT"),
+    ),
+}
+KEYS: dict[str, tuple[str, ...]] = {
+    "notices": ("notice_id",),
+    "bodies": ("notice_id", "body_no"),
+    "members": ("notice_id", "body_no", "member_no"),
+    "member_units": ("notice_id", "body_no", "unit_no"),
+    "duties": ("notice_id", "duty_no"),
+    "duty_units": ("notice_id", "duty_no", "unit_no"),
+    "diagnostics": ("notice_id", "diagnostic_no"),
+}
+PARENTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bodies": ("notices", ("notice_id",)),
+    "members": ("bodies", ("notice_id", "body_no")),
+    "member_units": ("bodies", ("notice_id", "body_no")),
+    "duties": ("notices", ("notice_id",)),
+    "duty_units": ("duties", ("notice_id", "duty_no")),
+    "diagnostics": ("notices", ("notice_id",)),
+}
+Rows = dict[str, list[tuple]]
+
+
+def _json_list(items: list[Any]) -> str:
+    return json.dumps(items, ensure_ascii=False)
+
+
+def notice_rows(notice_id: int, record: dict[str, Any]) -> Rows:
+    """One record's rows, table by table: `notice_rows(7, record)["members"][0][:4] == (7, 1, 1, "组长")`."""
+    source, doc = record["source"], record["document"]
+    rows: Rows = {name: [] for name in TABLES}
+    rows["notices"].append((
+        notice_id, source["path"], source["sha256"], source["encoding"], source["lines"],
+        doc["title"], doc["doc_number"], _json_list(doc["issuers"]), doc["date"],
+        _json_list(doc["addressees"]), doc["doc_type"], _json_list(doc["attachments"]),
+    ))
+    for body_no, body in enumerate(record["bodies"], 1):
+        rows["bodies"].append((notice_id, body_no, body["name"], body["kind"], body["lead_unit"],
+                               body["declared_unit_count"], body.get("parent"), body["line"]))
+        for member_no, member in enumerate(body["members"], 1):
+            rows["members"].append((notice_id, body_no, member_no, member["role"], member["name"],
+                                    _json_list(member["posts"]), member["line"]))
+        for unit_no, unit in enumerate(body["member_units"], 1):
+            rows["member_units"].append((notice_id, body_no, unit_no, unit["name"], unit["line"]))
+    for duty_no, duty in enumerate(record["duties"], 1):
+        rows["duties"].append((notice_id, duty_no, _json_list(duty["units"]), duty["text"], duty["line"]))
+        for unit_no, unit in enumerate(duty["units"], 1):
+            rows["duty_units"].append((notice_id, duty_no, unit_no, unit))
+    for number, diag in enumerate(record["diagnostics"], 1):
+        rows["diagnostics"].append((notice_id, number, diag["code"], diag["severity"], diag["message"],
+                                    diag.get("line"), diag.get("column"), diag.get("text")))
+    return rows
+
+
+def schema_sql() -> str:
+    """CREATE TABLE statements for every table, with primary and foreign keys."""
+    statements = []
+    for table, columns in TABLES.items():
+        parts = [f"{name} {kind}" for name, kind in columns]
+        parts.append(f"PRIMARY KEY ({', '.join(KEYS[table])})")
+        if table in PARENTS:
+            parent, keys = PARENTS[table]
+            parts.append(f"FOREIGN KEY ({', '.join(keys)}) REFERENCES {parent} ({', '.join(keys)})")
+        # WITHOUT ROWID: rows are stored in key order, whatever order the notices finished in
+        statements.append(f"CREATE TABLE {table} (\n  " + ",\n  ".join(parts) + "\n) WITHOUT ROWID;")
+    statements.append("CREATE UNIQUE INDEX notices_path ON notices (path);")
+    statements.append("CREATE INDEX member_units_name ON member_units (name);")
+    statements.append("CREATE INDEX duty_units_unit ON duty_units (unit);")
+    return "\n".join(statements) + "\n"
+
+
+class TableWriter:
+    """Fill a fresh SQLite database notice by notice; on close() move it to `sqlite` and/or
+    export it as `csv_dir/<table>.csv`. Nothing is replaced until close(): an interrupted
+    batch leaves the previous database and CSV files as they were."""
+
+    def __init__(self, sqlite: Optional[Path] = None, csv_dir: Optional[Path] = None) -> None:
+        self.sqlite = sqlite
+        self.csv_dir = csv_dir
+        self._scratch: Optional[str] = None
+        if sqlite is not None:
+            sqlite.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale(sqlite.parent, f".{sqlite.name}.sj-tmp-")
+            fd, self._path = create_temp(sqlite.parent, prefix=f".{sqlite.name}.sj-tmp-")
+            os.close(fd)
+        else:
+            self._scratch = tempfile.mkdtemp(prefix="sj-tables-")
+            self._path = os.path.join(self._scratch, "tables.sqlite")
+        self._db = sqlite3.connect(self._path)
+        self._db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+        self._db.executescript(schema_sql())
+        self._insert = {table: f"INSERT INTO {table} VALUES ({', '.join('?' * len(columns))})"
+                        for table, columns in TABLES.items()}
+
+    def add(self, rows: Rows) -> None:
+        """Insert one notice's rows (from notice_rows)."""
+        for table, table_rows in rows.items():
+            if table_rows:
+                self._db.executemany(self._insert[table], table_rows)
+
+    def close(self) -> None:
+        """Commit, then put the database and the CSV files in place (each atomically)."""
+        self._db.commit()
+        if self.csv_dir is not None:
+            write_csv(self._db, self.csv_dir)
+        self._db.close()
+        if self.sqlite is not None:
+            os.replace(self._path, self.sqlite)
+        self._cleanup()
+
+    def abort(self) -> None:
+        """Drop everything written so far; the previous outputs stay untouched."""
+        try:
+            self._db.close()
+        finally:
+            if self.sqlite is not None:
+                _unlink(self._path)
+            self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+
+def write_csv(db: sqlite3.Connection, directory: Path) -> list[Path]:
+    """Every table as `directory/<table>.csv` (UTF-8, header row, empty cell for null), in key order."""
+    directory.mkdir(parents=True, exist_ok=True)
+    _remove_stale(directory, ".sj-tmp-")
+    written = []
+    for table in TABLES:
+        target = directory / f"{table}.csv"
+        fd, tmp = create_temp(directory, prefix=f".sj-tmp-{table}.", suffix=".csv")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([name for name, _ in TABLES[table]])
+                cursor = db.execute(f"SELECT * FROM {table} ORDER BY {', '.join(KEYS[table])}")
+                while batch := cursor.fetchmany(1000):
+                    writer.writerows(batch)
+            os.replace(tmp, target)
+        except BaseException:
+            _unlink(tmp)
+            raise
+        written.append(target)
+    return written
+
+
+def _remove_stale(directory: Path, prefix: str) -> None:
+    """Temporary files a killed run left behind (they start with `prefix`)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix):
+            _unlink(os.path.join(directory, name))
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
