@@ -168,10 +168,9 @@ class BodyRules(GrammarModel):
     no_office: PatternRule
     office: list[PatternRule]
     roles: list[str]
-    role_aliases: dict[str, str] = Field(default_factory=dict)
     office_member: list[PatternRule]
-    by_post: list[PatternRule]
     unit_list: list[PatternRule]
+    declared_count: PatternRule
     lead_unit: PatternRule
     roster_title: PatternRule
     unit_roles: list[str]

@@ -21,7 +21,6 @@ from .units import UnitReader
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 _PROSE = re.compile(r"[，。；,;！？]")
-_COUNT = re.compile(r"等(?P<n>\d+|[一二三四五六七八九十]{1,3})个(?:成员)?(?:部门|单位)")
 
 
 @dataclass
@@ -424,7 +423,7 @@ class _State:
             if units and sum(map(self.r.units.is_unit, units)) * 2 > len(units) \
                     and not self.r.people.is_name(_WS.split(rest)[0]):
                 self._add_units(target, units, line)
-                m_count = _COUNT.search(rest)
+                m_count = self.r.rules.declared_count.regex.search(rest)
                 if m_count:
                     self._declare(target, m_count.group("n"), line.line)
                 return True
@@ -585,7 +584,7 @@ class _State:
                 if body is None:
                     continue
                 self._add_units(body, units, line)
-                count = _COUNT.search(m.group(0))
+                count = self.r.rules.declared_count.regex.search(m.group(0))
                 if count:
                     self._declare(body, count.group("n"), line.line)
         lead = self.r.rules.lead_unit.regex.search(text)

@@ -29,7 +29,7 @@ class DutyReader:
         self.units = units
         self._lead = re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
         self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?P<verb>{words(rules.clause_verbs)})")
-        self._split = re.compile(rules.clause_split)
+        self._split = rules.clause_split
         self._not_units = set(rules.not_duty_units)
         self._drop = any_of(rules.drop_from_units)
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
@@ -187,7 +187,7 @@ def _clauses(line: Line, body: str, reader: DutyReader, offset: int = 0):
 def _pieces(body: str, reader: DutyReader) -> list[str]:
     """Clauses, further cut at ， where the next part starts with units and a verb."""
     out = []
-    for clause in re.split(r"(?<=[；;。])", body):
+    for clause in re.split(rf"(?<={reader._split})", body):
         parts = re.split(r"(?<=[，,])", clause)
         current = ""
         for part in parts:
