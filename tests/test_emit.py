@@ -52,3 +52,9 @@ json_data = st.recursive(
 def test_any_plain_data_round_trips(data):
     text = "".join(ch for ch in dump_yaml(data))
     assert LOADER.load(text) == data
+
+
+def test_json_is_the_bytes_the_json_module_writes():
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        notice = run(sample.read_bytes(), sample.name).notice
+        assert to_json(notice) == json.dumps(record_data(notice), ensure_ascii=False, indent=2) + "\n"

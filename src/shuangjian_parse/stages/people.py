@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..grammar import PeopleRules, words
-from .units import UnitReader
+from .units import UnitReader, split_outside_brackets
 
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·•]+$")
 _NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（(](?P<post>[^()（）]*)[)）]$")
@@ -116,7 +116,7 @@ class PersonReader:
         text = re.sub(r"\s+", "", text)
         if text[:1] in "(（" and text[-1:] in ")）":
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
-        return [p for p in _split_outside_parens(text, "、") if p]
+        return [p for p in split_outside_brackets(text, "、") if p]
 
     def entries(self, text: str) -> list[tuple[str, list[str]]] | None:
         """Read one roster entry (after any role label); None when the text is no entry."""
@@ -135,7 +135,7 @@ class PersonReader:
         m = _NAME_POST_PAREN.match(text)
         if m and self.is_name(_WS.sub("", m.group("name")), loose=True):
             return [(_WS.sub("", m.group("name")), self.posts(m.group("post")))]
-        parts = [p.strip() for p in _split_outside_parens(text)]
+        parts = [p.strip() for p in split_outside_brackets(text, "、，,；;")]
         if len(parts) > 1:
             matches = [_NAME_POST_PAREN.match(p) for p in parts]
             if all(m and self.is_name(_WS.sub("", m.group("name")), loose=True) for m in matches):
@@ -213,20 +213,3 @@ class PersonReader:
             if self.is_name(name, loose=True):
                 return name, self.posts(post)
         return None, self.posts(written) if written else []
-
-
-def _split_outside_parens(text: str, separators: str = "、，,；;") -> list[str]:
-    """`张三（县长）、李四（副县长）` -> two parts; separators inside parentheses are kept."""
-    out, current, depth = [], [], 0
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        if ch in separators and depth == 0:
-            out.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    out.append("".join(current))
-    return [p for p in out if p.strip()]

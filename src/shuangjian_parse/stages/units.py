@@ -62,7 +62,7 @@ class UnitReader:
     def split(self, text: str) -> list[str]:
         """Split a unit list on 、，, and whole-unit 和/及; distribute shared prefixes and suffixes."""
         pieces = []
-        for piece in _split_outside_brackets(self.strip_trailing(text), self._separators):
+        for piece in split_outside_brackets(self.strip_trailing(text), self._separators):
             spaced = piece.split()
             if len(spaced) > 1 and all(self.is_unit(p) for p in spaced):
                 pieces.extend(spaced)  # 县委办 县政府办 县教育局
@@ -129,8 +129,8 @@ def _depth(text: str) -> int:
     return depth
 
 
-def _split_outside_brackets(text: str, separators: set[str]) -> list[str]:
-    """Split on separators that are not inside （…）, <…>, 《…》."""
+def split_outside_brackets(text: str, separators: str | set[str]) -> list[str]:
+    """Split on separators that are not inside （…）, <…>, 《…》: `张三（县长、书记）、李四`."""
     out, current, depth = [], [], 0
     for ch in text:
         if ch in _CLOSE and ch != "“":
