@@ -6,6 +6,7 @@ sentence was joined, the offsets at which later source lines begin.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..diagnostics import Report
 from ..grammar import NormalizeRules, any_of
@@ -19,6 +20,8 @@ _WIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)},
           **{cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)},
           0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
           0xFEFF: None, 0x200C: None, 0x200D: None, 0x2060: None, 0x000B: 0x20, 0x000C: 0x20}
+# Every rule below needs one of these characters; a line without any is already clean.
+_NEEDS_WORK = re.compile(r"[\s*_~|#>]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(r"^\s*(?:[-*+•·●▪]\s+|#{1,6}\s+|>\s+)+")
 _TABLE_RULE = re.compile(r"^:?-{2,}:?$")
@@ -51,6 +54,8 @@ def clean_text(text: str) -> str:
 
 def _clean_line(raw: str) -> str:
     text = raw.translate(_WIDTH)
+    if not _NEEDS_WORK.search(text):
+        return text  # most prose lines: no space, no markdown, nothing below would change
     text = _MARKDOWN_EMPHASIS.sub("", text)
     text = _BULLET.sub("", text)
     stripped = text.strip()
@@ -70,7 +75,8 @@ def _clean_line(raw: str) -> str:
     return text.strip()
 
 
-def _key_pattern(fields: list[str]) -> re.Pattern:
+@lru_cache(maxsize=8)
+def _key_pattern(fields: tuple[str, ...]) -> re.Pattern:
     # 关  键  字: a field name may be spaced out on a web page.
     alternatives = sorted(fields, key=len, reverse=True)
     spaced = "|".join(r"\s*".join(map(re.escape, f)) for f in alternatives)
@@ -80,7 +86,7 @@ def _key_pattern(fields: list[str]) -> re.Pattern:
 def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> dict[str, tuple[str, int]]:
     """Find a web page's field block near the top, blank its lines, return {field: (value, line)}."""
     meta = rules.metadata
-    keys = _key_pattern(meta.fields)
+    keys = _key_pattern(tuple(meta.fields))
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
     limit = min(len(lines), meta.within_lines)
@@ -156,7 +162,7 @@ class _Joined:
         self.gap = gap
         self.breaks: list[tuple[int, int]] = []
         self.length = len(text)
-        self.prose = any(ch in join.prose_marks for ch in text)
+        self.prose = bool(_chars(join.prose_marks).search(text))
         self.gap_in_words = bool(gap_in_words.search(text))
         self.tail = text[-40:]
 
@@ -164,7 +170,7 @@ class _Joined:
         self.breaks.append((self.length, number))
         self.pieces.append(text)
         self.length += len(text)
-        self.prose = self.prose or any(ch in join.prose_marks for ch in text)
+        self.prose = self.prose or bool(_chars(join.prose_marks).search(text))
         self.gap_in_words = self.gap_in_words or bool(gap_in_words.search(text))
         self.tail = (self.tail + text)[-40:]
 
@@ -186,6 +192,12 @@ def _continues(prev: _Joined, nxt: str, join, never_before, word_end, word_start
             and not prev.gap_in_words
             and bool(word_end.match(prev.tail[-1]))
             and bool(word_start.match(nxt[0])))
+
+
+@lru_cache(maxsize=8)
+def _chars(chars: str) -> re.Pattern:
+    """A pattern matching any one of `chars`: `_chars("，、").search(text)`."""
+    return re.compile(f"[{re.escape(chars)}]")
 
 
 def _open_bracket(text: str, pairs: dict[str, str]) -> bool:
