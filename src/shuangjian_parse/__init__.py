@@ -7,21 +7,33 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from .models import Notice
+from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 __all__ = ["parse_text", "parse_file", "Notice", "__version__"]
 
+if TYPE_CHECKING:
+    from .models import Notice
 
-def parse_text(text: str, path: str = "<text>") -> Notice:
+
+def __getattr__(name: str):
+    # The models (pydantic) load on first use, so that importing the package, or running
+    # `sj --help`, does not pay for them.
+    if name == "Notice":
+        from .models import Notice
+
+        return Notice
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def parse_text(text: str, path: str = "<text>") -> "Notice":
     """Parse a notice given as text: `parse_text("关于成立…的通知\\n…").document.title`."""
     from .pipeline import run
 
     return run(text.encode("utf-8"), path).notice
 
 
-def parse_file(path: str | Path) -> Notice:
+def parse_file(path: str | Path) -> "Notice":
     """Parse a notice file in any supported encoding."""
     from .pipeline import run
 
