@@ -55,3 +55,26 @@ def test_example_that_its_rule_fails_is_reported(grammar_copy):
     path.write_text(text.replace('no_match: ["一是宣传"', 'no_match: ["一、宣传"', 1), encoding="utf-8")
     problems = check_examples(load_grammar(str(grammar_copy)))
     assert problems == ["sections.yaml: level1: matches '一、宣传', which it must not"]
+
+
+def test_the_shipped_compiled_copy_is_current():
+    """grammars/compiled.json must be rebuilt (`sj grammars build`) after a grammar is edited."""
+    import json
+
+    from shuangjian_parse.grammar import COMPILED, _digest, _load_yaml, _read_files
+
+    raws = _read_files(default_dir())
+    compiled = json.loads((default_dir() / COMPILED).read_text(encoding="utf-8"))
+    assert compiled["digest"] == _digest(raws), "grammars changed: run `sj grammars build`"
+    assert compiled["files"] == {n: _load_yaml(raw, n) for n, raw in raws.items()}
+
+
+def test_a_stale_compiled_copy_is_not_used(grammar_copy):
+    from shuangjian_parse.grammar import build_compiled
+
+    build_compiled(str(grammar_copy))
+    path = grammar_copy / "sections.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("heading_max_chars: 30", "heading_max_chars: 12"),
+                    encoding="utf-8")
+    load_grammar.cache_clear()
+    assert load_grammar(str(grammar_copy)).sections.heading_max_chars == 12

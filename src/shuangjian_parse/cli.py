@@ -323,6 +323,20 @@ def explain(code: str = typer.Argument(..., help="A diagnostic code, e.g. SJ201.
     typer.echo(text, nl=False)
 
 
+@grammars_app.command("build")
+def grammars_build(directory: Optional[Path] = typer.Argument(
+        None, help="Grammar directory (default: the shipped grammars).")) -> None:
+    """Validate the grammars and store their data as compiled.json (run after editing them)."""
+    from .grammar import build_compiled
+
+    try:
+        path = build_compiled(str(directory) if directory else None)
+    except GrammarError as exc:
+        _stderr(str(exc))
+        raise typer.Exit(ExitCode.USAGE)
+    typer.echo(f"wrote {path}")
+
+
 @grammars_app.command("check")
 def grammars_check(directory: Optional[Path] = typer.Argument(
         None, help="Grammar directory (default: the shipped grammars).")) -> None:
