@@ -1,6 +1,9 @@
 """Shared fixtures: where the samples, golden files and the shared corpus live."""
 from __future__ import annotations
 
+import io
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,29 @@ def check_golden(path: Path, actual: str, update: bool) -> None:
         return
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{path.name} differs; run pytest --update-golden and review the diff"
+
+
+def run_cli(monkeypatch, capsys, *args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    """Run `sj` in-process: (exit code, stdout, stderr); a traceback on stderr fails the test."""
+    from shuangjian_parse.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["sj", *args])
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return exit_.value.code, out, err
+
+
+@pytest.fixture
+def grammar_copy(tmp_path):
+    """A copy of the shipped grammar files to break in a test (their YAML only)."""
+    from shuangjian_parse.grammar import FILES, default_dir, load_grammar
+
+    for name in FILES:
+        shutil.copy(default_dir() / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    load_grammar.cache_clear()
+    yield tmp_path
+    load_grammar.cache_clear()

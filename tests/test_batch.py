@@ -12,23 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, run_cli as sj
 from shuangjian_parse.batch import (JSONL_FILE, MANIFEST, TMP_DIR, BatchUsageError, Summary,
                                     discover, output_name)
-from shuangjian_parse.cli import main
 from shuangjian_parse.emit import record_data, render
 from shuangjian_parse.models import SCHEMA_VERSION
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
-
-
-def sj(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """Run `sj` in-process; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["sj", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sys
 
 import pytest
@@ -13,7 +12,7 @@ from shuangjian_parse.cli import main
 from shuangjian_parse.diagnostics import CATALOGUE, Report, explain, render_text
 from shuangjian_parse.emit import dump_yaml, record_data
 from shuangjian_parse.errors import GrammarError
-from shuangjian_parse.grammar import FILES, check_examples, default_dir, load_grammar
+from shuangjian_parse.grammar import check_examples, load_grammar
 from shuangjian_parse.models import ADDED_FIELDS, SCHEMA_VERSION, Body, Duty, Member, MemberUnit
 from shuangjian_parse.pipeline import run
 from shuangjian_parse.stages.canonical import extract_canonical
@@ -222,15 +221,6 @@ def test_sj_explain_prints_a_new_code(monkeypatch, capsys):
 
 
 # --- the catalogue is validated data ----------------------------------------------------------------
-
-@pytest.fixture
-def grammar_copy(tmp_path):
-    for name in FILES:
-        shutil.copy(default_dir() / f"{name}.yaml", tmp_path / f"{name}.yaml")
-    load_grammar.cache_clear()
-    yield tmp_path
-    load_grammar.cache_clear()
-
 
 @pytest.mark.parametrize("old, new, problem", [
     ("    sector: 教育\n    aliases: [教育局,", "    sector: 教学\n    aliases: [教育局,", "unknown sector '教学'"),

@@ -7,29 +7,15 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SAMPLES
-from shuangjian_parse.cli import main
+from conftest import ROOT, SAMPLES, run_cli
 from shuangjian_parse.models import SCHEMA_VERSION
 
 SAMPLE = str(SAMPLES / "000_9a14945eab7843f1.txt")
 
 
-def sj(*args: str, stdin: bytes | None = None, monkeypatch=None, capsys=None):
-    """Run `sj` in-process; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["sj", *args])
-    if stdin is not None:
-        import io
-
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    return exit_.value.code, out, err
-
-
 @pytest.fixture
 def run_sj(monkeypatch, capsys):
-    return lambda *args, stdin=None: sj(*args, stdin=stdin, monkeypatch=monkeypatch, capsys=capsys)
+    return lambda *args, stdin=None: run_cli(monkeypatch, capsys, *args, stdin=stdin)
 
 
 def test_parse_prints_the_yaml_record_and_diagnostics_apart(run_sj):

@@ -4,13 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from html.parser import HTMLParser
 
 import pytest
 
-from conftest import ROOT, SAMPLES
-from shuangjian_parse.cli import main
+from conftest import ROOT, SAMPLES, run_cli as sj
 from shuangjian_parse.compare import compare, load_records, render_csv, render_html
 from shuangjian_parse.emit import dump_yaml, record_data
 from test_canonical import as_version_1
@@ -18,15 +16,6 @@ from test_canonical import as_version_1
 STEMS = [p.stem for p in sorted(SAMPLES.glob("*.txt"))]
 IN_ALL_FIVE = ["教育", "宣传", "政法", "编制", "发展改革", "公安", "民政", "财政", "人社", "住房城乡建设",
                "卫生健康", "市场监管", "消防"]
-
-
-def sj(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["sj", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return exit_.value.code, out, err
 
 
 @pytest.fixture(scope="module")

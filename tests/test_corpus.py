@@ -22,7 +22,6 @@ def scores(tmp_path_factory):
     for notice in sorted(CORPUS.glob("*.txt")):
         (out / f"{notice.stem}.json").write_text(to_json(run(notice.read_bytes(), notice.name).notice),
                                                  encoding="utf-8")
-    report = tmp_path_factory.mktemp("report") / "summary.json"
     import contextlib
     import io
 

@@ -8,28 +8,16 @@ import io
 import json
 import random
 import shutil
-import sys
 
 import pytest
 
-from conftest import GOLD, SAMPLES, SHARED
+from conftest import GOLD, SAMPLES, SHARED, run_cli as run_sj
 from shuangjian_parse import parse_file
-from shuangjian_parse.cli import main
 from shuangjian_parse.emit import record_data
 from shuangjian_parse.evaluate import CATEGORIES, compare, evaluate, load_gold, similarity
 
 needs_shared = pytest.mark.skipif(not (SHARED / "tools" / "score.py").exists() or not GOLD.is_dir(),
                                   reason="../shared (gold files and score.py) is absent")
-
-
-def run_sj(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    """Run `sj` in-process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["sj", *args])
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return exit_.value.code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """Every grammar rule's examples hold, and a broken grammar file is refused with file:line."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -17,15 +16,6 @@ def test_every_grammar_file_is_loaded():
     grammar = load_grammar()
     assert [name for name, _ in grammar.files()] == [f"{n}.yaml" for n in FILES]
     assert len(grammar.digest) == 16
-
-
-@pytest.fixture
-def grammar_copy(tmp_path):
-    for name in FILES:
-        shutil.copy(default_dir() / f"{name}.yaml", tmp_path / f"{name}.yaml")
-    load_grammar.cache_clear()
-    yield tmp_path
-    load_grammar.cache_clear()
 
 
 @pytest.mark.parametrize("mutation, problem", [

@@ -14,7 +14,6 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import re
 import zipfile
 
 import pytest

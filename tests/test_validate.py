@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import copy
-import io
 import json
-import sys
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, run_cli as sj
 from shuangjian_parse import parse_file
-from shuangjian_parse.cli import main
 from shuangjian_parse.emit import dump_yaml, record_data
 from shuangjian_parse.models import SCHEMA_VERSION
 from shuangjian_parse.safeload import MAX_DEPTH, load_file, load_json, load_yaml
@@ -18,18 +15,6 @@ from shuangjian_parse.validate import (RULES, Problem, Report, render_github, re
                                        validate_file)
 
 SAMPLE = SAMPLES / "002_f4323febc5e33686.txt"
-
-
-def sj(monkeypatch, capsys, *args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
-    """Run `sj` in-process: (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["sj", *args])
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
-    with pytest.raises(SystemExit) as exit_:
-        main()
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return exit_.value.code, out, err
 
 
 @pytest.fixture
