@@ -237,3 +237,8 @@ def test_more_entry_forms(line, members):
 def test_townships_are_member_units():
     notice = bodies("一、组织机构\n成员：县教育局、各乡镇（街道）、县直有关单位主要负责同志\n")
     assert [u.name for u in notice.bodies[0].member_units] == ["县教育局", "各乡镇（街道）", "县直有关单位"]
+
+
+def test_name_glued_to_a_unit():
+    notice = bodies("一、组织机构\n成员:何伟森市市政局\n")
+    assert people(notice.bodies[0]) == [("成员", "何伟森", ["市市政局"])]

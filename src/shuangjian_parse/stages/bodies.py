@@ -21,6 +21,8 @@ from .units import UnitReader
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 _PROSE = re.compile(r"[，。；,;！？]")
+_SENTENCES = re.compile(r"(?<=[。；;])")
+_MENTION_STOP = re.compile(r"[，。；,;、：:（）()]")
 
 
 @dataclass
@@ -519,7 +521,7 @@ class _State:
                 self.mention = (name, line.line)
         # Sentence by sentence, so that an office is set up under the body in focus when it
         # is named, not under one the same line goes on to establish.
-        for sentence in re.split(r"(?<=[。；;])", text):
+        for sentence in _SENTENCES.split(text):
             if sentence:
                 self.read_establish(sentence, line.line)
                 self._read_sentence(sentence, line)
@@ -530,7 +532,7 @@ class _State:
         for m in reversed(list(self.r._ref.finditer(head))):
             if m.end() == pos or head[m.end():pos] in ("下", ""):
                 start = max(0, m.start() - 30)
-                mention = re.split(r"[，。；,;、：:（）()]", head[start:m.end()])[-1]
+                mention = _MENTION_STOP.split(head[start:m.end()])[-1]
                 return self.resolve(mention) or self.resolve(m.group(0))
         return None
 

@@ -15,6 +15,9 @@ _NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（
 _POST_SPLIT = re.compile(r"[、]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
 _WS = re.compile(r"\s+")
+_SEMICOLON = re.compile(r"[；;]")
+_LIST_MARK = re.compile(r"[、，,]")
+_AND = re.compile(r"[、和及]")
 _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
@@ -82,8 +85,9 @@ class PersonReader:
 
         jieba, with a dictionary of titles, level words and unit suffixes from the grammars,
         finds the first word of the post; what stands before it must be a surnamed name."""
-        if not _CJK_ONLY.match(token) or not self.has_surname(token):
-            return None
+        if len(token) < 4 or not _CJK_ONLY.match(token) or not self.has_surname(token) \
+                or not (self._post_end.search(token) or self.units.is_unit(token)):
+            return None  # no title or unit at its end: nothing glued (and jieba stays unloaded)
         tokenizer = self._tokenizer()
         pos = 0
         for word in tokenizer.lcut(token, HMM=False):
@@ -113,7 +117,7 @@ class PersonReader:
 
     def posts(self, text: str) -> list[str]:
         """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped."""
-        text = re.sub(r"\s+", "", text)
+        text = _WS.sub("", text)
         if text[:1] in "(（" and text[-1:] in ")）":
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
         return [p for p in split_outside_brackets(text, "、") if p]
@@ -124,11 +128,11 @@ class PersonReader:
         text = _COMRADE.sub("", text.strip())
         if not text:
             return None
-        if re.search(r"[；;]", text):
+        if _SEMICOLON.search(text):
             return self.segments(text)
         if "\t" in text:
             cells = [c.strip() for c in text.split("\t") if c.strip()]
-            name = re.sub(r"\s+", "", cells[0])
+            name = _WS.sub("", cells[0])
             if self.is_name(name, loose=len(cells) > 1):
                 return [(name, self.posts("、".join(cells[1:])))]
             return None
@@ -141,13 +145,13 @@ class PersonReader:
             if all(m and self.is_name(_WS.sub("", m.group("name")), loose=True) for m in matches):
                 return [(_WS.sub("", m.group("name")), self.posts(m.group("post"))) for m in matches]
         # A phone number after a post (张三 县教育局局长 13800000000) is no part of the post.
-        tokens = [t for t in re.split(r"\s+", text) if t and not _PHONE.match(t)]
+        tokens = [t for t in _WS.split(text) if t and not _PHONE.match(t)]
         if not tokens:
             return None
         if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
                 and (self.is_name(tokens[-1]) and not any(self.is_post(t) for t in tokens)):
             return [(t, []) for t in tokens]
-        if len(tokens) == 1 and re.search(r"[、，,]", text):
+        if len(tokens) == 1 and _LIST_MARK.search(text):
             names = [n for n in _LIST_SPLIT.split(text) if n]
             if len(names) >= 2 and all(self.is_name(n) for n in names):
                 return [(n, []) for n in names]
@@ -183,7 +187,7 @@ class PersonReader:
     def people(self, text: str) -> list[tuple[str | None, list[str]]]:
         """Everyone in `县教育局副局长胡蓉、县市场监管局副局长戴伟`: one (name, posts) each; a
         list of posts with no names (县委常委、县委宣传部部长) stays one unnamed holder."""
-        parts = [p for p in re.split(r"[、和及]", re.sub(r"\s+", "", text)) if p]
+        parts = [p for p in _AND.split(_WS.sub("", text)) if p]
         if len(parts) > 1:
             found = [self.who(p) for p in parts]
             if all(name for name, _ in found):
@@ -192,7 +196,7 @@ class PersonReader:
 
     def segments(self, text: str) -> list[tuple[str, list[str]]] | None:
         """Entries separated by ；: `县委常委 李四；县人民政府副县长 王五` -> two members."""
-        parts = [p.strip() for p in re.split(r"[；;]", text) if p.strip()]
+        parts = [p.strip() for p in _SEMICOLON.split(text) if p.strip()]
         if len(parts) < 2:
             return None
         found = [self.entries(p) for p in parts]
@@ -202,7 +206,7 @@ class PersonReader:
 
     def who(self, text: str) -> tuple[str | None, list[str]]:
         """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
-        written = re.sub(r"\s+", "", text)
+        written = _WS.sub("", text)
         text = _COMRADE.sub("", written)
         # 唐华镁同志: 同志 marks a person, whatever the surname.
         if self.is_name(text, strict=written == text, loose=written != text):

@@ -6,12 +6,20 @@ whole unit names, so 区发展和改革委员会 stays one unit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..grammar import UnitRules, any_of, words
 
 _CLOSE = {"（": "）", "(": ")", "<": ">", "《": "》", "〈": "〉", "【": "】", "“": "”", "[": "]"}
 _TRAILING_PAREN = re.compile(r"[（(<〈][^（()）<>〈〉]*[)）>〉]$")
 _SENTENCE = re.compile(r"[。！？!?：:]")
+_WS = re.compile(r"\s+")
+_OPENERS = re.compile("[" + re.escape("".join(k for k in _CLOSE if k != "“")) + "]")
+
+
+@lru_cache(maxsize=16)
+def _splitter(separators: str) -> re.Pattern:
+    return re.compile(f"[{re.escape(separators)}]")
 
 
 class UnitReader:
@@ -67,7 +75,7 @@ class UnitReader:
             if len(spaced) > 1 and all(self.is_unit(p) for p in spaced):
                 pieces.extend(spaced)  # 县委办 县政府办 县教育局
             else:
-                pieces.extend(self._split_joined(re.sub(r"\s+", "", piece)))
+                pieces.extend(self._split_joined(_WS.sub("", piece)))
         pieces = [p for p in (x.strip() for x in pieces) if p and not self._not_unit.search(p)]
         return self.distribute(pieces)
 
@@ -131,6 +139,8 @@ def _depth(text: str) -> int:
 
 def split_outside_brackets(text: str, separators: str | set[str]) -> list[str]:
     """Split on separators that are not inside （…）, <…>, 《…》: `张三（县长、书记）、李四`."""
+    if not _OPENERS.search(text):
+        return _splitter("".join(sorted(separators))).split(text)  # no brackets: split in C
     out, current, depth = [], [], 0
     for ch in text:
         if ch in _CLOSE and ch != "“":
