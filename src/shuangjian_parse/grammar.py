@@ -60,12 +60,22 @@ class PatternRule(GrammarModel):
 
 
 def any_of(rules: list[PatternRule]) -> re.Pattern:
-    """One compiled alternation of several rules' patterns."""
-    return re.compile("|".join(f"(?:{r.pattern})" for r in rules))
+    """One compiled alternation of several rules' patterns (built once per list of patterns)."""
+    return _alternation(tuple(r.pattern for r in rules))
+
+
+@lru_cache(maxsize=256)
+def _alternation(patterns: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def words(items: list[str]) -> str:
     """A regex alternation of literal words, longest first: `words(["组长", "副组长"])`."""
+    return _words(tuple(items))
+
+
+@lru_cache(maxsize=256)
+def _words(items: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w)))
 
 

@@ -91,14 +91,19 @@ class Section(Record):
     children: list[Section] = Field(default_factory=list, description="下级条目 (sub-items)")
 
 
+# The two fields the unit catalogue adds to a unit (UnitRef, MemberUnit), defined once.
+CanonicalName = Annotated[Optional[str], Field(description="规范名称 (canonical name in the unit "
+                                               "catalogue, without level prefix; null when not in it)")]
+Sector = Annotated[Optional[str], Field(description="领域 (sector: 教育, 公安, 市场监管 …; "
+                                        "null when not in the catalogue)")]
+
+
 class UnitRef(Record):
     """单位及其规范名称: `{name: 县人社局, canonical: 人力资源和社会保障局, sector: 人社}`."""
 
     name: str = Field(min_length=1, description="单位名称 as written (unit name)")
-    canonical: Optional[str] = Field(default=None, description="规范名称 (canonical name in the unit "
-                                     "catalogue, without level prefix; null when not in it)")
-    sector: Optional[str] = Field(default=None, description="领域 (sector: 教育, 公安, 市场监管 …; "
-                                  "null when not in the catalogue)")
+    canonical: CanonicalName = None
+    sector: Sector = None
 
 
 class PostUnit(Record):
@@ -133,10 +138,8 @@ class MemberUnit(Record):
 
     name: str = Field(min_length=1, description="单位名称 (unit name)")
     line: int = Field(ge=1, description="行号 (1-based source line)")
-    canonical: Optional[str] = Field(default=None, description="规范名称 (canonical name in the unit "
-                                     "catalogue, without level prefix; null when not in it)")
-    sector: Optional[str] = Field(default=None, description="领域 (sector: 教育, 公安, 市场监管 …; "
-                                  "null when not in the catalogue)")
+    canonical: CanonicalName = None
+    sector: Sector = None
 
 
 class Body(Record):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
 from ..models import Body, Line, Member, MemberUnit, Text
-from .document import Layout, _cn_number
+from .document import Layout, cn_number
 from .columns import ColumnReader, Header
 from .people import PersonReader
 from .sections import Outline, match_number
@@ -507,7 +507,7 @@ class _State:
                 offset = max(where, offset)
 
     def _declare(self, body: _Body, raw: str, line: int) -> None:
-        body.declared = int(raw) if raw.isdigit() else _cn_number(raw)
+        body.declared = int(raw) if raw.isdigit() else cn_number(raw)
         body.declared_line = line
 
     # --- prose ------------------------------------------------------------------------

@@ -269,10 +269,10 @@ def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx
 def _number(raw: str) -> int:
     if raw.isdigit():
         return int(raw)
-    return _cn_number(raw)
+    return cn_number(raw)
 
 
-def _cn_number(raw: str) -> int:
+def cn_number(raw: str) -> int:
     """一 -> 1, 十二 -> 12, 二十六 -> 26."""
     if "十" in raw:
         tens, _, ones = raw.partition("十")
@@ -288,8 +288,8 @@ def parse_date(match: re.Match) -> str | None:
     y, m, d = match.group("y"), match.group("m"), match.group("d")
     try:
         year = int(y) if y.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in y))
-        month = int(m) if m.isdigit() else _cn_number(m)
-        day = int(d) if d.isdigit() else _cn_number(d)
+        month = int(m) if m.isdigit() else cn_number(m)
+        day = int(d) if d.isdigit() else cn_number(d)
         return dt.date(year, month, day).isoformat()
     except (KeyError, ValueError):
         return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..diagnostics import Report
 from ..grammar import SectionRules
 from ..models import Line, Section
-from .document import Layout, _cn_number
+from .document import Layout, cn_number
 
 _WS = re.compile(r"\s+")
 
@@ -93,7 +93,7 @@ def _kind(heading: str, rules: SectionRules) -> str:
 
 
 def _value(number: str) -> int:
-    return int(number) if number.isdigit() else _cn_number(number)
+    return int(number) if number.isdigit() else cn_number(number)
 
 
 def _check_order(node: _Node, stack: list[_Node], last: dict, line: Line, rules: SectionRules,
