@@ -201,6 +201,19 @@ def test_glued_names_write_no_cache_file(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_glued_names_load_jieba_without_pkg_resources():
+    """jieba would import pkg_resources (90 ms, a deprecation warning with newer setuptools)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, warnings; warnings.simplefilter('error')\n"
+            "from shuangjian_parse.pipeline import parser_for\n"
+            "assert parser_for().people.split_glued('陈芸副省长') == ('陈芸', '副省长')\n"
+            "print('jieba' in sys.modules, 'pkg_resources' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (done.stdout, done.stderr) == ("True False\n", "")
+
+
 def test_office_label_on_its_own_line_takes_the_names_below():
     notice = bodies("一、组织机构\n组长：张三 县长\n办公室主任：\n李四 县教育局局长\n成员：王五 县财政局局长\n")
     office = [b for b in notice.bodies if b.kind == "office"][0]
