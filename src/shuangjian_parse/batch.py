@@ -10,7 +10,7 @@
   line still matches, so a killed run resumes where it stopped.
 - LocalPool: worker processes, each with its Parser built once, fed small chunks of paths (a
   bounded number in flight, so memory stays flat); each worker reads, hashes, parses, renders
-  and writes its outputs atomically (a temporary file in OUTDIR/.sj-tmp, then a rename), and
+  and writes its outputs atomically (files.write_atomic), and
   the parent keeps the books. `--scheduler` swaps in cluster.DaskPool, whose workers get the
   bytes and send the text back for the parent to write.
 """
@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator, Optional, TextIO
 
 from . import __version__
 from .errors import InputError
-from .files import create_temp
+from .files import write_atomic
 
 FORMATS = ("yaml", "json", "jsonl")
 MANIFEST = ".sj-manifest.jsonl"
@@ -270,21 +270,19 @@ class OutputDir:
 
 
 def write_output(root: str, rel: str, text: str) -> None:
-    """Write root/rel whole or not at all: a temporary file in root/.sj-tmp, then a rename.
+    """Write root/rel whole or not at all (files.write_atomic).
 
-    Temporary files live in one directory of OUTDIR, which every run empties first: even a
-    kill -9 between the write and the rename leaves nothing that looks like an output.
+    A file that must be renamed into place is first written to root/.sj-tmp, which every run
+    empties first: even a kill -9 between the write and the rename leaves nothing that looks
+    like an output.
     """
     target = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    fd, tmp = create_temp(os.path.join(root, TMP_DIR), suffix=".tmp")
+    tmp_dir = os.path.join(root, TMP_DIR)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        _unlink(tmp)
-        raise
+        write_atomic(target, text, tmp_dir)
+    except FileNotFoundError:   # the first output of its directory
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        write_atomic(target, text, tmp_dir)
 
 
 def _lock_dir(path: Path) -> Optional[int]:

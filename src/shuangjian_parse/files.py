@@ -1,15 +1,29 @@
-"""Temporary files for atomic writes that end up with ordinary permissions.
+"""Writing files whole or not at all, with ordinary permissions.
+
+    write_atomic("out/a.json", text)                        # sj parse -o, sj schema --out …
+    write_atomic("out/sub/a.json", text, tmp_dir="out/.sj-tmp")   # sj batch
+
+On Linux the content goes to an unnamed file (O_TMPFILE) in the target's directory, which is
+linked in place once written: a crash or a kill at any moment leaves nothing behind, there is
+no temporary name to clean up, and the file is created where it will stay (no rename across
+directories, whose lock the workers of a batch would queue for). Where that is not available,
+and to replace an existing file, a named temporary file is renamed over the target; it lives
+in `tmp_dir` when given (a directory the caller empties), else beside the target, hidden.
 
 `tempfile.mkstemp` creates files readable by their owner only (0600), and a rename keeps
-that mode: outputs shared with colleagues would be unreadable. `create_temp` creates the
-file exclusively with mode 0666 minus the umask, like `open(path, "w")` does.
-
-    fd, tmp = create_temp(Path("out/.sj-tmp"), suffix=".tmp")
+that mode: outputs shared with colleagues would be unreadable. Files here are created with
+mode 0666 minus the umask, like `open(path, "w")` does.
 """
 from __future__ import annotations
 
+import errno
 import os
+import sys
 import uuid
+
+# O_TMPFILE needs Linux, a file system that supports it, and /proc to link the file by its fd.
+_UNNAMED = sys.platform == "linux" and hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")
+_NO_UNNAMED = (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL)  # the kernel or file system lacks it
 
 
 def create_temp(directory: os.PathLike | str, prefix: str = "", suffix: str = "") -> tuple[int, str]:
@@ -20,3 +34,81 @@ def create_temp(directory: os.PathLike | str, prefix: str = "", suffix: str = ""
             return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
         except FileExistsError:  # pragma: no cover - 128 random bits
             continue
+
+
+def write_atomic(path: os.PathLike | str, text: str, tmp_dir: os.PathLike | str | None = None) -> None:
+    """Write `text` (UTF-8) to `path` whole or not at all; its directory must exist."""
+    path = os.fspath(path)
+    data = text.encode("utf-8")
+    directory = os.path.dirname(path) or "."
+    if _UNNAMED:
+        try:
+            fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o666)
+        except OSError as exc:
+            if exc.errno not in _NO_UNNAMED:
+                raise
+        else:
+            try:
+                _write_all(fd, data)
+                try:
+                    _link_unnamed(fd, path)
+                    return
+                except FileExistsError:
+                    pass
+                tmp = _temp_name(tmp_dir, path)
+                _link_unnamed(fd, tmp)
+                _replace(tmp, path)
+                return
+            finally:
+                os.close(fd)
+    fd, tmp = create_temp(*_temp_place(tmp_dir, path))
+    try:
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _replace(tmp, path)
+
+
+def _link_unnamed(fd: int, path: str) -> None:
+    """Give the unnamed file open as `fd` the name `path` (man 2 open, O_TMPFILE).
+
+    linkat() must follow the /proc link to the file; os.link calls plain link(), which cannot,
+    unless a dir fd is given: src_dir_fd is ignored for an absolute path, and makes it linkat()."""
+    os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=fd, follow_symlinks=True)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _temp_place(tmp_dir: os.PathLike | str | None, path: str) -> tuple[str, str, str]:
+    """(directory, prefix, suffix) of a temporary file for `path`."""
+    if tmp_dir is not None:
+        return os.fspath(tmp_dir), "", ".tmp"
+    return os.path.dirname(path) or ".", f".{os.path.basename(path)}.", ".tmp"
+
+
+def _temp_name(tmp_dir: os.PathLike | str | None, path: str) -> str:
+    directory, prefix, suffix = _temp_place(tmp_dir, path)
+    return os.path.join(directory, f"{prefix}{uuid.uuid4().hex}{suffix}")
+
+
+def _replace(tmp: str, path: str) -> None:
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

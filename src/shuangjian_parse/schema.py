@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .files import write_atomic
 from .models import SCHEMA_VERSION, Notice
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -79,7 +80,7 @@ def write_schema(out_dir: Path) -> Path:
     """Write the current version's schema file under `out_dir` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / schema_filename()
-    path.write_text(render_schema(notice_schema()), encoding="utf-8", newline="\n")
+    write_atomic(path, render_schema(notice_schema()))
     return path
 
 
