@@ -17,6 +17,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
                       model_validator)
 
 from .errors import GrammarError
+from .prefilter import gate
 
 
 class GrammarModel(BaseModel):
@@ -50,10 +51,11 @@ class PatternRule(GrammarModel):
         return value
 
     def model_post_init(self, _context: Any) -> None:
-        self._regex = re.compile(self.pattern)
+        self._regex = gate(re.compile(self.pattern))
 
     @property
     def regex(self) -> re.Pattern:
+        # A GatedPattern where the pattern needs a literal (prefilter.py): the same answers.
         # Read the private slot directly: pydantic's attribute hook costs 1.4 µs a call, and
         # the stages call this some 500 times a notice.
         return self.__pydantic_private__["_regex"]
@@ -66,7 +68,7 @@ def any_of(rules: list[PatternRule]) -> re.Pattern:
 
 @lru_cache(maxsize=256)
 def _alternation(patterns: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return gate(re.compile("|".join(f"(?:{p})" for p in patterns)))
 
 
 def words(items: list[str]) -> str:

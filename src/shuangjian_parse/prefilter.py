@@ -1,0 +1,162 @@
+"""Skip a regex on texts it cannot match: the literal text every match must contain.
+
+`(?P<unit>[^，。；]{2,25}?)(?:为|是|作为)牵头单位` is tried at every position of every sentence,
+each try reading up to 25 characters ahead; yet no sentence without 牵头单位 can match it.
+`required_literals()` reads that from the pattern's syntax tree, and `gate()` wraps a
+compiled pattern so that its methods first look for one of those literals with `in` (a fast
+substring search in C) and answer "no match" at once when none is there:
+
+    required_literals("(?:由)?(?P<who>[^，]{2,30}?)(?:兼任|担任|任)") == ("任",)
+    required_literals("办公室(?:暂)?(?:设在|设于)") == ("办公室",)
+    required_literals("^\\d+[.．]") is None                  # any digit: nothing to look for
+    gate(re.compile(pattern)).search(text)                  # same result, less work
+
+The answer is exact, not a heuristic: a literal is required only when every way the pattern
+can match passes through it (a sequence needs any one of its parts, a branch needs one of
+each alternative's, a repeat needs its body only when it must occur). Patterns that start
+with a literal, an anchor or a class of the characters they need are left alone: the regex
+engine already finds those fast.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, Optional
+
+try:  # Python ≥ 3.11
+    from re import _constants as _c, _parser as _p  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
+_ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
+_CHARSET_MAX = 8   # a class of more characters than this is no useful requirement
+
+
+def required_literals(pattern: str) -> Optional[tuple[str, ...]]:
+    """Strings one of which every match of `pattern` contains; None when there are none."""
+    try:
+        tree = _p.parse(pattern)
+    except re.error:
+        return None
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    need = _sequence(list(tree))
+    return tuple(sorted(need)) if need else None
+
+
+def _sequence(items: list) -> Optional[frozenset[str]]:
+    """What a sequence needs: the most selective of what its parts need."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            options.append(frozenset(["".join(run)]))
+            run = []
+        need = _item(op, av)
+        if need:
+            options.append(need)
+    if run:
+        options.append(frozenset(["".join(run)]))
+    if not options:
+        return None
+    # Longest shortest literal first (fewer texts hold it), then fewest alternatives.
+    return max(options, key=lambda s: (min(map(len, s)), -len(s)))
+
+
+def _item(op: Any, av: Any) -> Optional[frozenset[str]]:
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, body = av
+        return None if add_flags & re.IGNORECASE else _sequence(list(body))
+    if op is _ATOMIC:
+        return _sequence(list(av))
+    if op is _c.BRANCH:
+        alternatives = [_sequence(list(alt)) for alt in av[1]]
+        if any(a is None for a in alternatives):
+            return None
+        return _minimal(frozenset().union(*alternatives))
+    if op in _REPEATS:
+        low, _high, body = av
+        return _sequence(list(body)) if low >= 1 else None
+    if op is _c.IN and len(av) <= _CHARSET_MAX and all(o is _c.LITERAL for o, _ in av):
+        return frozenset(chr(code) for _, code in av)
+    return None  # anchors, lookarounds, negated or ranged classes, any character, backrefs
+
+
+def _minimal(need: frozenset[str]) -> frozenset[str]:
+    """Drop a literal that contains another: a text holding 担任 holds 任."""
+    return frozenset(w for w in need if not any(v != w and v in w for v in need))
+
+
+def gate(regex: re.Pattern) -> Any:
+    """`regex`, or a GatedPattern when its matches need a literal it does not start with."""
+    if regex.flags & (re.IGNORECASE | re.VERBOSE):
+        return regex
+    try:
+        first = _first(list(_p.parse(regex.pattern)))
+    except re.error:
+        return regex
+    if first in (None, _c.LITERAL, _c.AT):
+        return regex
+    need = required_literals(regex.pattern)
+    if not need or (first is _c.IN and max(map(len, need)) == 1):
+        return regex  # nothing to look for, or single characters the engine's first scan finds
+    return GatedPattern(regex, need)
+
+
+def _first(items: list) -> Any:
+    """The op a match starts with, looking into groups and repeats that must occur."""
+    while items:
+        op, av = items[0]
+        if op is _c.SUBPATTERN:
+            items = list(av[3])
+        elif op in _REPEATS and av[0] >= 1:
+            items = list(av[2])
+        else:
+            return op
+    return None
+
+
+class GatedPattern:
+    """A compiled pattern whose methods return "no match" at once when the text holds none
+    of the literals every match needs; otherwise they are the pattern's own."""
+
+    __slots__ = ("regex", "need", "pattern", "groupindex", "groups", "flags")
+
+    def __init__(self, regex: re.Pattern, need: tuple[str, ...]) -> None:
+        self.regex = regex
+        self.need = need
+        self.pattern = regex.pattern
+        self.groupindex = regex.groupindex
+        self.groups = regex.groups
+        self.flags = regex.flags
+
+    def _possible(self, string: str) -> bool:
+        return any(map(string.__contains__, self.need))
+
+    def search(self, string: str, *args: int) -> Optional[re.Match]:
+        return self.regex.search(string, *args) if self._possible(string) else None
+
+    def match(self, string: str, *args: int) -> Optional[re.Match]:
+        return self.regex.match(string, *args) if self._possible(string) else None
+
+    def fullmatch(self, string: str, *args: int) -> Optional[re.Match]:
+        return self.regex.fullmatch(string, *args) if self._possible(string) else None
+
+    def finditer(self, string: str, *args: int) -> Iterator[re.Match]:
+        return self.regex.finditer(string, *args) if self._possible(string) else iter(())
+
+    def findall(self, string: str, *args: int) -> list:
+        return self.regex.findall(string, *args) if self._possible(string) else []
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        return self.regex.sub(repl, string, count) if self._possible(string) else string
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str]:
+        return self.regex.split(string, maxsplit) if self._possible(string) else [string]
+
+    def __repr__(self) -> str:
+        return f"gate({self.regex!r}, need={self.need!r})"
