@@ -20,6 +20,7 @@ _WIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)},
           **{cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)},
           0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
           0xFEFF: None, 0x200C: None, 0x200D: None, 0x2060: None, 0x000B: 0x20, 0x000C: 0x20}
+_WIDE = re.compile("[" + re.escape("".join(map(chr, _WIDTH))) + "]")
 # Every rule below needs one of these characters; a line without any is already clean.
 _NEEDS_WORK = re.compile(r"[\s*_~|#>]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
@@ -53,7 +54,7 @@ def clean_text(text: str) -> str:
 
 
 def _clean_line(raw: str) -> str:
-    text = raw.translate(_WIDTH)
+    text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
     if not _NEEDS_WORK.search(text):
         return text  # most prose lines: no space, no markdown, nothing below would change
     text = _MARKDOWN_EMPHASIS.sub("", text)
@@ -69,6 +70,8 @@ def _clean_line(raw: str) -> str:
         text = stripped.replace("|", "")  # a table rule's residue, not a cell boundary
     text = _TAB_SPACES.sub("\t", text.strip(" \t"))
     text = _SPACES.sub(" ", text)
+    if " " not in text:
+        return text.strip()  # the rules below only remove spaces
     text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _CJK_PUNCT_SPACE.sub(r"\1", text)
     text = _ASCII_PUNCT_SPACE.sub(r"\1", text)
@@ -126,12 +129,7 @@ def _next_nonblank(lines: list[str], start: int) -> int | None:
 
 
 def _join_broken(cleaned: list[str], rules: NormalizeRules) -> list[Line]:
-    join = rules.join
-    never_before = any_of(join.never_before)
-    word_end = re.compile(join.word_end)
-    word_start = re.compile(join.word_start)
-    complete = re.compile(join.complete_endings)
-    gap_in_words = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
+    rule = _JoinRule(rules.join)
     out: list[Line] = []
     current: _Joined | None = None
     gap = False
@@ -139,59 +137,73 @@ def _join_broken(cleaned: list[str], rules: NormalizeRules) -> list[Line]:
         if not text:
             gap = True
             continue
-        if current is not None and _continues(current, text, join, never_before, word_end,
-                                              word_start, complete):
-            current.add(text, number, join, gap_in_words)
+        if current is not None and rule.continues(current, text):
+            current.add(text, number, rule)
         else:
             if current is not None:
                 out.append(current.line())
-            current = _Joined(text, number, gap, join, gap_in_words)
+            current = _Joined(text, number, gap, rule)
         gap = False
     if current is not None:
         out.append(current.line())
     return out
 
 
+class _JoinRule:
+    """normalize.yaml's join rule, compiled."""
+
+    def __init__(self, join) -> None:
+        self.join = join
+        self.never_before = any_of(join.never_before)
+        self.word_end = re.compile(join.word_end)
+        self.word_start = re.compile(join.word_start)
+        self.complete = re.compile(join.complete_endings)
+        self.prose = _chars(join.prose_marks)
+        self.gap_in_words = _GAP_IN_WORDS
+        self.opening = _chars("".join(join.open_brackets))
+
+    def continues(self, prev: _Joined, nxt: str) -> bool:
+        """True when `nxt` carries on the sentence `prev` breaks off (相关成员单 | 位负责同志)."""
+        join = self.join
+        tail = prev.tail
+        carries_on = ((self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
+                      or tail[-1] in join.strong_endings
+                      or (prev.length >= join.min_chars
+                          and prev.prose
+                          and not prev.gap_in_words
+                          and not self.complete.search(tail)
+                          and self.word_end.match(tail[-1]) is not None
+                          and self.word_start.match(nxt[0]) is not None))
+        return carries_on and not self.never_before.match(nxt)
+
+
+_GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
+
+
 class _Joined:
     """A line being built from source lines; what the join rule asks of it is kept as it
     grows, so that joining thousands of lines stays linear."""
 
-    def __init__(self, text: str, number: int, gap: bool, join, gap_in_words: re.Pattern) -> None:
+    def __init__(self, text: str, number: int, gap: bool, rule: _JoinRule) -> None:
         self.pieces = [text]
         self.number = number
         self.gap = gap
         self.breaks: list[tuple[int, int]] = []
         self.length = len(text)
-        self.prose = bool(_chars(join.prose_marks).search(text))
-        self.gap_in_words = bool(gap_in_words.search(text))
+        self.prose = rule.prose.search(text) is not None
+        self.gap_in_words = rule.gap_in_words.search(text) is not None
         self.tail = text[-40:]
 
-    def add(self, text: str, number: int, join, gap_in_words: re.Pattern) -> None:
+    def add(self, text: str, number: int, rule: _JoinRule) -> None:
         self.breaks.append((self.length, number))
         self.pieces.append(text)
         self.length += len(text)
-        self.prose = self.prose or bool(_chars(join.prose_marks).search(text))
-        self.gap_in_words = self.gap_in_words or bool(gap_in_words.search(text))
+        self.prose = self.prose or rule.prose.search(text) is not None
+        self.gap_in_words = self.gap_in_words or rule.gap_in_words.search(text) is not None
         self.tail = (self.tail + text)[-40:]
 
     def line(self) -> Line:
         return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
-
-
-def _continues(prev: _Joined, nxt: str, join, never_before, word_end, word_start, complete) -> bool:
-    """True when `nxt` carries on the sentence `prev` breaks off (相关成员单 | 位负责同志)."""
-    if never_before.match(nxt):
-        return False
-    if _open_bracket(prev.tail, join.open_brackets):
-        return True
-    if prev.tail[-1] in join.strong_endings:
-        return True
-    return (prev.length >= join.min_chars
-            and prev.prose
-            and not complete.search(prev.tail)
-            and not prev.gap_in_words
-            and bool(word_end.match(prev.tail[-1]))
-            and bool(word_start.match(nxt[0])))
 
 
 @lru_cache(maxsize=8)
