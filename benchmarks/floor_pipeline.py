@@ -63,7 +63,7 @@ def main() -> int:
     ap.add_argument("src")
     ap.add_argument("out")
     ap.add_argument("--workers", type=int, default=os.cpu_count())
-    ap.add_argument("--chunk", type=int, default=4)
+    ap.add_argument("--chunk", type=int, default=16)
     args = ap.parse_args()
     start = time.perf_counter()
     paths = sorted(str(p) for p in Path(args.src).rglob("*.txt"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SAMPLES, run_cli as sj
-from shuangjian_parse.batch import (JSONL_FILE, MANIFEST, TMP_DIR, BatchUsageError, Summary,
+from shuangjian_parse.batch import (JSONL_FILE, MANIFEST, TMP_DIR, BatchUsageError, Summary, chunk_size,
                                     discover, output_name)
 from shuangjian_parse.emit import record_data, render
 from shuangjian_parse.models import SCHEMA_VERSION
@@ -301,3 +301,9 @@ def test_summary_line():
     summary.interrupted, summary.ok = True, 2
     assert summary.line().startswith("sj batch: interrupted with 4 of 10 notices not done "
                                      "(run it again to resume): 2 ok, ")
+
+
+@pytest.mark.parametrize("notices, size", [(1020, 16), (200, 12), (17, 1), (0, 1)])
+def test_chunks_are_large_for_a_large_batch_and_spread_a_small_one(notices, size):
+    # 4 chunks in flight (2 workers): a small batch still gives every worker work.
+    assert chunk_size(notices, 4, 16) == size
