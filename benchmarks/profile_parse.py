@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = ("read_source", "normalize", "extract_document", "extract_sections", "extract_bodies",
-          "extract_duties")
+          "extract_duties", "extract_canonical", "Notice")
 
 
 def main() -> int:

@@ -24,6 +24,8 @@ def test_every_grammar_file_is_loaded():
     (("pattern: '^(?P<number>[一二三四五六七八九十百]{1,4})\\s*[、.．]\\s*'",
       "pattern: '^(?P<number>[一二'"), "does not compile"),
     (("version: 1", "version: [1"), ""),
+    (("pattern: '^(?P<number>[一二三四五六七八九十百]{1,4})\\s*[、.．]\\s*'",
+      "pattern: '^(?P<n>[一二三四五六七八九十百]{1,4})\\s*[、.．]\\s*'"), "(?P<number>"),
 ])
 def test_broken_grammar_is_refused_with_its_line(grammar_copy, mutation, problem):
     path = grammar_copy / "sections.yaml"

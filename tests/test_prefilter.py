@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shuangjian_parse.grammar import PatternRule, load_grammar
-from shuangjian_parse.prefilter import GatedPattern, gate, required_literals
+from shuangjian_parse.prefilter import GatedPattern, gate, needs_any, required_literals
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,3 +118,26 @@ def test_gated_grammar_patterns_agree_on_generated_text(rule, data):
     for sample in (match, text, text[:cut], text[cut:]):
         assert [m.span() for m in rule.regex.finditer(sample)] == \
             [m.span() for m in plain.finditer(sample)], sample
+
+
+def test_needs_any_finds_a_literal_one_of_the_patterns_needs():
+    finder = needs_any(["由(?P<u>[^。]+?)组成", "(?P<u>[^，]{2,9}?)为牵头单位"])
+    assert finder.search("由县教育局、县财政局组成") and finder.search("县教育局为牵头单位")
+    assert finder.search("县教育局负责统筹") is None
+    assert needs_any(["由(?P<u>.+?)组成", "^\\d+"]) is None   # one pattern needs nothing
+
+
+def test_the_sentence_gate_of_the_bodies_stage_changes_no_record():
+    """Sentences the gate skips are ones no sentence rule could match: every sample parses
+    to the same record with the gate off."""
+    from shuangjian_parse.emit import render
+    from shuangjian_parse.pipeline import Parser
+
+    gated = Parser(load_grammar(None))
+    plain = Parser(load_grammar(None))
+    plain.bodies._sentence_gate = None
+    assert gated.bodies._sentence_gate is not None
+    for path in sorted((ROOT / "samples").glob("*.txt")):
+        data = path.read_bytes()
+        assert render(gated.run(data, path.name).notice, "json") == \
+            render(plain.run(data, path.name).notice, "json"), path.name

@@ -132,6 +132,13 @@ class Level(GrammarModel):
     pattern: PatternRule
     numerals: str  # "chinese" or "arabic"
 
+    @field_validator("pattern")
+    @classmethod
+    def _has_number(cls, value: PatternRule) -> PatternRule:
+        if list(value.regex.groupindex) != ["number"]:
+            raise ValueError(f"{value.id}: a level's pattern has one named group, (?P<number>…)")
+        return value
+
 
 class SectionKindRule(GrammarModel):
     kind: str
@@ -147,6 +154,18 @@ class SectionRules(GrammarModel):
     extracted_kinds: list[str]
     unit_heading: PatternRule
     kinds: list[SectionKindRule]
+    _numbering: re.Pattern = PrivateAttr()
+
+    def model_post_init(self, _context: Any) -> None:
+        # The levels' patterns as one alternation, level i's `number` group named n<i>: a line
+        # is tried once, not once per level (sections.match_number).
+        self._numbering = re.compile("|".join(
+            f"(?:{level.pattern.pattern.replace('(?P<number>', f'(?P<n{i}>')})"
+            for i, level in enumerate(self.levels)))
+
+    @property
+    def numbering(self) -> re.Pattern:
+        return self.__pydantic_private__["_numbering"]
 
 
 # --- units.yaml ---------------------------------------------------------------------------

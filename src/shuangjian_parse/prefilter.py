@@ -3,8 +3,8 @@
 `(?P<unit>[^，。；]{2,25}?)(?:为|是|作为)牵头单位` is tried at every position of every sentence,
 each try reading up to 25 characters ahead; yet no sentence without 牵头单位 can match it.
 `required_literals()` reads that from the pattern's syntax tree, and `gate()` wraps a
-compiled pattern so that its methods first look for one of those literals with `in` (a fast
-substring search in C) and answer "no match" at once when none is there:
+compiled pattern so that its methods first look for one of those literals (a plain
+alternation the engine scans for fast) and answer "no match" at once when none is there:
 
     required_literals("(?:由)?(?P<who>[^，]{2,30}?)(?:兼任|担任|任)") == ("任",)
     required_literals("办公室(?:暂)?(?:设在|设于)") == ("办公室",)
@@ -20,7 +20,7 @@ engine already finds those fast.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 try:  # Python ≥ 3.11
     from re import _constants as _c, _parser as _p  # type: ignore[attr-defined]
@@ -36,9 +36,12 @@ _CHARSET_MAX = 8   # a class of more characters than this is no useful requireme
 def required_literals(pattern: str) -> Optional[tuple[str, ...]]:
     """Strings one of which every match of `pattern` contains; None when there are none."""
     try:
-        tree = _p.parse(pattern)
+        return _required(_p.parse(pattern))
     except re.error:
         return None
+
+
+def _required(tree: Any) -> Optional[tuple[str, ...]]:
     if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
         return None
     need = _sequence(list(tree))
@@ -91,17 +94,39 @@ def _minimal(need: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in need if not any(v != w and v in w for v in need))
 
 
+def needs_any(patterns: list[str]) -> Optional[re.Pattern]:
+    """A pattern that finds, in a text, a literal one of `patterns` needs; None when one of
+    them needs none. A text it does not find cannot match any of them:
+
+        needs_any(["由(?P<u>.+?)组成", "成员单位为(?P<u>.+)"]).search(sentence) is None
+    """
+    union: set[str] = set()
+    for pattern in patterns:
+        need = required_literals(pattern)
+        if need is None:
+            return None
+        union.update(need)
+    return _finder(union)
+
+
+def _finder(literals: Iterable[str]) -> re.Pattern:
+    """A pattern finding any of `literals` (the engine scans for their first characters)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(_minimal(frozenset(literals)),
+                                                            key=lambda w: (-len(w), w))))
+
+
 def gate(regex: re.Pattern) -> Any:
     """`regex`, or a GatedPattern when its matches need a literal it does not start with."""
     if regex.flags & (re.IGNORECASE | re.VERBOSE):
         return regex
     try:
-        first = _first(list(_p.parse(regex.pattern)))
+        tree = _p.parse(regex.pattern)
     except re.error:
         return regex
+    first = _first(list(tree))
     if first in (None, _c.LITERAL, _c.AT):
         return regex
-    need = required_literals(regex.pattern)
+    need = _required(tree)
     if not need or (first is _c.IN and max(map(len, need)) == 1):
         return regex  # nothing to look for, or single characters the engine's first scan finds
     return GatedPattern(regex, need)
@@ -124,7 +149,7 @@ class GatedPattern:
     """A compiled pattern whose methods return "no match" at once when the text holds none
     of the literals every match needs; otherwise they are the pattern's own."""
 
-    __slots__ = ("regex", "need", "pattern", "groupindex", "groups", "flags")
+    __slots__ = ("regex", "need", "pattern", "groupindex", "groups", "flags", "_find")
 
     def __init__(self, regex: re.Pattern, need: tuple[str, ...]) -> None:
         self.regex = regex
@@ -133,30 +158,28 @@ class GatedPattern:
         self.groupindex = regex.groupindex
         self.groups = regex.groups
         self.flags = regex.flags
-
-    def _possible(self, string: str) -> bool:
-        return any(map(string.__contains__, self.need))
+        self._find = _finder(need).search
 
     def search(self, string: str, *args: int) -> Optional[re.Match]:
-        return self.regex.search(string, *args) if self._possible(string) else None
+        return None if self._find(string) is None else self.regex.search(string, *args)
 
     def match(self, string: str, *args: int) -> Optional[re.Match]:
-        return self.regex.match(string, *args) if self._possible(string) else None
+        return None if self._find(string) is None else self.regex.match(string, *args)
 
     def fullmatch(self, string: str, *args: int) -> Optional[re.Match]:
-        return self.regex.fullmatch(string, *args) if self._possible(string) else None
+        return None if self._find(string) is None else self.regex.fullmatch(string, *args)
 
     def finditer(self, string: str, *args: int) -> Iterator[re.Match]:
-        return self.regex.finditer(string, *args) if self._possible(string) else iter(())
+        return iter(()) if self._find(string) is None else self.regex.finditer(string, *args)
 
     def findall(self, string: str, *args: int) -> list:
-        return self.regex.findall(string, *args) if self._possible(string) else []
+        return [] if self._find(string) is None else self.regex.findall(string, *args)
 
     def sub(self, repl: Any, string: str, count: int = 0) -> str:
-        return self.regex.sub(repl, string, count) if self._possible(string) else string
+        return string if self._find(string) is None else self.regex.sub(repl, string, count)
 
     def split(self, string: str, maxsplit: int = 0) -> list[str]:
-        return self.regex.split(string, maxsplit) if self._possible(string) else [string]
+        return [string] if self._find(string) is None else self.regex.split(string, maxsplit)
 
     def __repr__(self) -> str:
         return f"gate({self.regex!r}, need={self.need!r})"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
+from ..prefilter import needs_any
 from ..models import Body, Line, Member, MemberUnit, Text
 from .document import Layout, cn_number
 from .columns import ColumnReader, Header
@@ -72,6 +73,11 @@ class BodyReader:
         self._unit_list = {r.id: r.regex for r in rules.unit_list}
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
         self._place = rules.place_name.regex
+        # The rules read_establish and _read_sentence try on each sentence of prose: most
+        # sentences hold no literal any of them needs, and skip them all at once.
+        sentence_rules = [rules.establish, *rules.office, *rules.office_member, *rules.unit_list,
+                          rules.lead_unit]
+        self._sentence_gate = needs_any([r.pattern for r in sentence_rules])
 
     def same_body(self, a: str, b: str) -> bool:
         """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), or
@@ -521,8 +527,9 @@ class _State:
                 self.mention = (name, line.line)
         # Sentence by sentence, so that an office is set up under the body in focus when it
         # is named, not under one the same line goes on to establish.
+        gate = self.r._sentence_gate
         for sentence in _SENTENCES.split(text):
-            if sentence:
+            if sentence and (gate is None or gate.search(sentence)):
                 self.read_establish(sentence, line.line)
                 self._read_sentence(sentence, line)
 
@@ -537,6 +544,7 @@ class _State:
         return None
 
     def _read_sentence(self, text: str, line: Line) -> None:
+        # A rule tried here must be in BodyReader's sentence_rules (the sentence gate).
         self._read_unit_lists(text, line)
         office: _Body | None = None
         for pattern in self.r._office:

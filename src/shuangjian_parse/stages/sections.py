@@ -36,12 +36,16 @@ class _Node:
 
 
 def match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
-    """(level, number, end of the number) for a numbered line: `（二）职责` -> (2, "二", 3)."""
-    for level in rules.levels:
-        m = level.pattern.regex.match(text)
-        if m:
-            return level.level, m.group("number"), m.end()
-    return None
+    """(level, number, end of the number) for a numbered line: `（二）职责` -> (2, "二", 3);
+    the first level whose pattern matches, as rules.numbering tries them in order."""
+    m = rules.numbering.match(text)
+    if m is None:
+        return None
+    for i, level in enumerate(rules.levels):
+        number = m.group(f"n{i}")
+        if number is not None:
+            return level.level, number, m.end()
+    return None  # pragma: no cover - every branch has its number group
 
 
 def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, report: Report) -> Outline:
