@@ -46,7 +46,7 @@ class _Body:
 
 def _key(name: str) -> str:
     """A name without spaces and quotes: `彭水县“双减”工作领导小组` -> `彭水县双减工作领导小组`."""
-    return _WS.sub("", name).translate(_QUOTES)
+    return "".join(name.split()).translate(_QUOTES)
 
 
 class BodyReader:
@@ -184,7 +184,7 @@ class _State:
 
     def add(self, name: str, line: int, parent: _Body | None = None,
             kind: str | None = None) -> _Body | None:
-        name = _WS.sub("", name)
+        name = "".join(name.split())
         kind = self.r.kind_of(name) or kind
         if kind is None:
             return None
@@ -309,8 +309,8 @@ class _State:
             return
         if number is None and self._inside_roster(text, line):
             return
-        if number is None and not _PROSE.search(text) and len(text) <= 40 and self.r.kind_of(_WS.sub("", text)):
-            body = self.resolve(_WS.sub("", text))
+        if number is None and not _PROSE.search(text) and len(text) <= 40 and self.r.kind_of("".join(text.split())):
+            body = self.resolve("".join(text.split()))
             if body is not None:
                 self.current = body
             return
@@ -336,7 +336,7 @@ class _State:
         if self.r._roles.match(text):
             return False
         parts = re.split(r"[。；;]", text, maxsplit=1)
-        head, rest = _WS.sub("", parts[0]), parts[1].strip() if len(parts) > 1 else ""
+        head, rest = "".join(parts[0].split()), parts[1].strip() if len(parts) > 1 else ""
         if not head or _PROSE.search(head) or len(head) > 40:
             return False
         kind = self.r.kind_of(head) or ("other" if self.r.group_name(head) else None)
@@ -356,7 +356,7 @@ class _State:
     def body_named(self, name: str, line: int, kind: str | None = None) -> _Body | None:
         """The body a heading or title names: 成立领导小组 / 领导小组组成 -> the leading group
         already known; a name of its own -> that body, added if new."""
-        name = self.r.strip_verbs(_WS.sub("", name))
+        name = self.r.strip_verbs("".join(name.split()))
         if self.r.is_generic(name):
             return self.resolve(name)
         return self.add(name, line, kind=kind)
@@ -381,7 +381,7 @@ class _State:
 
     def roster_title(self, text: str, line: int) -> bool:
         """`X成员名单` / `X联络员名单` / `专班组成`: the lines below are X's roster."""
-        compact = _WS.sub("", text)
+        compact = "".join(text.split())
         m = self.r.rules.roster_title.regex.match(compact)
         if not m or _PROSE.search(compact):
             return False
@@ -457,7 +457,7 @@ class _State:
             return False
         name, role, posts = "", "", []
         for kind, cell in self.r.columns.row(text, self.header):
-            compact = _WS.sub("", cell)
+            compact = "".join(cell.split())
             if self.r.is_role(compact):
                 role = compact  # a 职务 column may hold the roles (组长, 成员), not posts
             elif kind == "name" and not name:
@@ -484,7 +484,7 @@ class _State:
         if self.roster is None or _PROSE.search(text) or len(text) > 40 or self.r._ref.search(text):
             return False
         body = self.office_roster or self.roster
-        compact = _WS.sub("", text)
+        compact = "".join(text.split())
         last = body.members[-1] if body.members else None
         if last is not None and last.posts and len(compact) <= 3 \
                 and self.r.people.completes_post(last.posts[-1], compact):
@@ -577,7 +577,7 @@ class _State:
         for pid, pattern in self.r._unit_list.items():
             for m in pattern.finditer(text):
                 if pid == "as_members_of":
-                    name = _WS.sub("", m.group("name"))
+                    name = "".join(m.group("name").split())
                     body = self.add(name, line.line) if self.r.kind_of(name) else None
                     if body is not None:
                         self.current = body

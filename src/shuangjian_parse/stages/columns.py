@@ -6,12 +6,9 @@ columns of the rows below it; with no header, a number in the first cell is a åº
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..grammar import ColumnRules
-
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -28,14 +25,14 @@ class ColumnReader:
     """Reads header rows and data rows with one grammar's column words."""
 
     def __init__(self, rules: ColumnRules) -> None:
-        self._kind = {_WS.sub("", word): kind for kind, words in rules.columns.items() for word in words}
+        self._kind = {"".join(word.split()): kind for kind, words in rules.columns.items() for word in words}
         self._index = rules.index_cell.regex
 
     def header(self, text: str) -> Header | None:
         """The header a row is, or None: every non-empty cell a column word, at least two."""
         if "\t" not in text:
             return None
-        cells = [_WS.sub("", c) for c in text.split("\t")]
+        cells = ["".join(c.split()) for c in text.split("\t")]
         kinds = tuple(self._kind.get(c, "") for c in cells)
         if sum(1 for k in kinds if k) < 2 or any(c and not k for c, k in zip(cells, kinds)):
             return None

@@ -19,7 +19,6 @@ from .units import UnitReader
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "o": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, **{str(d): d for d in range(10)}}
 _SENTENCE = re.compile(r"[。，；,;！？]")
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     if not issuers:
         for key in ("发文单位", "发文机关", "发布机构"):
             if key in text.metadata:
-                issuers = [_WS.sub("", text.metadata[key][0])]
+                issuers = ["".join(text.metadata[key][0].split())]
                 break
     if not issuers and title and "关于" in title:
         lead = title.split("关于", 1)[0]
@@ -134,7 +133,7 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
         text = lines[i].text
         mark = rules.header_mark.regex.match(text)
         if mark and not starts.search(text):
-            header_mark = _WS.sub("", mark.group("organ"))
+            header_mark = "".join(mark.group("organ").split())
             continue
         if _SENTENCE.search(text) or text.endswith(("：", ":")):
             if _is_body_text(text):
@@ -150,18 +149,18 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
             k -= 1
             idx.insert(0, k)
         if k == i and i > 0 and header_mark is None and _is_organ_line(lines[i - 1].text, organ):
-            header_mark = _WS.sub("", lines[i - 1].text)
+            header_mark = "".join(lines[i - 1].text.split())
         j = i
-        while not doc_type_end.search(_WS.sub("", lines[idx[-1]].text)) and j + 1 < limit:
+        while not doc_type_end.search("".join(lines[idx[-1]].text.split())) and j + 1 < limit:
             j += 1
             nxt = lines[j].text
             if (_SENTENCE.search(nxt) or nxt.endswith(("：", ":")) or len(idx) >= 4
                     or rules.doc_number.regex.search(nxt) or rules.date.regex.match(nxt)):
                 break
             idx.append(j)
-        if not doc_type_end.search(_WS.sub("", lines[idx[-1]].text)):
+        if not doc_type_end.search("".join(lines[idx[-1]].text.split())):
             idx = idx[: idx.index(i) + 1]
-        title = _WS.sub("", "".join(lines[k].text for k in idx))
+        title = "".join("".join(lines[k].text for k in idx).split())
         title = re.sub(r"^[(（]|[)）]$", "", title) if title.startswith(("(", "（")) else title
         return title, idx, header_mark
     return None, [], header_mark
@@ -173,7 +172,7 @@ def _is_body_text(text: str) -> bool:
 
 def _is_organ_line(text: str, organ: re.Pattern) -> bool:
     return (len(text) <= 40 and not _SENTENCE.search(text) and "关于" not in text
-            and bool(organ.search(_WS.sub("", text))))
+            and bool(organ.search("".join(text.split()))))
 
 
 def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
@@ -197,7 +196,7 @@ def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line
     for line in lines:
         m = rules.doc_number.regex.search(line.text)
         if m:
-            number = _WS.sub("", m.group("num"))
+            number = "".join(m.group("num").split())
             return f"{m.group('org')}〔{m.group('year')}〕{number}号", line
     return None
 
@@ -212,7 +211,7 @@ def _attachment_lines(lines: list[Line], start: int, rules: DocumentRules) -> li
         parts = m.groupdict()
         if not (parts["index"] or parts["colon"]) and parts["title"]:
             continue  # 附件材料… is prose, not a 附件 line
-        parts["title"] = _WS.sub("", parts["title"] or "")
+        parts["title"] = "".join((parts["title"] or "").split())
         marks.append((i, parts))
     return marks
 
@@ -247,7 +246,7 @@ def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx
             if not item or int(item.group("index")) != note_items[-1].index + 1:
                 break
             note_items.append(Attachment(index=int(item.group("index")),
-                                         title=_WS.sub("", item.group("title")), line=lines[j].line))
+                                         title="".join(item.group("title").split()), line=lines[j].line))
             note_lines.append(j)
             j += 1
         n += 1
@@ -259,7 +258,7 @@ def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx
     for k, (i, m) in enumerate(headings):
         end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
         index = m["index"] or m["first"]
-        title = m["title"] or (_WS.sub("", lines[i + 1].text) if i + 1 < end else None)
+        title = m["title"] or ("".join(lines[i + 1].text.split()) if i + 1 < end else None)
         parts.append(AttachmentPart(index=_number(index) if index else None, title=title, start=i,
                                     end=end, title_inline=bool(m["title"])))
     main_end = headings[0][0] if headings else len(lines)
@@ -303,7 +302,7 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
     at_end = re.compile(rules.date.pattern.lstrip("^"))
     for i in range(start, end):
         text = lines[i].text
-        m = rules.date.regex.match(_WS.sub("", text))
+        m = rules.date.regex.match("".join(text.split()))
         signed = ""
         if not m:
             m = at_end.search(text)
@@ -341,4 +340,4 @@ def _organs(text: str, organ: re.Pattern, rules: DocumentRules) -> list[str]:
     names = [n for n in re.split(r"\s+", text) if n]
     if all(organ.search(n) and rules.organ_start.regex.match(n) for n in names):
         return names
-    return [_WS.sub("", text)]
+    return ["".join(text.split())]

@@ -135,7 +135,7 @@ class PersonReader:
 
     def posts(self, text: str) -> list[str]:
         """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped."""
-        text = _WS.sub("", text)
+        text = "".join(text.split())
         if text[:1] in "(（" and text[-1:] in ")）":
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
         return [p for p in split_outside_brackets(text, "、") if p]
@@ -150,18 +150,18 @@ class PersonReader:
             return self.segments(text)
         if "\t" in text:
             cells = [c.strip() for c in text.split("\t") if c.strip()]
-            name = _WS.sub("", cells[0])
+            name = "".join(cells[0].split())
             if self.is_name(name, loose=len(cells) > 1):
                 return [(name, self.posts("、".join(cells[1:])))]
             return None
         m = _NAME_POST_PAREN.match(text)
-        if m and self.is_name(_WS.sub("", m.group("name")), loose=True):
-            return [(_WS.sub("", m.group("name")), self.posts(m.group("post")))]
+        if m and self.is_name("".join(m.group("name").split()), loose=True):
+            return [("".join(m.group("name").split()), self.posts(m.group("post")))]
         parts = [p.strip() for p in split_outside_brackets(text, "、，,；;")]
         if len(parts) > 1:
             matches = [_NAME_POST_PAREN.match(p) for p in parts]
-            if all(m and self.is_name(_WS.sub("", m.group("name")), loose=True) for m in matches):
-                return [(_WS.sub("", m.group("name")), self.posts(m.group("post"))) for m in matches]
+            if all(m and self.is_name("".join(m.group("name").split()), loose=True) for m in matches):
+                return [("".join(m.group("name").split()), self.posts(m.group("post"))) for m in matches]
         # A phone number after a post (张三 县教育局局长 13800000000) is no part of the post.
         tokens = [t for t in _WS.split(text) if t and not _PHONE.match(t)]
         if not tokens:
@@ -205,7 +205,7 @@ class PersonReader:
     def people(self, text: str) -> list[tuple[str | None, list[str]]]:
         """Everyone in `县教育局副局长胡蓉、县市场监管局副局长戴伟`: one (name, posts) each; a
         list of posts with no names (县委常委、县委宣传部部长) stays one unnamed holder."""
-        parts = [p for p in _AND.split(_WS.sub("", text)) if p]
+        parts = [p for p in _AND.split("".join(text.split())) if p]
         if len(parts) > 1:
             found = [self.who(p) for p in parts]
             if all(name for name, _ in found):
@@ -224,7 +224,7 @@ class PersonReader:
 
     def who(self, text: str) -> tuple[str | None, list[str]]:
         """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
-        written = _WS.sub("", text)
+        written = "".join(text.split())
         text = _COMRADE.sub("", written)
         # 唐华镁同志: 同志 marks a person, whatever the surname.
         if self.is_name(text, strict=written == text, loose=written != text):

@@ -9,8 +9,6 @@ from ..grammar import SectionRules
 from ..models import Line, Section
 from .document import Layout, cn_number
 
-_WS = re.compile(r"\s+")
-
 
 @dataclass(frozen=True)
 class Outline:
@@ -83,7 +81,7 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
 
 def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
     m = heading_end.search(rest)
-    head = _WS.sub("", rest[: m.start()] if m else rest)
+    head = "".join((rest[: m.start()] if m else rest).split())
     if not head or len(head) > max_chars:
         return None
     return head

@@ -13,7 +13,6 @@ from ..grammar import UnitRules, any_of, words
 _CLOSE = {"（": "）", "(": ")", "<": ">", "《": "》", "〈": "〉", "【": "】", "“": "”", "[": "]"}
 _TRAILING_PAREN = re.compile(r"[（(<〈][^（()）<>〈〉]*[)）>〉]$")
 _SENTENCE = re.compile(r"[。！？!?：:]")
-_WS = re.compile(r"\s+")
 _OPENERS = re.compile("[" + re.escape("".join(k for k in _CLOSE if k != "“")) + "]")
 
 
@@ -75,7 +74,7 @@ class UnitReader:
             if len(spaced) > 1 and all(self.is_unit(p) for p in spaced):
                 pieces.extend(spaced)  # 县委办 县政府办 县教育局
             else:
-                pieces.extend(self._split_joined(_WS.sub("", piece)))
+                pieces.extend(self._split_joined("".join(piece.split())))
         pieces = [p for p in (x.strip() for x in pieces) if p and not self._not_unit.search(p)]
         return self.distribute(pieces)
 
