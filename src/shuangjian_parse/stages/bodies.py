@@ -128,9 +128,9 @@ class BodyReader:
 
     def name_before(self, text: str, end: int) -> str:
         """The body name that ends at `end`, read backwards to a stop: `…，成立领导小组` -> 领导小组."""
-        start = end
-        while start > 0 and not self._stop.match(text[start - 1]) and end - start < 40:
-            start -= 1
+        start = max(0, end - 40)
+        for stop in self._stop.finditer(text, start, end):  # name_stop: one character each
+            start = stop.end()
         return self.strip_verbs(text[start:end])
 
     def name_after(self, text: str) -> tuple[str, int] | None:
