@@ -19,13 +19,13 @@ SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 # The query the README shows: which departments sit on every county's “双减” body?
 README_QUERY = """
 WITH shuangjian AS (
-  SELECT mu.notice_id, mu.name
+  SELECT mu.notice_id, COALESCE(mu.canonical, mu.name) AS unit
   FROM member_units AS mu JOIN bodies AS b USING (notice_id, body_no)
   WHERE b.name LIKE '%双减%'
 )
-SELECT name AS unit, COUNT(DISTINCT notice_id) AS counties
+SELECT unit, COUNT(DISTINCT notice_id) AS counties
 FROM shuangjian
-GROUP BY name
+GROUP BY unit
 HAVING COUNT(DISTINCT notice_id) = (SELECT COUNT(DISTINCT notice_id) FROM shuangjian)
 ORDER BY unit;
 """
@@ -61,6 +61,10 @@ def test_rows_follow_the_record(records):
         assert json.loads(rows["members"][0][5]) == member["posts"]
     for table, table_rows in rows.items():
         assert all(len(row) == len(TABLES[table]) for row in table_rows), table
+    unit = next(u for b in record["bodies"] for u in b["member_units"] if u["canonical"])
+    assert (unit["name"], unit["canonical"], unit["sector"]) in [(r[3], r[5], r[6]) for r in rows["member_units"]]
+    refs = [(ref["name"], ref["canonical"], ref["sector"]) for d in record["duties"] for ref in d["unit_refs"]]
+    assert [r[3:6] for r in rows["duty_units"]] == refs
 
 
 @pytest.mark.parametrize("record_index", range(len(SAMPLE_FILES)))
@@ -97,8 +101,8 @@ def test_batch_writes_sqlite_and_csv(tmp_path, monkeypatch, capsys):
     assert count("diagnostics") == sum(len(r["diagnostics"]) for r in out_records)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     # the README's question, answered from the records by hand
-    per_notice = [{u["name"] for b in r["bodies"] if "双减" in b["name"] for u in b["member_units"]}
-                  for r in out_records]
+    per_notice = [{u["canonical"] or u["name"] for b in r["bodies"] if "双减" in b["name"]
+                   for u in b["member_units"]} for r in out_records]
     per_notice = [units for units in per_notice if units]
     everywhere = set.intersection(*per_notice)
     assert everywhere and len(per_notice) >= 4

@@ -5,6 +5,8 @@ is keyed by `notice_id` (the notice's rank in the batch's sorted input paths) pl
 1-based position of the row in its record list, so `(notice_id, body_no)` links a member to
 its body. Lists of plain strings (issuers, addressees, posts) are JSON arrays in one column;
 duty units also get their own table, `duty_units`, because they are what analysts join on.
+Member and duty units carry their canonical name and sector (the canonical stage), so that
+县教委 and 县教育局 count as one department across notices.
 
     rows = notice_rows(1, record_data(notice))
     rows["bodies"][0]  # (1, 1, '彭水县“双减”工作领导小组', 'leading_group', …)
@@ -43,6 +45,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "member_units": (
         ("notice_id", "INTEGER NOT NULL"), ("body_no", "INTEGER NOT NULL"),
         ("unit_no", "INTEGER NOT NULL"), ("name", "TEXT NOT NULL"), ("line", "INTEGER"),
+        ("canonical", "TEXT"), ("sector", "TEXT"),
     ),
     "duties": (
         ("notice_id", "INTEGER NOT NULL"), ("duty_no", "INTEGER NOT NULL"), ("units", "TEXT"),
@@ -50,7 +53,8 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "duty_units": (
         ("notice_id", "INTEGER NOT NULL"), ("duty_no", "INTEGER NOT NULL"),
-        ("unit_no", "INTEGER NOT NULL"), ("unit", "TEXT NOT NULL"),
+        ("unit_no", "INTEGER NOT NULL"), ("unit", "TEXT NOT NULL"), ("canonical", "TEXT"),
+        ("sector", "TEXT"),
     ),
     "diagnostics": (
         ("notice_id", "INTEGER NOT NULL"), ("diagnostic_no", "INTEGER NOT NULL"),
@@ -98,11 +102,14 @@ def notice_rows(notice_id: int, record: dict[str, Any]) -> Rows:
             rows["members"].append((notice_id, body_no, member_no, member["role"], member["name"],
                                     _json_list(member["posts"]), member["line"]))
         for unit_no, unit in enumerate(body["member_units"], 1):
-            rows["member_units"].append((notice_id, body_no, unit_no, unit["name"], unit["line"]))
+            rows["member_units"].append((notice_id, body_no, unit_no, unit["name"], unit["line"],
+                                         unit.get("canonical"), unit.get("sector")))
     for duty_no, duty in enumerate(record["duties"], 1):
         rows["duties"].append((notice_id, duty_no, _json_list(duty["units"]), duty["text"], duty["line"]))
-        for unit_no, unit in enumerate(duty["units"], 1):
-            rows["duty_units"].append((notice_id, duty_no, unit_no, unit))
+        refs = duty.get("unit_refs") or [{} for _ in duty["units"]]
+        for unit_no, (unit, ref) in enumerate(zip(duty["units"], refs), 1):
+            rows["duty_units"].append((notice_id, duty_no, unit_no, unit, ref.get("canonical"),
+                                       ref.get("sector")))
     for number, diag in enumerate(record["diagnostics"], 1):
         rows["diagnostics"].append((notice_id, number, diag["code"], diag["severity"], diag["message"],
                                     diag.get("line"), diag.get("column"), diag.get("text")))
