@@ -9,7 +9,8 @@ every pipeline alike, times: the floor pipeline (benchmarks/floor_pipeline.py: r
 30 patterns per line + one JSON file per notice) and `sj batch -f FORMAT` for each --formats,
 all with the same --workers and each as a fresh process (interpreter start included). It
 reports the median and the best wall time (the best is the least disturbed by other load),
-notices/s, the ratios to the floor and the peak memory (RSS of
+notices/s, the ratios to the floor (of the medians, of the bests, and the median of each
+run's ratio to the floor run just before it: "paired") and the peak memory (RSS of
 the whole process tree, sampled every 20 ms; needs psutil), checks one valid record per
 notice, and with --memory-check K runs JSON again on K times as many notices to compare the
 peak memory.
@@ -220,14 +221,17 @@ def main() -> int:
         floor = statistics.median(times["floor"])
         best_floor = min(times["floor"])
         print(f"\n{'pipeline':10s} {'median s':>9s} {'notices/s':>10s} {'× floor':>8s}   "
-              f"{'best s':>7s} {'notices/s':>10s} {'× floor':>8s}   "
+              f"{'best s':>7s} {'notices/s':>10s} {'× floor':>8s}   {'paired':>7s}   "
               f"{'peak RSS (tree)':>16s} {'largest process':>16s}  records")
         for name in names:
             wall, best = statistics.median(times[name]), min(times[name])
+            # The median of each run's ratio to the floor run just before it: a slow spell
+            # of the machine hurts both of a pair, and one slow run moves the median little.
+            paired = statistics.median(t / f for t, f in zip(times[name], times["floor"]))
             total = max(m.total for m in peaks[name])
             single = max(m.single for m in peaks[name])
             print(f"{name:10s} {wall:9.2f} {count / wall:10.1f} {wall / floor:8.2f}   "
-                  f"{best:7.2f} {count / best:10.1f} {best / best_floor:8.2f}   "
+                  f"{best:7.2f} {count / best:10.1f} {best / best_floor:8.2f}   {paired:7.2f}   "
                   f"{mb(total):>16s} {mb(single):>16s}  {checks.get(name, '')}")
         if args.memory_check > 1:
             big = work / "src-big"

@@ -8,7 +8,7 @@ alternation the engine scans for fast) and answer "no match" at once when none i
 
     required_literals("(?:由)?(?P<who>[^，]{2,30}?)(?:兼任|担任|任)") == ("任",)
     required_literals("办公室(?:暂)?(?:设在|设于)") == ("办公室",)
-    required_literals("^\\d+[.．]") is None                  # any digit: nothing to look for
+    required_literals("^\\d+\\s*") is None                   # any digit: nothing to look for
     gate(re.compile(pattern)).search(text)                  # same result, less work
 
 The answer is exact, not a heuristic: a literal is required only when every way the pattern
