@@ -16,6 +16,7 @@
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -449,11 +450,18 @@ class LocalPool:
         self.max_bytes = max_bytes
         self.out_dir = str(out_dir)
         self._context = _context()
-        if self._context.get_start_method() == "fork":
+        fork = self._context.get_start_method() == "fork"
+        if fork:
             warm_up(parser_for(grammar_dir))   # built once here, inherited by every worker
+            # Out of the collector's sight while the workers are forked: they then never write
+            # to these objects' pages (no copy-on-write of the parser) and skip them when they
+            # collect. The parent takes them back once its workers are running.
+            gc.freeze()
         self._pool = self._start()
         for _ in range(workers):   # start the workers now (fork: all of them at the first submit)
             self._pool.submit(os.getpid)
+        if fork:
+            gc.unfreeze()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=self._context,
