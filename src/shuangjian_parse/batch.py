@@ -35,7 +35,7 @@ from typing import Any, Iterable, Iterator, Optional, TextIO
 
 from . import __version__
 from .errors import InputError
-from .files import write_atomic
+from .files import remove_quietly, write_atomic
 
 FORMATS = ("yaml", "json", "jsonl")
 MANIFEST = ".sj-manifest.jsonl"
@@ -224,7 +224,7 @@ class Manifest:
         """An input that failed: remove the output an earlier run made of its old content."""
         e = self.entries.pop(rel, None)
         if e is not None:
-            _unlink(self.out_dir / e[4])
+            remove_quietly(self.out_dir / e[4])
 
     def close(self) -> None:
         if self._handle is not None:
@@ -299,13 +299,6 @@ def _lock_dir(path: Path) -> Optional[int]:
         os.close(fd)
         raise BatchUsageError(f"{path} is in use by another sj batch") from None
     return fd
-
-
-def _unlink(path: os.PathLike | str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 # --- the work sent to workers ----------------------------------------------------------------

@@ -68,7 +68,7 @@ def write_atomic(path: os.PathLike | str, text: str, tmp_dir: os.PathLike | str 
         finally:
             os.close(fd)
     except BaseException:
-        _unlink(tmp)
+        remove_quietly(tmp)
         raise
     _replace(tmp, path)
 
@@ -103,11 +103,12 @@ def _replace(tmp: str, path: str) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
-        _unlink(tmp)
+        remove_quietly(tmp)
         raise
 
 
-def _unlink(path: str) -> None:
+def remove_quietly(path: os.PathLike | str) -> None:
+    """Remove a file if it is there: cleaning up must not raise over a file already gone."""
     try:
         os.unlink(path)
     except OSError:

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
-from .files import create_temp
+from .files import create_temp, remove_quietly
 
 # table -> ((column, SQL type), …); the first columns up to the `_no` ones form the key.
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -178,7 +178,7 @@ class TableWriter:
             self._db.close()
         finally:
             if self.sqlite is not None:
-                _unlink(self._path)
+                remove_quietly(self._path)
             self._cleanup()
 
     def _cleanup(self) -> None:
@@ -204,7 +204,7 @@ def write_csv(db: sqlite3.Connection, directory: Path) -> list[Path]:
                     writer.writerows(batch)
             os.replace(tmp, target)
         except BaseException:
-            _unlink(tmp)
+            remove_quietly(tmp)
             raise
         written.append(target)
     return written
@@ -218,11 +218,5 @@ def _remove_stale(directory: Path, prefix: str) -> None:
         return
     for name in names:
         if name.startswith(prefix):
-            _unlink(os.path.join(directory, name))
+            remove_quietly(os.path.join(directory, name))
 
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

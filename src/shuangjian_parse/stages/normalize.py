@@ -34,6 +34,8 @@ _TAB_SPACES = re.compile(r"(?:(?<! ) +)?\t[ \t]*")
 _SPACED_CHARS = re.compile(rf"(?<![{CJK}])[{CJK}](?: +[{CJK}](?![{CJK}]))+")
 _CJK_PUNCT_SPACE = re.compile(r"(?:(?<! ) +)?([、，。；：！？“”（）《》〔〕]) *")
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
+# 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
+_GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
 
 
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report) -> Text:
@@ -159,7 +161,6 @@ class _JoinRule:
         self.word_start = re.compile(join.word_start)
         self.complete = re.compile(join.complete_endings)
         self.prose = _chars(join.prose_marks)
-        self.gap_in_words = _GAP_IN_WORDS
         self.opening = _chars("".join(join.open_brackets))
 
     def continues(self, prev: _Joined, nxt: str) -> bool:
@@ -177,9 +178,6 @@ class _JoinRule:
         return carries_on and not self.never_before.match(nxt)
 
 
-_GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
-
-
 class _Joined:
     """A line being built from source lines; what the join rule asks of it is kept as it
     grows, so that joining thousands of lines stays linear."""
@@ -191,7 +189,7 @@ class _Joined:
         self.breaks: list[tuple[int, int]] = []
         self.length = len(text)
         self.prose = rule.prose.search(text) is not None
-        self.gap_in_words = rule.gap_in_words.search(text) is not None
+        self.gap_in_words = _GAP_IN_WORDS.search(text) is not None
         self.tail = text[-40:]
 
     def add(self, text: str, number: int, rule: _JoinRule) -> None:
@@ -199,7 +197,7 @@ class _Joined:
         self.pieces.append(text)
         self.length += len(text)
         self.prose = self.prose or rule.prose.search(text) is not None
-        self.gap_in_words = self.gap_in_words or rule.gap_in_words.search(text) is not None
+        self.gap_in_words = self.gap_in_words or _GAP_IN_WORDS.search(text) is not None
         self.tail = (self.tail + text)[-40:]
 
     def line(self) -> Line:
