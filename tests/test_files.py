@@ -1,4 +1,5 @@
-"""files.write_atomic: whole files, ordinary permissions, nothing left behind, either way."""
+"""files.read_input: an input whole or a one-line reason; files.write_atomic: whole files,
+ordinary permissions, nothing left behind, either way."""
 from __future__ import annotations
 
 import os
@@ -7,7 +8,8 @@ import stat
 import pytest
 
 from shuangjian_parse import files
-from shuangjian_parse.files import write_atomic
+from shuangjian_parse.errors import InputError
+from shuangjian_parse.files import read_input, write_atomic
 
 
 @pytest.fixture(params=["unnamed", "renamed"])
@@ -65,3 +67,29 @@ def test_a_missing_directory_is_an_error_not_a_stray_file(tmp_path, way):
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "no" / "a.json", "x")
     assert os.listdir(tmp_path) == []
+
+
+def test_read_input_returns_the_bytes_of_a_file(tmp_path):
+    (tmp_path / "a.txt").write_bytes("组长：冯吉光\r\n".encode("gb18030"))
+    assert read_input(str(tmp_path / "a.txt"), 1000) == "组长：冯吉光\r\n".encode("gb18030")
+
+
+@pytest.mark.parametrize("name, size, reason", [
+    ("missing.txt", None, "no such file"),
+    ("", None, "is a directory (give the notice files, or use a glob)"),
+    ("big.txt", 1001, "file is 1,001 bytes, over the limit of 1,000 (raise it with --max-bytes)"),
+])
+def test_read_input_refuses_with_a_one_line_reason(tmp_path, name, size, reason):
+    path = tmp_path / name if name else tmp_path
+    if size is not None:
+        path.write_bytes(b"x" * size)
+    with pytest.raises(InputError) as err:
+        read_input(str(path), 1000)
+    assert (err.value.path, err.value.reason) == (str(path), reason)
+
+
+def test_read_input_reads_a_device_only_up_to_one_byte_over_the_limit():
+    """/dev/zero never ends: the caller gets max_bytes + 1 bytes and refuses them (read_source)."""
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    assert read_input("/dev/zero", 1000) == b"\0" * 1001

@@ -35,7 +35,7 @@ from typing import Any, Iterable, Iterator, Optional, TextIO
 
 from . import __version__
 from .errors import InputError
-from .files import remove_quietly, write_atomic
+from .files import read_input, remove_quietly, write_atomic
 
 FORMATS = ("yaml", "json", "jsonl")
 MANIFEST = ".sj-manifest.jsonl"
@@ -342,8 +342,6 @@ def convert(task: Task, grammar_dir: Optional[str], max_bytes: int,
         if task.data is not None:
             data = task.data
         else:
-            from .cli import read_input
-
             data = read_input(task.path or task.rel, max_bytes)
         sha256 = hashlib.sha256(data).hexdigest()
         unchanged = task.unchanged_if == sha256
@@ -672,8 +670,6 @@ class _Run:
                 yield Task(key, rel, output, opts.fmt, path=self.inputs.path(rel),
                            unchanged_if=known, rows=rows)
                 continue
-            from .cli import read_input
-
             try:
                 data = read_input(self.inputs.path(rel), opts.max_bytes)
             except InputError as exc:

@@ -19,6 +19,7 @@ import typer
 
 from . import __version__
 from .errors import ExitCode, GrammarError, InputError
+from .files import read_input
 
 app = typer.Typer(
     add_completion=False,
@@ -50,30 +51,6 @@ def _version(value: bool) -> None:
 def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
     """sj: notice parser."""
-
-
-def read_input(path: str, max_bytes: int) -> bytes:
-    """The bytes of one input (`-` is stdin); InputError with a one-line reason otherwise."""
-    if path == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        return data
-    p = Path(path)
-    try:
-        if p.is_dir():
-            raise InputError(path, "is a directory (give the notice files, or use a glob)")
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise InputError(path, f"file is {size:,} bytes, over the limit of {max_bytes:,} "
-                                   "(raise it with --max-bytes)")
-        return p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a directory") from None
-    except OSError as exc:
-        raise InputError(path, exc.strerror or str(exc)) from None
 
 
 def write_atomic(path: Path, text: str) -> None:
