@@ -35,8 +35,10 @@ class UnitReader:
         self._level = re.compile(rf"^(?:{words(rules.level_prefixes)})")
         self._joiner = re.compile(rf"(?:{words(rules.joiners)})")
         self._separators = set(rules.separators)
+        # Unit names recur across notices (县教育局, 县公安局 …): each is read once per worker.
+        self.is_unit = lru_cache(maxsize=16384)(self._is_unit)
 
-    def is_unit(self, name: str) -> bool:
+    def _is_unit(self, name: str) -> bool:
         """`县委宣传部(县委网信办)` and `各乡镇人民政府（街道办事处）` are units; `宣传`, `主要职责` are not."""
         if not name or len(name) > self.rules.max_chars or _SENTENCE.search(name):
             return False
