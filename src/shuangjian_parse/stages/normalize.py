@@ -32,12 +32,12 @@ _SPACES = re.compile(r"[ ]{2,}")
 _TAB_SPACES = re.compile(r"(?:(?<! ) +)?\t[ \t]*")
 # 组 长 / 召 集 人 / 王 刚: single characters spaced out are one word.
 _SPACED_CHARS = re.compile(rf"(?<![{CJK}])[{CJK}](?: +[{CJK}](?![{CJK}]))+")
-# No space beside Chinese punctuation, nor around , ; : after a Chinese character. Matched are
-# the spaces alone, so that a line's many punctuation marks cost no replacement each.
+# No space beside Chinese punctuation: the spaces alone are matched, so that a line's many
+# punctuation marks cost no replacement each.
 _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
 _CJK_PUNCT_SPACE = re.compile(rf"(?<! ) +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
-_SPACE_BEFORE_ASCII_PUNCT = re.compile(rf"(?<=[{CJK}]) +(?=[,;:])")
-_SPACE_AFTER_ASCII_PUNCT = re.compile(rf"(?<=[{CJK}][,;:]) +")
+# Nor around , ; : after a Chinese character (tried only on lines that have one of them).
+_ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 # 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
 _GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
 
@@ -80,7 +80,8 @@ def _clean_line(raw: str) -> str:
         return text.strip()  # the rules below only remove spaces
     text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _CJK_PUNCT_SPACE.sub("", text)
-    text = _SPACE_AFTER_ASCII_PUNCT.sub("", _SPACE_BEFORE_ASCII_PUNCT.sub("", text))
+    if "," in text or ";" in text or ":" in text:
+        text = _ASCII_PUNCT_SPACE.sub(r"\1", text)
     return text.strip()
 
 
