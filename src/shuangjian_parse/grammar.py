@@ -155,17 +155,26 @@ class SectionRules(GrammarModel):
     unit_heading: PatternRule
     kinds: list[SectionKindRule]
     _numbering: re.Pattern = PrivateAttr()
+    _number_groups: tuple[tuple[int, int], ...] = PrivateAttr()
 
     def model_post_init(self, _context: Any) -> None:
         # The levels' patterns as one alternation, level i's `number` group named n<i>: a line
         # is tried once, not once per level (sections.match_number).
-        self._numbering = re.compile("|".join(
+        numbering = re.compile("|".join(
             f"(?:{level.pattern.pattern.replace('(?P<number>', f'(?P<n{i}>')})"
             for i, level in enumerate(self.levels)))
+        self._numbering = numbering
+        self._number_groups = tuple((numbering.groupindex[f"n{i}"], level.level)
+                                    for i, level in enumerate(self.levels))
 
     @property
     def numbering(self) -> re.Pattern:
         return self.__pydantic_private__["_numbering"]
+
+    @property
+    def number_groups(self) -> tuple[tuple[int, int], ...]:
+        """(group index in `numbering`, level) of each level's number, in the levels' order."""
+        return self.__pydantic_private__["_number_groups"]
 
 
 # --- units.yaml ---------------------------------------------------------------------------

@@ -39,10 +39,10 @@ def match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
     m = rules.numbering.match(text)
     if m is None:
         return None
-    for i, level in enumerate(rules.levels):
-        number = m.group(f"n{i}")
+    for group, level in rules.number_groups:
+        number = m.group(group)
         if number is not None:
-            return level.level, number, m.end()
+            return level, number, m.end()
     return None  # pragma: no cover - every branch has its number group
 
 

@@ -34,7 +34,7 @@ class UnitReader:
         self._generic = re.compile(rf"(?:{words(rules.generic_suffixes)})$")
         self._level = re.compile(rf"^(?:{words(rules.level_prefixes)})")
         self._joiner = re.compile(rf"(?:{words(rules.joiners)})")
-        self._separators = set(rules.separators)
+        self._separators = rules.separators
         # Unit names recur across notices (县教育局, 县公安局 …): each is read once per worker.
         self.is_unit = lru_cache(maxsize=16384)(self._is_unit)
 
@@ -138,10 +138,11 @@ def _depth(text: str) -> int:
     return depth
 
 
-def split_outside_brackets(text: str, separators: str | set[str]) -> list[str]:
-    """Split on separators that are not inside （…）, <…>, 《…》: `张三（县长、书记）、李四`."""
+def split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split on the characters of `separators` that are not inside （…）, <…>, 《…》:
+    `张三（县长、书记）、李四`."""
     if not _OPENERS.search(text):
-        return _splitter("".join(sorted(separators))).split(text)  # no brackets: split in C
+        return _splitter(separators).split(text)  # no brackets: split in C
     out, current, depth = [], [], 0
     for ch in text:
         if ch in _CLOSE and ch != "“":
