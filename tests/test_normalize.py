@@ -28,6 +28,10 @@ def norm(text: str, parser):
     ("彭景坤 易肇沅 周杏武", "彭景坤 易肇沅 周杏武"),
     ("第１９届亚运会", "第19届亚运会"),
     ("县委常委、 县委宣传部部长", "县委常委、县委宣传部部长"),
+    ("　　一、组织机构\t ", "一、组织机构"),            # indented: only the ends go
+    ("　　- ", ""),                                # a bullet alone is no text
+    ("\t•\u3000", ""),
+    ("　　-1-", "-1-"),                            # a dash that is no bullet stays
 ])
 def test_clean_line(raw, clean):
     assert clean_text(raw) == clean

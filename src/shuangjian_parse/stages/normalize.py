@@ -24,7 +24,8 @@ _WIDE = re.compile("[" + re.escape("".join(map(chr, _WIDTH))) + "]")
 # Every rule below needs one of these characters; a line without any is already clean.
 _NEEDS_WORK = re.compile(r"[\s*_~|#>]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
-_BULLET = re.compile(r"^\s*(?:[-*+•·●▪]\s+|#{1,6}\s+|>\s+)+")
+_BULLET_MARKS = "-*+•·●▪"
+_BULLET = re.compile(rf"^\s*(?:[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
 _TABLE_RULE = re.compile(r"^:?-{2,}:?$")
 _SPACES = re.compile(r"[ ]{2,}")
 # A run of spaces is matched only from its start ((?<! )): ` *\t` retried at every space of a
@@ -63,6 +64,9 @@ def _clean_line(raw: str) -> str:
     text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
     if not _NEEDS_WORK.search(text):
         return text  # most prose lines: no space, no markdown, nothing below would change
+    stripped = text.strip()
+    if not _NEEDS_WORK.search(stripped) and stripped[:1] not in _BULLET_MARKS:
+        return stripped  # an indented line (　　一、…): only its ends were white space
     text = _MARKDOWN_EMPHASIS.sub("", text)
     text = _BULLET.sub("", text)
     stripped = text.strip()
