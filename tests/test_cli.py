@@ -136,3 +136,14 @@ def test_console_script_runs_without_traceback(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 3
     assert proc.stderr == f"sj: error: {tmp_path / 'nope.txt'}: no such file\n"
+
+
+def test_console_script_exit_loses_no_output(run_sj):
+    """The script freezes the collector on its way out (cli.script): every byte of a large
+    stdout still arrives, with the same exit code as main() in-process."""
+    notices = sorted(str(p) for p in SAMPLES.glob("*.txt"))
+    code, out, _ = run_sj("parse", *notices, "-f", "json")
+    proc = subprocess.run([sys.executable, "-m", "shuangjian_parse", "parse", *notices, "-f", "json"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert (proc.returncode, proc.stdout) == (code, out)
+    assert len(json.loads(proc.stdout)) == len(notices)

@@ -4,6 +4,7 @@ stdout carries records only; diagnostics, progress and errors go to stderr.
 """
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -471,3 +472,17 @@ def main() -> None:
         _stderr(f"sj: internal error: {type(exc).__name__}: {exc} (set SJ_DEBUG=1 for a traceback)")
         sys.exit(ExitCode.USAGE)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def script() -> None:
+    """The `sj` script and `python -m shuangjian_parse`: main(), then a quick exit.
+
+    At exit the interpreter's garbage collections walk every object sj built: ~40 ms after a
+    batch, ~30 ms of the 0.26 s an `sj parse` of 17 notices takes. Frozen (gc.freeze) they are
+    skipped; sj needs nothing collected then, its files are closed. main() stays as it is for
+    in-process callers (tests), whose objects must stay collectable.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
