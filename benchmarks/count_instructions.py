@@ -1,0 +1,69 @@
+"""Instructions per notice, counted by valgrind: a figure machine noise does not move.
+
+    python benchmarks/count_instructions.py              # the shared corpus, else samples/
+    python benchmarks/count_instructions.py --rounds 5
+
+On a shared or throttled machine wall times of one change vary by more than a small gain,
+so two versions cannot be told apart by timing them. Counting the CPU instructions of the
+parse under valgrind (callgrind) gives the same figure run after run (within 0.3 %): the script runs
+the parser once with `--rounds` passes over the notices and once with none, and divides the
+difference by the notices parsed, so start-up is left out. Needs valgrind (Debian: valgrind);
+takes about 30 s.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run under valgrind: build the parser, parse every notice once (the caches warm, as in a
+# batch), then `rounds` more passes.
+_PARSE = """
+import sys
+from pathlib import Path
+from shuangjian_parse import pipeline
+from shuangjian_parse.batch import warm_up
+parser = pipeline.parser_for()
+warm_up(parser)
+notices = [(p.name, p.read_bytes()) for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
+for _ in range(1 + int(sys.argv[2])):
+    for name, data in notices:
+        parser.run(data, name)
+"""
+
+
+def instructions(source: Path, rounds: int) -> int:
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           sys.executable, "-c", _PARSE, str(source), str(rounds)],
+                          capture_output=True, text=True)
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if proc.returncode != 0 or found is None:
+        sys.exit(f"valgrind failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    default_source = ROOT.parent / "shared" / "corpus"
+    ap.add_argument("--source", type=Path,
+                    default=default_source if default_source.is_dir() else ROOT / "samples")
+    ap.add_argument("--rounds", type=int, default=3, help="passes over the notices that are counted")
+    args = ap.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed (Debian: apt install valgrind)")
+    notices = len(list(args.source.glob("*.txt")))
+    if not notices:
+        sys.exit(f"no *.txt notices in {args.source}")
+    spent = instructions(args.source, args.rounds) - instructions(args.source, 0)
+    print(f"{spent / (args.rounds * notices) / 1e6:.3f} M instructions per notice "
+          f"({notices} notices from {args.source}, {args.rounds} rounds)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
