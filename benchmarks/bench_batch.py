@@ -29,8 +29,9 @@ import threading
 import time
 from pathlib import Path
 
+from notices import add_source_option
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 
 
 def replicate(source: Path, target: Path, copies: int) -> int:
@@ -179,9 +180,7 @@ def mb(value: int) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default_source = ROOT.parent / "shared" / "corpus"
-    ap.add_argument("--source", type=Path,
-                    default=default_source if default_source.is_dir() else ROOT / "samples")
+    add_source_option(ap)
     ap.add_argument("--copies", type=int, default=60)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--formats", nargs="+", default=["json", "yaml"], choices=["json", "yaml", "jsonl"])

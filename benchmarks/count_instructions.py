@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from notices import add_source_option
 
 # Run under valgrind: build the parser, parse every notice once (the caches warm, as in a
 # batch), then `rounds` more passes.
@@ -49,9 +49,7 @@ def instructions(source: Path, rounds: int) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default_source = ROOT.parent / "shared" / "corpus"
-    ap.add_argument("--source", type=Path,
-                    default=default_source if default_source.is_dir() else ROOT / "samples")
+    add_source_option(ap)
     ap.add_argument("--rounds", type=int, default=3, help="passes over the notices that are counted")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:

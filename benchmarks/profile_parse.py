@@ -17,16 +17,15 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from notices import add_source_option
+
 STAGES = ("read_source", "normalize", "extract_document", "extract_sections", "extract_bodies",
           "extract_duties", "extract_canonical", "Notice")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default_source = ROOT.parent / "shared" / "corpus"
-    ap.add_argument("--source", type=Path,
-                    default=default_source if default_source.is_dir() else ROOT / "samples")
+    add_source_option(ap)
     ap.add_argument("--rounds", type=int, default=10, help="passes over the notices")
     ap.add_argument("--top", type=int, default=20, help="functions to list")
     args = ap.parse_args()

@@ -39,7 +39,7 @@ def read_input(path: str, max_bytes: int) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read(max_bytes + 1)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY)  # not inherited by children (PEP 446)
     except OSError as exc:
         raise InputError(path, _reason(exc)) from None
     try:
@@ -62,8 +62,6 @@ def _reason(exc: OSError) -> str:
         return "no such file"
     if isinstance(exc, PermissionError):
         return "permission denied"
-    if isinstance(exc, IsADirectoryError):
-        return "is a directory"
     return exc.strerror or str(exc)
 
 
