@@ -343,11 +343,13 @@ def convert(task: Task, grammar_dir: Optional[str], max_bytes: int,
             data = task.data
         else:
             data = read_input(task.path or task.rel, max_bytes)
-        sha256 = hashlib.sha256(data).hexdigest()
-        unchanged = task.unchanged_if == sha256
+        # Hashed here only to skip an unchanged input; otherwise the record's source has it.
+        unchanged = (task.unchanged_if is not None
+                     and hashlib.sha256(data).hexdigest() == task.unchanged_if)
         if unchanged and not task.rows:
-            return Outcome(task.key, UNCHANGED, sha256)
+            return Outcome(task.key, UNCHANGED, task.unchanged_if)
         notice = parser_for(grammar_dir).run(data, task.rel, max_bytes).notice
+        sha256 = notice.source.sha256
         text = rows = None
         if not unchanged:
             if task.fmt == "jsonl":
