@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, get_args
 
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
                       model_validator)
 
 from .errors import GrammarError
+from .models import BodyKind, SectionKind
 from .prefilter import gate
 
 
@@ -81,6 +82,49 @@ def _words(items: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w)))
 
 
+# --- layouts (bodies.yaml line_layouts, people.yaml entry_forms, duties.yaml duty_forms) ---
+
+class LayoutExample(GrammarModel):
+    """Lines a layout must read, and what they must give (each listed item must be found).
+
+    `before` and `after` lines come before and after them and may be read by any layout (a
+    heading, a role label); `head` replaces the default notice head (a title and the sentence
+    that sets the body up)."""
+
+    lines: list[str] = Field(min_length=1)
+    before: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+    head: Optional[str] = None
+    members: list[tuple[str, Optional[str], list[str]]] = Field(default_factory=list)
+    units: list[str] = Field(default_factory=list)
+    duties: list[tuple[list[str], str]] = Field(default_factory=list)
+    bodies: list[str] = Field(default_factory=list)
+    diagnostics: list[str] = Field(default_factory=list)
+
+
+class LayoutRule(GrammarModel):
+    """A line layout or duty form: its name (the function's), what it reads, two examples or more."""
+
+    name: str
+    reads: str
+    examples: list[LayoutExample] = Field(min_length=2)
+
+
+class EntryExample(GrammarModel):
+    """A roster entry (the text after a role label) and the people it holds: [[name, [posts]]]."""
+
+    text: str
+    entries: list[tuple[str, list[str]]]
+
+
+class EntryForm(GrammarModel):
+    """A roster entry form: its name (the function's), what it reads, two examples or more."""
+
+    name: str
+    reads: str
+    examples: list[EntryExample] = Field(min_length=2)
+
+
 # --- normalize.yaml -----------------------------------------------------------------------
 
 class MetadataRules(GrammarModel):
@@ -140,9 +184,23 @@ class Level(GrammarModel):
         return value
 
 
+def _model_kind(value: str, kinds: Any, what: str) -> str:
+    """A kind the record model knows (models.BodyKind, models.SectionKind): the one definition."""
+    known = get_args(kinds)
+    if value not in known:
+        raise ValueError(f"unknown {what} {value!r}: the record knows {', '.join(known)} "
+                         "(a new kind is a change of models.py and the schema first)")
+    return value
+
+
 class SectionKindRule(GrammarModel):
     kind: str
     keywords: list[str]
+
+    @field_validator("kind")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return _model_kind(value, SectionKind, "section kind")
 
 
 class SectionRules(GrammarModel):
@@ -156,6 +214,11 @@ class SectionRules(GrammarModel):
     kinds: list[SectionKindRule]
     _numbering: re.Pattern = PrivateAttr()
     _number_groups: tuple[tuple[int, int], ...] = PrivateAttr()
+
+    @field_validator("weak_kinds", "extracted_kinds")
+    @classmethod
+    def _known_kinds(cls, value: list[str]) -> list[str]:
+        return [_model_kind(v, SectionKind, "section kind") for v in value]
 
     def model_post_init(self, _context: Any) -> None:
         # The levels' patterns as one alternation, level i's `number` group named n<i>: a line
@@ -199,6 +262,11 @@ class BodyKindRule(GrammarModel):
     kind: str
     suffixes: list[str]
 
+    @field_validator("kind")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        return _model_kind(value, BodyKind, "body kind")
+
 
 class BodyRules(GrammarModel):
     version: int
@@ -221,6 +289,7 @@ class BodyRules(GrammarModel):
     place_name: PatternRule
     title_subject: PatternRule
     also_established: PatternRule
+    line_layouts: list[LayoutRule]
 
 
 # --- people.yaml --------------------------------------------------------------------------
@@ -233,6 +302,7 @@ class PeopleRules(GrammarModel):
     post_ends: list[str]
     post_titles: list[str]
     not_names: list[str]
+    entry_forms: list[EntryForm]
 
 
 # --- columns.yaml -------------------------------------------------------------------------
@@ -263,6 +333,7 @@ class DutyRules(GrammarModel):
     drop_from_units: list[PatternRule]
     unit_labels: PatternRule
     role_notes: PatternRule
+    duty_forms: list[LayoutRule]
 
 
 # --- catalogue.yaml -----------------------------------------------------------------------

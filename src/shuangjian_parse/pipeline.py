@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from .diagnostics import Report
 from .grammar import Grammar, load_grammar
+from .layouts import Trace
 from .models import Notice, Text
 from .stages.bodies import BodyReader, extract_bodies
 from .stages.canonical import Canonical, CanonicalReader, extract_canonical
@@ -25,6 +26,8 @@ class Result:
 
     notice: Notice
     text: Text
+    layouts: Trace  # {source line: the line layout of the bodies stage that read it}
+    duty_forms: Trace  # {source line: the duty form that read it}
 
 
 class Parser:
@@ -47,13 +50,16 @@ class Parser:
         text = _check(normalize(decoded, g.normalize, report), Text)
         doc = _check(extract_document(text, g.document, self.units, report), DocumentResult)
         outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
-        bodies = _check(extract_bodies(text, doc.layout, outline, doc.document.title, self.bodies, report),
+        layouts: Trace = {}
+        duty_forms: Trace = {}
+        bodies = _check(extract_bodies(text, doc.layout, outline, doc.document.title, self.bodies, report,
+                                       layouts), list)
+        duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report, duty_forms),
                         list)
-        duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report), list)
         canon = _check(extract_canonical(bodies, duties, self.canonical, report), Canonical)
         notice = Notice(source=decoded.source, document=doc.document, sections=outline.sections,
                         bodies=canon.bodies, duties=canon.duties, diagnostics=report.items())
-        return Result(notice=notice, text=text)
+        return Result(notice=notice, text=text, layouts=layouts, duty_forms=duty_forms)
 
 
 def _check(value, expected: type):

@@ -9,19 +9,15 @@ import re
 import sys
 
 from ..grammar import PeopleRules, words
+from ..layouts import ENTRY_FORMS
+from .entry_forms import Entry
 from .units import UnitReader, split_outside_brackets
 
 _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·•]+$")
-_NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（(](?P<post>[^()（）]*)[)）]$")
 _POST_SPLIT = re.compile(r"[、]")
-_LIST_SPLIT = re.compile(r"[、，,\s]+")
-_WS = re.compile(r"\s+")
 _SEMICOLON = re.compile(r"[；;]")
-_LIST_MARK = re.compile(r"[、，,]")
 _AND = re.compile(r"[、和及]")
-_PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
-_NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
 
 
 def _import_jieba():
@@ -58,6 +54,7 @@ class PersonReader:
         self._not_names = set(rules.not_names)
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
+        self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
 
     def has_surname(self, name: str) -> bool:
         return name[:2] in self._compound or name[:1] in self._surnames
@@ -142,64 +139,20 @@ class PersonReader:
 
     def entries(self, text: str) -> list[tuple[str, list[str]]] | None:
         """Read one roster entry (after any role label); None when the text is no entry."""
+        found = self.read_entry(text)
+        return found[1] if found else None
+
+    def read_entry(self, text: str) -> tuple[str, list[tuple[str, list[str]]]] | None:
+        """(entry form, people) of the first form in people.yaml's order that reads `text`."""
         # 刘国强同志（县委常委）/ 曾卫东同志 县政府办副主任: 同志 after a name is no part of it.
         text = _COMRADE.sub("", text.strip())
         if not text:
             return None
-        if _SEMICOLON.search(text):
-            return self.segments(text)
-        if "\t" in text:
-            cells = [c.strip() for c in text.split("\t") if c.strip()]
-            name = "".join(cells[0].split())
-            if self.is_name(name, loose=len(cells) > 1):
-                return [(name, self.posts("、".join(cells[1:])))]
-            return None
-        m = _NAME_POST_PAREN.match(text)
-        if m and self.is_name("".join(m.group("name").split()), loose=True):
-            return [("".join(m.group("name").split()), self.posts(m.group("post")))]
-        parts = [p.strip() for p in split_outside_brackets(text, "、，,；;")]
-        if len(parts) > 1:
-            matches = [_NAME_POST_PAREN.match(p) for p in parts]
-            if all(m and self.is_name("".join(m.group("name").split()), loose=True) for m in matches):
-                return [("".join(m.group("name").split()), self.posts(m.group("post"))) for m in matches]
-        # A phone number after a post (张三 县教育局局长 13800000000) is no part of the post.
-        tokens = [t for t in _WS.split(text) if t and not _PHONE.match(t)]
-        if not tokens:
-            return None
-        if len(tokens) >= 2 and all(self.is_name(t) for t in tokens[:-1]) \
-                and (self.is_name(tokens[-1]) and not any(self.is_post(t) for t in tokens)):
-            return [(t, []) for t in tokens]
-        if len(tokens) == 1 and _LIST_MARK.search(text):
-            names = [n for n in _LIST_SPLIT.split(text) if n]
-            if len(names) >= 2 and all(self.is_name(n) for n in names):
-                return [(n, []) for n in names]
-            # 县委办公室副主任张三、县教育局局长李四: each a post with the name after it.
-            found = self.people(text)
-            if len(found) >= 2 and all(name and posts for name, posts in found):
-                return found
-        if len(tokens) == 1:
-            # 查文斌，县人民政府副县长: a comma or colon may stand where the space would.
-            named = _NAME_THEN_POST.match(text)
-            if named and self.is_name(named.group("name"), loose=True):
-                tokens = [named.group("name"), named.group("post")]
-        first = tokens[0]
-        if len(tokens) >= 2 and self.is_name(first, loose=True):
-            rest = "".join(tokens[1:])
-            if self.is_post(rest) or any(self.is_post(p) for p in self.posts(rest)):
-                return [(first, self.posts(rest))]
-            return None
-        if len(tokens) >= 2 and self.is_name(tokens[-1], loose=True):
-            # 县委副书记、县长　陆海: the post first, the name last.
-            rest = "".join(tokens[:-1])
-            if all(self.is_post(p) for p in self.posts(rest)):
-                return [(tokens[-1], self.posts(rest))]
-        if len(tokens) == 1:
-            if self.is_name(first, strict=True):
-                return [(first, [])]
-            glued = self.split_glued(first)
-            if glued:
-                name, post = glued
-                return [(name, self.posts(post))]
+        entry = Entry(text)
+        for name, form in self.forms:
+            found = form(entry, self)
+            if found:
+                return name, found
         return None
 
     def people(self, text: str) -> list[tuple[str | None, list[str]]]:

@@ -1,0 +1,320 @@
+"""Line layouts of the bodies stage: which reader a line of the notice goes to.
+
+Each layout is one function, `(cursor, line) -> bool`, registered under the name that
+`grammars/bodies.yaml` lists in `line_layouts` with its examples. The cursor (bodies.Cursor)
+tries them in that order on every line; the first that returns True has read the line. To add
+a layout: write the function here, list it in bodies.yaml where it must be tried, give it two
+examples; tests/test_layout_rules.py runs them.
+"""
+from __future__ import annotations
+
+import re
+
+from ..layouts import LINE_LAYOUTS
+from ..models import Line, Member
+from .bodies import _PROSE, _SENTENCES, Cursor, LineView, _Body
+
+_WS = re.compile(r"\s+")
+_HEAD_SPLIT = re.compile(r"[。；;]")
+
+
+@LINE_LAYOUTS.rule("table_row")
+def table_row(cursor: Cursor, view: LineView) -> bool:
+    """A roster table: its header row, or a row under a header with a name column
+    (序号 | 姓名 | 工作单位及职务 | 领导小组职务)."""
+    if not view.table:
+        return False
+    r = cursor.r
+    text = view.line.text
+    header = r.columns.header(text)
+    if header is not None:
+        cursor.header = header
+        if cursor.roster is None and header.has("name"):
+            cursor.roster = cursor.current
+        return True
+    if cursor.header is None or not cursor.header.has("name"):
+        return False
+    name, role, posts = "", "", []
+    for kind, cell in r.columns.row(text, cursor.header):
+        compact = "".join(cell.split())
+        if r.is_role(compact):
+            role = compact  # a 职务 column may hold the roles (组长, 成员), not posts
+        elif kind == "name" and not name:
+            name = compact
+        elif kind in ("post", "unit"):
+            posts.append(compact)
+        elif kind == "role":
+            role = compact
+    target = cursor.office_roster or cursor.roster or cursor.current
+    if target is None or not r.people.is_name(name, loose=True):
+        return False
+    if len(posts) == 2 and not posts[1].startswith(posts[0]):
+        posts = [posts[0] + posts[1]]  # 单位 | 职务: 县教育局 | 局长 -> 县教育局局长
+    role = role or cursor.role or cursor.default_role or "成员"
+    cursor.role = role
+    target.members.append(Member(role=role, name=name, posts=r.people.posts("、".join(posts)),
+                                 line=view.line.line))
+    return True
+
+
+@LINE_LAYOUTS.rule("body_heading")
+def body_heading(cursor: Cursor, view: LineView) -> bool:
+    """`一、X领导小组` / `（一）综合协调组。组长：程凯；成员单位：…` opens X's roster when a
+    role label follows, on the next line or after the heading."""
+    if view.number is None:
+        return False
+    r = cursor.r
+    text = view.text
+    if r._roles.match(text):
+        return False
+    parts = _HEAD_SPLIT.split(text, maxsplit=1)
+    head, rest = "".join(parts[0].split()), parts[1].strip() if len(parts) > 1 else ""
+    if not head or _PROSE.search(head) or len(head) > 40:
+        return False
+    kind = r.kind_of(head) or ("other" if r.group_name(head) else None)
+    if kind is None:
+        return False
+    if not (r._roles.match(rest) or (not rest and r._roles.match(cursor.next_text(view.i)))):
+        return False
+    body = cursor.body_named(head, view.line.line, kind)
+    if body is None:
+        return False
+    cursor.current = cursor.roster = body
+    for segment in _HEAD_SPLIT.split(rest):
+        if segment.strip() and not _read_labelled(cursor, segment.strip(), view.line):
+            break
+    return True
+
+
+@LINE_LAYOUTS.rule("roster_title")
+def roster_title(cursor: Cursor, view: LineView) -> bool:
+    """`X成员名单` / `X联络员名单` / `专班组成` on a line of its own: X's roster follows."""
+    return not _PROSE.search(view.text) and cursor.open_roster_title(view.text, view.line.line)
+
+
+@LINE_LAYOUTS.rule("role_label")
+def role_label(cursor: Cursor, view: LineView) -> bool:
+    """`组　长：冯吉光 县委常委`, `副组长：` alone, `成员单位：县教育局、县财政局`: a role label
+    and its entries (people.yaml `entry_forms`) or units."""
+    return _read_labelled(cursor, view.text, view.line)
+
+
+def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
+    r = cursor.r
+    m = r._roles.match(text)
+    if not m:
+        return False
+    role = m.group("role")
+    rest = text[m.end():].strip()
+    target = cursor.roster or cursor.current
+    if target is None and cursor.mention is not None:
+        # 成立领导小组，成员如下： names no body of its own; the roster still has one.
+        target = cursor.current = cursor.add(*cursor.mention)
+    if target is None:
+        return False
+    cursor.roster = target
+    cursor.role = role
+    cursor.office_roster = None
+    if role.startswith("办公室") and target.kind != "office":
+        # 办公室主任：李四 in the group's roster: 主任 of the group's office, and so are the
+        # names below it until the next label.
+        cursor.office_roster = cursor.office_of(target, line.line)
+        if cursor.office_roster is not None:
+            cursor.role = role[len("办公室"):]
+            if rest:
+                cursor.add_entries(cursor.office_roster, cursor.role, rest, line)
+            return True
+    if not rest:
+        return True
+    if role in r._unit_roles:
+        cursor.add_units(target, r.units.split(rest), line)
+        return True
+    if cursor.add_entries(target, role, rest, line):
+        return True
+    units = r.units.split(rest)
+    if units and sum(map(r.units.is_unit, units)) * 2 > len(units) \
+            and not r.people.is_name(_WS.split(rest)[0]):
+        cursor.add_units(target, units, line)
+        m_count = r.rules.declared_count.regex.search(rest)
+        if m_count:
+            cursor.declare(target, m_count.group("n"), line.line)
+        return True
+    cursor.report.add("SJ302", line.line, text=text[:40])
+    return True
+
+
+@LINE_LAYOUTS.rule("roster_entry")
+def roster_entry(cursor: Cursor, view: LineView) -> bool:
+    """`陈浩 区委常委、组织部部长` under `副组长：…`: an entry with no label takes the role above;
+    under `成员单位：` the line's units are the body's."""
+    if cursor.roster is None:
+        return False
+    role = cursor.role or cursor.default_role
+    if role is None:
+        return False
+    if role in cursor.r._unit_roles:
+        return _add_unit_line(cursor, cursor.roster, view)
+    if _PROSE.search(view.text):
+        return False
+    return cursor.add_entries(cursor.office_roster or cursor.roster, role, view.text, view.line)
+
+
+def _add_unit_line(cursor: Cursor, body: _Body, view: LineView) -> bool:
+    """A line that is a list of units (all of them, or a single one) joins `body`'s units;
+    协调机制由…组成 is prose about a body, not a bare list."""
+    if cursor.r._ref.search(view.text):
+        return False
+    units = cursor.r.units.split(view.text)
+    if not units or not all(map(cursor.r.units.is_unit, units)):
+        return False
+    cursor.add_units(body, units, view.line)
+    return True
+
+
+@LINE_LAYOUTS.rule("wrapped_post")
+def wrapped_post(cursor: Cursor, view: LineView) -> bool:
+    """`长` under `钱进 县发展和改革局党组成员、副局`: a post cut at a line end joins the member above."""
+    body = _open_roster(cursor, view)
+    if body is None or not body.members:
+        return False
+    last = body.members[-1]
+    if not last.posts or len(view.compact) > 3 \
+            or not cursor.r.people.completes_post(last.posts[-1], view.compact):
+        return False
+    posts = last.posts[:-1] + [last.posts[-1] + view.compact]
+    body.members[-1] = last.model_copy(update={"posts": posts})
+    return True
+
+
+@LINE_LAYOUTS.rule("unreadable_roster_line")
+def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
+    """A short line inside a roster that no layout reads: reported (SJ302), and the roster goes
+    on, so that one odd line does not lose the names below it."""
+    if _open_roster(cursor, view) is None:
+        return False
+    cursor.report.add("SJ302", view.line.line, text=view.text[:40])
+    return True
+
+
+def _open_roster(cursor: Cursor, view: LineView) -> _Body | None:
+    """The roster a short, unnumbered line that is no prose and names no body belongs to."""
+    if view.number is not None or cursor.roster is None or _PROSE.search(view.text) \
+            or len(view.text) > 40 or cursor.r._ref.search(view.text):
+        return None
+    return cursor.office_roster or cursor.roster
+
+
+@LINE_LAYOUTS.rule("body_name")
+def body_name(cursor: Cursor, view: LineView) -> bool:
+    """`某县“双减”工作领导小组` alone on a line: the focus moves to that body."""
+    compact = view.compact
+    if view.number is not None or _PROSE.search(view.text) or len(view.text) > 40 \
+            or not cursor.r.kind_of(compact):
+        return False
+    body = cursor.resolve(compact)
+    if body is not None:
+        cursor.current = body
+    return True
+
+
+@LINE_LAYOUTS.rule("unit_list")
+def unit_list(cursor: Cursor, view: LineView) -> bool:
+    """`县教育局、县委宣传部、县公安局` under a 成员单位 heading: the body's member units."""
+    cursor.end_roster()
+    r = cursor.r
+    if view.number is not None or not cursor.unit_section or cursor.current is None:
+        return False
+    if len(r.units.split(view.text)) < 2:
+        return False
+    return _add_unit_line(cursor, cursor.current, view)
+
+
+@LINE_LAYOUTS.rule("prose")
+def prose(cursor: Cursor, view: LineView) -> bool:
+    """Sentences: the bodies they set up (成立X), offices (下设办公室), people named to a role
+    (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
+    cursor.end_roster()
+    r = cursor.r
+    text, line = view.text, view.line
+    found = cursor.found()
+    if r.rules.no_office.regex.search(text) and cursor.current is not None:
+        cursor.current.no_office = True
+    for m in r._ref.finditer(text):
+        name = r.name_before(text, m.end())
+        if r.kind_of(name) not in (None, "office"):
+            cursor.mention = (name, line.line)
+    # Sentence by sentence, so that an office is set up under the body in focus when it is
+    # named, not under one the same line goes on to establish.
+    gate = r._sentence_gate
+    for sentence in _SENTENCES.split(text):
+        if sentence and (gate is None or gate.search(sentence)):
+            cursor.read_establish(sentence, line.line)
+            _read_sentence(cursor, sentence, line)
+    if view.number is None and cursor.kinds.get(view.i) == "roster" and cursor.found() == found:
+        cursor.report.add("SJ304", line.line, text=text[:30])
+    return True
+
+
+def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
+    # A rule tried here must be in BodyReader's sentence_rules (the sentence gate).
+    r = cursor.r
+    _read_unit_lists(cursor, text, line)
+    office: _Body | None = None
+    for pattern in r._office:
+        for m in pattern.finditer(text):
+            owner = cursor.ref_before(text, m.start()) or cursor.current
+            if owner is not None and owner.kind == "office":
+                office = owner
+            elif owner is not None:
+                office = cursor.office_of(owner, line.line) or office
+    for pattern in r._office_member:
+        for m in pattern.finditer(text):
+            role = m.group("role")
+            names_office = "ref" in m.groupdict() and m.group("ref") or text[: m.start("role")].endswith("办公室")
+            if names_office:
+                body = office or (cursor.office_of(cursor.current, line.line) if cursor.current else None)
+            else:
+                body = cursor.ref_before(text, m.start("role")) or office or cursor.current
+            if body is None:
+                continue
+            for name, posts in r.people.people(m.group("who")):
+                if name is None and not posts:
+                    continue
+                if name is None and (body.name, line.line) not in cursor.post_only:
+                    cursor.post_only.add((body.name, line.line))
+                    cursor.report.add("SJ305", line.line, body=body.name)
+                body.members.append(Member(role=role, name=name, posts=posts,
+                                           line=line.line_at(m.start())))
+
+
+def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
+    r = cursor.r
+    for pid, pattern in r._unit_list.items():
+        for m in pattern.finditer(text):
+            if pid == "as_members_of":
+                name = "".join(m.group("name").split())
+                body = cursor.add(name, line.line) if r.kind_of(name) else None
+                if body is not None:
+                    cursor.current = body
+                units = r.units.split(m.group("units"))
+                # 以县长为组长，…县教育局等部门主要负责人为成员: keep the units; bare sector
+                # names (以市场监管、教育等部门为成员单位) when no item is a unit.
+                real = [u for u in units if r.units.is_unit(u)]
+                units = real or units
+            else:
+                body = cursor.ref_before(text, m.start()) or cursor.current
+                units = r.units.split(m.group("units"))
+                if not units or sum(map(r.units.is_unit, units)) * 2 <= len(units):
+                    continue
+            if body is None:
+                continue
+            cursor.add_units(body, units, line)
+            count = r.rules.declared_count.regex.search(m.group(0))
+            if count:
+                cursor.declare(body, count.group("n"), line.line)
+    lead = r.rules.lead_unit.regex.search(text)
+    if lead and cursor.current is not None:
+        unit = re.split(r"[，,。；]", lead.group("unit"))[-1].strip()
+        if r.units.is_unit(unit):
+            body = cursor.ref_before(text, lead.start()) or cursor.current
+            body.lead = unit

@@ -1,0 +1,174 @@
+"""Roster entry forms: how one roster entry (the text after a role label) splits into people.
+
+Each form is one function, `(entry, people) -> [(name, posts), …] | None`, registered under the
+name that `grammars/people.yaml` lists in `entry_forms` with its examples; `PersonReader.entries`
+tries them in that order and the first that reads the entry wins. To add a form: write the
+function here, list it in people.yaml where it must be tried, give it two examples.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ..layouts import ENTRY_FORMS
+
+if TYPE_CHECKING:
+    from .people import PersonReader
+
+Entries = list[tuple[str, list[str]]]
+
+_WS = re.compile(r"\s+")
+_SEMICOLON = re.compile(r"[；;]")
+_LIST_MARK = re.compile(r"[、，,]")
+_LIST_SPLIT = re.compile(r"[、，,\s]+")
+_PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
+_NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（(](?P<post>[^()（）]*)[)）]$")
+_NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
+# 梁志明(县交警大队) 黎国强(新村): entries in brackets one after another, spaces between or none.
+_BRACKETED = re.compile(r"(?P<name>[^()（）\s、，,；;]{2,12}?)\s*[（(](?P<post>[^()（）]*)[)）]")
+
+
+@dataclass
+class Entry:
+    """One roster entry, `同志` after a name already dropped: `王刚 县长` (tokens 王刚, 县长)."""
+
+    text: str
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        """Words between white space; a phone number (13800000000) is left out."""
+        return [t for t in _WS.split(self.text) if t and not _PHONE.match(t)]
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+@ENTRY_FORMS.rule("separated_by_semicolons")
+def separated_by_semicolons(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县委常委 李四；县人民政府副县长 王五`: each part an entry of its own."""
+    if not _SEMICOLON.search(entry.text):
+        return None
+    return people.segments(entry.text)
+
+
+@ENTRY_FORMS.rule("table_cells")
+def table_cells(entry: Entry, people: PersonReader) -> Entries | None:
+    """`蒋雪娇<TAB>副区长候选人`: the first cell the name, the others its posts."""
+    if "\t" not in entry.text:
+        return None
+    cells = [c.strip() for c in entry.text.split("\t") if c.strip()]
+    name = _compact(cells[0])
+    if people.is_name(name, loose=len(cells) > 1):
+        return [(name, people.posts("、".join(cells[1:])))]
+    return None
+
+
+@ENTRY_FORMS.rule("name_with_post_in_brackets")
+def name_with_post_in_brackets(entry: Entry, people: PersonReader) -> Entries | None:
+    """`孙会方(县委常委、县政府常务副县长)`: one name, its posts in brackets."""
+    m = _NAME_POST_PAREN.match(entry.text)
+    if m and people.is_name(_compact(m.group("name")), loose=True):
+        return [(_compact(m.group("name")), people.posts(m.group("post")))]
+    return None
+
+
+@ENTRY_FORMS.rule("several_names_with_posts_in_brackets")
+def several_names_with_posts_in_brackets(entry: Entry, people: PersonReader) -> Entries | None:
+    """`何某(交警大队大队长) 李某(公安分局副局长)`, also with 、 or ， between: one entry each."""
+    text = entry.text
+    found, pos = [], 0
+    for m in _BRACKETED.finditer(text):
+        gap = text[pos:m.start()]
+        if gap.strip(" 、，,；;") or not people.is_name(_compact(m.group("name")), loose=True):
+            return None
+        found.append((_compact(m.group("name")), people.posts(m.group("post"))))
+        pos = m.end()
+    if len(found) < 2 or text[pos:].strip(" 、，,；;。"):
+        return None
+    return found
+
+
+@ENTRY_FORMS.rule("several_names")
+def several_names(entry: Entry, people: PersonReader) -> Entries | None:
+    """`彭景坤 易肇沅 周杏武`: names alone, between spaces."""
+    tokens = entry.tokens
+    if len(tokens) >= 2 and all(people.is_name(t) for t in tokens) \
+            and not any(people.is_post(t) for t in tokens):
+        return [(t, []) for t in tokens]
+    return None
+
+
+@ENTRY_FORMS.rule("list_of_names")
+def list_of_names(entry: Entry, people: PersonReader) -> Entries | None:
+    """`朱建英、雷永春、林建立`: names alone, between 、 or ，."""
+    if len(entry.tokens) != 1 or not _LIST_MARK.search(entry.text):
+        return None
+    names = [n for n in _LIST_SPLIT.split(entry.text) if n]
+    if len(names) >= 2 and all(people.is_name(n) for n in names):
+        return [(n, []) for n in names]
+    return None
+
+
+@ENTRY_FORMS.rule("list_of_posts_with_names")
+def list_of_posts_with_names(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县委办公室副主任张三、县教育局局长李四`: each a post with the name after it."""
+    if len(entry.tokens) != 1 or not _LIST_MARK.search(entry.text):
+        return None
+    found = people.people(entry.text)
+    if len(found) >= 2 and all(name and posts for name, posts in found):
+        return found  # type: ignore[return-value]
+    return None
+
+
+@ENTRY_FORMS.rule("name_then_posts")
+def name_then_posts(entry: Entry, people: PersonReader) -> Entries | None:
+    """`冯吉光  县委常委、县委宣传部部长`, also `查文斌，县人民政府副县长`: the name, then its posts."""
+    tokens = entry.tokens
+    if len(tokens) == 1:
+        named = _NAME_THEN_POST.match(entry.text)
+        if named and people.is_name(named.group("name"), loose=True):
+            tokens = [named.group("name"), named.group("post")]
+    if len(tokens) < 2 or not people.is_name(tokens[0], loose=True):
+        return None
+    rest = "".join(tokens[1:])
+    if people.is_post(rest) or any(people.is_post(p) for p in people.posts(rest)):
+        return [(tokens[0], people.posts(rest))]
+    return None
+
+
+@ENTRY_FORMS.rule("posts_then_name")
+def posts_then_name(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县委副书记、县长　陆海`: the posts first, the name last."""
+    tokens = entry.tokens
+    if len(tokens) < 2 or people.is_name(tokens[0], loose=True) \
+            or not people.is_name(tokens[-1], loose=True):
+        return None
+    rest = "".join(tokens[:-1])
+    if all(people.is_post(p) for p in people.posts(rest)):
+        return [(tokens[-1], people.posts(rest))]
+    return None
+
+
+@ENTRY_FORMS.rule("name_alone")
+def name_alone(entry: Entry, people: PersonReader) -> Entries | None:
+    """`曹亚`: a name and nothing else (a known surname needed)."""
+    tokens = entry.tokens
+    if len(tokens) == 1 and people.is_name(tokens[0], strict=True):
+        return [(tokens[0], [])]
+    return None
+
+
+@ENTRY_FORMS.rule("name_glued_to_post")
+def name_glued_to_post(entry: Entry, people: PersonReader) -> Entries | None:
+    """`陈芸副省长`, `黄琪玉省政府副秘书长`: no space between name and post."""
+    tokens = entry.tokens
+    if len(tokens) != 1:
+        return None
+    glued = people.split_glued(tokens[0])
+    if glued:
+        name, post = glued
+        return [(name, people.posts(post))]
+    return None
