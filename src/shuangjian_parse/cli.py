@@ -309,20 +309,38 @@ def grammars_build(directory: Optional[Path] = typer.Argument(
 @grammars_app.command("check")
 def grammars_check(directory: Optional[Path] = typer.Argument(
         None, help="Grammar directory (default: the shipped grammars).")) -> None:
-    """Validate grammar files and run every rule's examples."""
-    from .grammar import check_examples, load_grammar
+    """Validate grammar files and run every rule's examples, layouts' included."""
+    from .grammar import check_examples
+    from .layouts import check_layouts
+    from .pipeline import parser_for
 
     try:
-        grammar = load_grammar(str(directory) if directory else None)
+        parser = parser_for(str(directory) if directory else None)
     except GrammarError as exc:
         _stderr(str(exc))
         raise typer.Exit(ExitCode.USAGE)
-    problems = check_examples(grammar)
+    grammar = parser.grammar
+    problems = check_examples(grammar) + check_layouts(parser)
     for problem in problems:
         _stderr(f"SJ901 error: {problem}")
     if problems:
         raise typer.Exit(ExitCode.USAGE)
     typer.echo(f"grammars ok ({grammar.digest})")
+
+
+@grammars_app.command("list")
+def grammars_list(directory: Optional[Path] = typer.Argument(
+        None, help="Grammar directory (default: the shipped grammars).")) -> None:
+    """Print every layout sj reads (line layouts, roster entry forms, duty forms) with an example."""
+    from .layouts import describe
+    from .pipeline import parser_for
+
+    try:
+        parser = parser_for(str(directory) if directory else None)
+    except GrammarError as exc:
+        _stderr(str(exc))
+        raise typer.Exit(ExitCode.USAGE)
+    typer.echo(describe(parser.grammar), nl=False)
 
 
 @app.command()
