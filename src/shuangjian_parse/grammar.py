@@ -251,9 +251,14 @@ class UnitRules(GrammarModel):
     trailing_phrases: list[PatternRule]
     not_units: list[PatternRule]
     separators: str
+    item_separators: str
+    unshared_levels: list[str]
     joiners: list[str]
     max_chars: int
     collective: list[str]
+    shared_prefix: PatternRule
+    max_bare_chars: int
+    complete_suffixes: list[str]
 
 
 # --- bodies.yaml --------------------------------------------------------------------------
@@ -403,11 +408,9 @@ class CatalogueRules(GrammarModel):
         for entry in self.units:
             if entry.sector not in known:
                 raise ValueError(f"{entry.canonical}: unknown sector {entry.sector!r}")
-            names = [*entry.aliases, *(n for r in entry.renamed for n in r.names),
-                     *(s + t for s in entry.stems for t in ["", *self.generic_tails])]
-            for name in names:
-                if named.setdefault(name, entry.canonical) != entry.canonical:
-                    raise ValueError(f"{name!r} names both {named[name]} and {entry.canonical}")
+        for name, entry in self.names():
+            if named.setdefault(name, entry.canonical) != entry.canonical:
+                raise ValueError(f"{name!r} names both {named[name]} and {entry.canonical}")
         for rule in self.ranks:
             unknown = set(rule.sectors or []) - known - {"-"}
             if unknown:
@@ -417,6 +420,15 @@ class CatalogueRules(GrammarModel):
         if set(self.leadership_sectors) - known:
             raise ValueError(f"unknown leadership_sectors {sorted(set(self.leadership_sectors) - known)}")
         return self
+
+    def names(self) -> Iterator[tuple[str, CatalogueEntry]]:
+        """Every name the catalogue knows without a level prefix, with its entry: aliases,
+        former names, and stems with each generic tail (教育部门)."""
+        for entry in self.units:
+            names = [*entry.aliases, *(n for r in entry.renamed for n in r.names)]
+            names += [s + t for s in entry.stems for t in ["", *self.generic_tails]]
+            for name in names:
+                yield name, entry
 
     def check_examples(self, grammar: "Grammar") -> list[str]:
         """Each entry's examples, run through the canonical stage's lookup."""

@@ -35,7 +35,7 @@ class Parser:
 
     def __init__(self, grammar: Grammar) -> None:
         self.grammar = grammar
-        self.units = UnitReader(grammar.units)
+        self.units = UnitReader(grammar.units, frozenset(n for n, _ in grammar.catalogue.names()))
         self.people = PersonReader(grammar.people, self.units)
         self.columns = ColumnReader(grammar.columns)
         self.bodies = BodyReader(grammar.bodies, grammar.sections, self.units, self.people, self.columns)

@@ -68,11 +68,9 @@ class CanonicalReader:
         self._title = rules.post_title.regex
         self._index: dict[str, CatalogueEntry] = {}
         alternatives = []
+        for name, entry in rules.names():
+            self._index.setdefault(name, entry)
         for entry in rules.units:
-            names = [*entry.aliases, *(n for r in entry.renamed for n in r.names)]
-            names += [s + t for s in entry.stems for t in ["", *rules.generic_tails]]
-            for name in names:
-                self._index.setdefault(name, entry)
             alternatives += [(entry, rule.pattern) for rule in entry.patterns]
         self._pattern_entries = [entry for entry, _ in alternatives]
         self._patterns = re.compile("|".join(f"(?P<p{i}>{p})" for i, (_, p) in enumerate(alternatives))

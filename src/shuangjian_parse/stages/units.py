@@ -24,8 +24,11 @@ def _splitter(separators: str) -> re.Pattern:
 class UnitReader:
     """Reads unit names with one grammar's rules; build it once per grammar."""
 
-    def __init__(self, rules: UnitRules) -> None:
+    def __init__(self, rules: UnitRules, catalogue: frozenset[str] = frozenset()) -> None:
+        """`catalogue`: the department names the unit catalogue knows without a level prefix
+        (教育局, 网信办), which tell a bare name from one with a place of its own."""
         self.rules = rules
+        self._catalogue = catalogue
         self._suffix = re.compile(rf"(?:{words(rules.suffixes)})$")
         self._known = set(rules.known_units)
         self._collective = set(rules.collective)
@@ -34,7 +37,11 @@ class UnitReader:
         self._generic = re.compile(rf"(?:{words(rules.generic_suffixes)})$")
         self._level = re.compile(rf"^(?:{words(rules.level_prefixes)})")
         self._joiner = re.compile(rf"(?:{words(rules.joiners)})")
-        self._separators = rules.separators
+        self._separators = rules.item_separators
+        self._group_separators = "".join(c for c in rules.separators if c not in rules.item_separators)
+        self._shared_prefix = rules.shared_prefix.regex
+        self._unshared_levels = tuple(rules.unshared_levels)
+        self._complete = re.compile(rf"(?:{words(rules.complete_suffixes)})$")
         # Unit names recur across notices (县教育局, 县公安局 …): each is read once per worker.
         self.is_unit = lru_cache(maxsize=16384)(self._is_unit)
 
@@ -71,14 +78,43 @@ class UnitReader:
     def split(self, text: str) -> list[str]:
         """Split a unit list on 、，, and whole-unit 和/及; distribute shared prefixes and suffixes."""
         pieces = []
-        for piece in split_outside_brackets(self.strip_trailing(text), self._separators):
-            spaced = piece.split()
-            if len(spaced) > 1 and all(self.is_unit(p) for p in spaced):
-                pieces.extend(spaced)  # 县委办 县政府办 县教育局
-            else:
-                pieces.extend(self._split_joined("".join(piece.split())))
-        pieces = [p for p in (x.strip() for x in pieces) if p and not self._not_unit.search(p)]
+        for group in split_outside_brackets(self.strip_trailing(text), self._group_separators):
+            items = []
+            for piece in split_outside_brackets(group, self._separators):
+                spaced = piece.split()
+                if len(spaced) > 1 and all(self.is_unit(p) for p in spaced):
+                    items.extend(spaced)  # 县委办 县政府办 县教育局
+                else:
+                    items.extend(self._split_joined("".join(piece.split())))
+            items = [p for p in (x.strip() for x in items) if p and not self._not_unit.search(p)]
+            pieces.extend(self.share_prefix(items))
         return self.distribute(pieces)
+
+    def share_prefix(self, items: list[str]) -> list[str]:
+        """A level prefix written once governs the bare names after it in its list:
+        `市委宣传部、网信办` -> 市委宣传部, 市委网信办; `市外贸局、教育局` -> 市外贸局, 市教育局."""
+        out, prefix = [], ""
+        for item in items:
+            own = self._shared_prefix.match(item) if self.is_unit(item) else None
+            if own:
+                prefix = own.group("prefix")
+                if prefix.endswith(self._unshared_levels):
+                    prefix = ""  # 省发展改革委、教育厅、卫生健康委: provincial names stand bare
+            elif prefix and self._takes_prefix(item):
+                item = prefix + item
+            out.append(item)
+        return out
+
+    def _takes_prefix(self, item: str) -> bool:
+        """A bare department name (教育局, 网信办, 外贸局), not a name with a place of its own
+        (兴业生态环境局: a place before a known name; 明山公安分局, 教育厅: complete names)."""
+        if not self.is_unit(item) or self._level.match(item):
+            return False
+        if item in self._catalogue:
+            return True
+        if any(item[i:] in self._catalogue for i in range(2, len(item) - 1)):
+            return False
+        return len(item) <= self.rules.max_bare_chars and not self._complete.search(item)
 
     def _split_joined(self, piece: str) -> list[str]:
         """`县银保监组和各乡镇人民政府` -> two units; `区发展和改革委员会` -> one."""

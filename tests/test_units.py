@@ -1,0 +1,24 @@
+"""Unit lists (stages/units.py): splitting, shared prefixes and shared tails."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("text, units", [
+    # a level prefix written once governs the bare names after it, up to the next ，
+    ("市委宣传部、网信办，市工业和信息化局、司法局、商务局",
+     ["市委宣传部", "市委网信办", "市工业和信息化局", "市司法局", "市商务局"]),
+    ("县委组织部、统战部、政法委,县发展改革局、外贸局、粮食局",
+     ["县委组织部", "县委统战部", "县委政法委", "县发展改革局", "县外贸局", "县粮食局"]),
+    ("某某县教委、公安局、财政局及县妇联", ["某某县教委", "某某县公安局", "某某县财政局", "县妇联"]),
+    # names with a place of their own, complete names and a province's bare names stay as written
+    ("区教育局、区应急管理局、东山公安分局、区住建局", ["区教育局", "区应急管理局", "东山公安分局", "区住建局"]),
+    ("县财政局、东湖生态环境局、县水利局", ["县财政局", "东湖生态环境局", "县水利局"]),
+    ("省发展改革委、教育厅、卫生健康委", ["省发展改革委", "教育厅", "卫生健康委"]),
+    ("团县委、妇联", ["团县委", "妇联"]),
+    # stems are no units: no prefix for them (等部门 closes the list); a tail written once is shared
+    ("市场监管、教育、公安等部门", ["市场监管", "教育", "公安"]),
+    ("宣传、网信部门", ["宣传部门", "网信部门"]),
+])
+def test_split(parser, text, units):
+    assert parser.units.split(text) == units
