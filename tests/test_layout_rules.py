@@ -48,7 +48,7 @@ def test_a_layout_left_out_of_the_grammar_is_a_grammar_error(grammar_copy):
     path = grammar_copy / "bodies.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("  - name: body_name\n")
-    end = text.index("  - name: unit_list\n")
+    end = text.index("  - name: document_title\n")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     with pytest.raises(GrammarError, match="body_name is not listed"):
         parser_for(str(grammar_copy))

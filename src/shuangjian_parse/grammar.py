@@ -294,6 +294,7 @@ class BodyRules(GrammarModel):
     place_name: PatternRule
     title_subject: PatternRule
     also_established: PatternRule
+    document_words: list[str]
     line_layouts: list[LayoutRule]
 
 

@@ -25,6 +25,9 @@ _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 _PROSE = re.compile(r"[，。；,;！？]")
 _SENTENCES = re.compile(r"(?<=[。；;])")
 _MENTION_STOP = re.compile(r"[，。；,;、：:（）()]")
+_WRAP_SPACE = re.compile(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]")
+_CLAUSE_END = re.compile(r"[，。；,;：:]")
+_BOOK_TITLE = re.compile(r"《([^《》]{4,60})》")
 
 
 @dataclass
@@ -71,9 +74,10 @@ class BodyReader:
         self._unit_roles = set(rules.unit_roles)
         self._role_only = re.compile(words(rules.roles))
         self._office_member = [r.regex for r in rules.office_member]
-        self._unit_list = {r.id: r.regex for r in rules.unit_list}
+        self._unit_list = [r.regex for r in rules.unit_list]
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
         self._place = rules.place_name.regex
+        self._document = re.compile(rf"(?:{words(rules.document_words)})$")
         # The rules read_establish and _read_sentence try on each sentence of prose: most
         # sentences hold no literal any of them needs, and skip them all at once.
         sentence_rules = [rules.establish, *rules.office, *rules.office_member, *rules.unit_list,
@@ -129,11 +133,13 @@ class BodyReader:
         return name[verb.end():] if verb else name
 
     def name_before(self, text: str, end: int) -> str:
-        """The body name that ends at `end`, read backwards to a stop: `…，成立领导小组` -> 领导小组."""
+        """The body name that ends at `end`, read backwards to a stop: `…，成立领导小组` -> 领导小组.
+        A space between two Chinese characters is a line wrapped inside a word, not a stop."""
         start = max(0, end - 40)
         for stop in self._stop.finditer(text, start, end):  # name_stop: one character each
-            start = stop.end()
-        return self.strip_verbs(text[start:end])
+            if not _WRAP_SPACE.fullmatch(text, stop.start() - 1, stop.end() + 1):
+                start = stop.end()
+        return self.strip_verbs("".join(text[start:end].split()))
 
     def name_after(self, text: str) -> tuple[str, int] | None:
         """The body name a text starts with, read up to its kind word: `陵川县…协调机制。` -> (…, end)."""
@@ -143,6 +149,23 @@ class BodyReader:
                 return None
             return name, m.end()
         return None
+
+    def name_within(self, text: str) -> str | None:
+        """The body a clause sets up when a modifier comes first (成立由副县长任组长的X工作小组):
+        its first kind word, read backwards to a stop."""
+        clause = _CLAUSE_END.split(text, maxsplit=1)[0]
+        m = self._suffix.search(clause)
+        if m is None:
+            return None
+        name = self.name_before(clause, m.end())
+        return name if len(name) > len(m.group(0)) and not self.is_generic(name) else None
+
+    def document_subject(self, name: str) -> str | None:
+        """The body a document is about: `X联席会议制度` / `X领导小组工作规则` -> X…; else None."""
+        m = self._document.search(name)
+        if m is None or self.kind_of(name[: m.start()]) is None:
+            return None
+        return name[: m.start()]
 
 
 def extract_bodies(text: Text, layout: Layout, outline: Outline, title: str | None,
@@ -331,6 +354,10 @@ class Cursor:
             body = self.add(organ, line)
             if body is not None:
                 self.current = body.parent or body
+        for document in _BOOK_TITLE.findall(title):
+            subject = self.r.document_subject(document)
+            if subject is not None and not self.r.is_generic(subject):
+                self.current = self.add(subject, line) or self.current
         self.read_establish(title, line)
         if len(self.bodies) == before and "关于" in title:
             subject = self.r.rules.title_subject.regex.sub("", title.split("关于", 1)[1])
@@ -346,6 +373,9 @@ class Cursor:
                 continue
             found = self.r.name_after(text[m.end():])
             if found is None:
+                within = self.r.name_within(text[m.end():])
+                if within is not None:
+                    self.current = self.add(within, line) or self.current
                 continue
             name, end = found
             if self.r.is_generic(name):

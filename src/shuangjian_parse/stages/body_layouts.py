@@ -217,6 +217,20 @@ def body_name(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
+@LINE_LAYOUTS.rule("document_title")
+def document_title(cursor: Cursor, view: LineView) -> bool:
+    """`某区教育督导委员会联席会议制度` alone on a line: the title of a document the notice
+    carries (制度, 工作规则); the body it is about exists, and the lines below are about it."""
+    compact = view.compact.strip("《》")
+    if view.number is not None or _PROSE.search(view.text) or len(compact) > 60:
+        return False
+    subject = cursor.r.document_subject(compact)
+    if subject is None or cursor.r.is_generic(subject):
+        return False
+    cursor.current = cursor.add(subject, view.line.line) or cursor.current
+    return True
+
+
 @LINE_LAYOUTS.rule("unit_list")
 def unit_list(cursor: Cursor, view: LineView) -> bool:
     """`县教育局、县委宣传部、县公安局` under a 成员单位 heading: the body's member units."""
@@ -289,21 +303,23 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
 
 def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
     r = cursor.r
-    for pid, pattern in r._unit_list.items():
+    for pattern in r._unit_list:
         for m in pattern.finditer(text):
-            if pid == "as_members_of":
+            groups = m.groupdict()
+            units = r.units.split(m.group("units"))
+            if groups.get("name"):
+                # 成立以…为成员单位的X: the body is named after the list, and set up here.
                 name = "".join(m.group("name").split())
                 body = cursor.add(name, line.line) if r.kind_of(name) else None
                 if body is not None:
                     cursor.current = body
-                units = r.units.split(m.group("units"))
                 # 以县长为组长，…县教育局等部门主要负责人为成员: keep the units; bare sector
                 # names (以市场监管、教育等部门为成员单位) when no item is a unit.
-                real = [u for u in units if r.units.is_unit(u)]
-                units = real or units
+                units = [u for u in units if r.units.is_unit(u)] or units
             else:
-                body = cursor.ref_before(text, m.start()) or cursor.current
-                units = r.units.split(m.group("units"))
+                named = "".join((groups.get("body") or "").split())
+                body = (cursor.resolve(named) if r.kind_of(named) else None) \
+                    or cursor.ref_before(text, m.start()) or cursor.current
                 if not units or sum(map(r.units.is_unit, units)) * 2 <= len(units):
                     continue
             if body is None:
