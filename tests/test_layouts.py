@@ -123,6 +123,15 @@ CASES = [
      "关于建立某市殡葬管理联席会议制度的通知\n各区：\n市政府决定建立某市殡葬管理联席会议制度。\n"
      "成员包括市委宣传部、统战部，市发展改革局、民族宗教局、公安局等单位分管负责同志。\n",
      {"units": [("joint_meeting", u) for u in ("市委宣传部", "市委统战部", "市发展改革局", "市民族宗教局", "市公安局")]}),
+    ("R24", "a news paragraph: X委员会成立。…由A任主任…等部门为成员单位 (the body set up with the verb after it)",
+     "经市政府常务会议研究同意，某市人民政府教育督导委员会成立。日前，市政府教育督导委员会公布组成人员名单，"
+     "由市委常委、常务副市长韩立新任主任，市教育局局长任副主任；市发展和改革委员会、教育局、财政局等部门为成员单位。\n",
+     {"bodies": {"other": 1}, "people": [("主任", "韩立新", ["市委常委", "常务副市长"])],
+      "units": [("other", "市发展和改革委员会"), ("other", "市教育局"), ("other", "市财政局")]}),
+    ("R25", "articles of a 制度 (第三条 …): a body named only as the subject that lists its units, a bracket inside its name",
+     "第二条 联席会议的目的是加强部门协作。\n第三条 某州防范非法集资局(委)际联席会议由州金融办、公安局、市场监管局等3个部门主要负责或分管领导同志参加。\n",
+     {"bodies": {"joint_meeting": 1},
+      "units": [("joint_meeting", "州金融办"), ("joint_meeting", "州公安局"), ("joint_meeting", "州市场监管局")]}),
 ]
 
 

@@ -16,6 +16,8 @@ import pytest
     ("县财政局、东湖生态环境局、县水利局", ["县财政局", "东湖生态环境局", "县水利局"]),
     ("省发展改革委、教育厅、卫生健康委", ["省发展改革委", "教育厅", "卫生健康委"]),
     ("团县委、妇联", ["团县委", "妇联"]),
+    # a bare name that starts like a place (市场) is still a bare name
+    ("州金融办、市场监管局、公安局", ["州金融办", "州市场监管局", "州公安局"]),
     # stems are no units: no prefix for them (等部门 closes the list); a tail written once is shared
     ("市场监管、教育、公安等部门", ["市场监管", "教育", "公安"]),
     ("宣传、网信部门", ["宣传部门", "网信部门"]),

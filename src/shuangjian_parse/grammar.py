@@ -212,6 +212,7 @@ class SectionRules(GrammarModel):
     extracted_kinds: list[str]
     unit_heading: PatternRule
     kinds: list[SectionKindRule]
+    article: PatternRule
     _numbering: re.Pattern = PrivateAttr()
     _number_groups: tuple[tuple[int, int], ...] = PrivateAttr()
 

@@ -17,7 +17,7 @@ from ..models import Body, Line, Member, MemberUnit, Text
 from .document import Layout, cn_number
 from .columns import ColumnReader, Header
 from .people import PersonReader
-from .sections import Outline, match_number
+from .sections import Outline, match_number, strip_article
 from .units import UnitReader
 
 _WS = re.compile(r"\s+")
@@ -27,6 +27,8 @@ _SENTENCES = re.compile(r"(?<=[。；;])")
 _MENTION_STOP = re.compile(r"[，。；,;、：:（）()]")
 _WRAP_SPACE = re.compile(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[，。；,;：:]")
+# A short bracket inside a name: 治理教育乱收费局(委)际联席会议.
+_INNER_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,3}[)）](?=[\u4e00-\u9fff])")
 _BOOK_TITLE = re.compile(r"《([^《》]{4,60})》")
 
 
@@ -136,9 +138,12 @@ class BodyReader:
         """The body name that ends at `end`, read backwards to a stop: `…，成立领导小组` -> 领导小组.
         A space between two Chinese characters is a line wrapped inside a word, not a stop."""
         start = max(0, end - 40)
+        inner = [m.span() for m in _INNER_BRACKETS.finditer(text, start, end)]
         for stop in self._stop.finditer(text, start, end):  # name_stop: one character each
-            if not _WRAP_SPACE.fullmatch(text, stop.start() - 1, stop.end() + 1):
-                start = stop.end()
+            if _WRAP_SPACE.fullmatch(text, stop.start() - 1, stop.end() + 1) \
+                    or any(a <= stop.start() < b for a, b in inner):
+                continue  # 专 项工作小组, 局(委)际联席会议: inside the name
+            start = stop.end()
         return self.strip_verbs("".join(text[start:end].split()))
 
     def name_after(self, text: str) -> tuple[str, int] | None:
@@ -248,7 +253,7 @@ class Cursor:
             self.header = None
         number = match_number(text, self.r.sections)
         if number is None:
-            return LineView(i, line, text)
+            return LineView(i, line, strip_article(text, self.r.sections))
         self.end_roster()
         text = text[number[2]:].strip()
         self.focus(text)
@@ -335,14 +340,20 @@ class Cursor:
                 self.current = body
                 return
 
-    def ref_before(self, text: str, pos: int) -> _Body | None:
-        """The body named right before position `pos` (协调机制|办公室设在 …)."""
+    def ref_before(self, text: str, pos: int, add_at: int | None = None) -> _Body | None:
+        """The body named right before position `pos` (协调机制|办公室设在 …). With `add_at` (a
+        line), a body named in full that is not known yet is added: X联席会议由A、B组成 names X."""
         head = text[:pos]
         for m in reversed(list(self.r._ref.finditer(head))):
             if m.end() == pos or head[m.end():pos] in ("下", ""):
                 start = max(0, m.start() - 30)
                 mention = _MENTION_STOP.split(head[start:m.end()])[-1]
-                return self.resolve(mention) or self.resolve(m.group(0))
+                found = self.resolve(mention) or self.resolve(m.group(0))
+                if found is None and add_at is not None:
+                    name = self.r.name_before(head, m.end())
+                    if not self.r.is_generic(name):
+                        found = self.add(name, add_at)
+                return found
         return None
 
     def read_title(self, title: str, line: int) -> None:
@@ -373,9 +384,13 @@ class Cursor:
                 continue
             found = self.r.name_after(text[m.end():])
             if found is None:
-                within = self.r.name_within(text[m.end():])
-                if within is not None:
-                    self.current = self.add(within, line) or self.current
+                # 成立由副县长任组长的X小组; X委员会成立。: the name inside the clause, or before the verb
+                named = self.r.name_within(text[m.end():])
+                if named is None and _CLAUSE_END.match(text, m.end()):
+                    named = self.r.name_before(text, m.start())
+                    named = named if self.r.kind_of(named) and not self.r.is_generic(named) else None
+                if named is not None:
+                    self.current = self.add(named, line) or self.current
                 continue
             name, end = found
             if self.r.is_generic(name):

@@ -318,10 +318,10 @@ def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
                 units = [u for u in units if r.units.is_unit(u)] or units
             else:
                 named = "".join((groups.get("body") or "").split())
-                body = (cursor.resolve(named) if r.kind_of(named) else None) \
-                    or cursor.ref_before(text, m.start()) or cursor.current
                 if not units or sum(map(r.units.is_unit, units)) * 2 <= len(units):
                     continue
+                body = (cursor.resolve(named) if r.kind_of(named) else None) \
+                    or cursor.ref_before(text, m.start(), add_at=line.line) or cursor.current
             if body is None:
                 continue
             cursor.add_units(body, units, line)

@@ -16,7 +16,7 @@ from ..layouts import DUTY_FORMS, Trace
 from ..models import Duty, Line
 from .columns import ColumnReader, Header
 from .document import Layout
-from .sections import Outline, match_number
+from .sections import Outline, match_number, strip_article
 from .units import UnitReader
 
 
@@ -83,7 +83,8 @@ class DutyCursor:
         else:
             self.header = None
         number = match_number(text, self.r.sections)
-        return DutyLine(line, text[number[2]:] if number else text, number, in_duties)
+        body = text[number[2]:] if number else strip_article(text, self.r.sections)
+        return DutyLine(line, body, number, in_duties)
 
 
 def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: DutyReader,

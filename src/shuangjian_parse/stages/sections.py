@@ -46,6 +46,12 @@ def match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
     return None  # pragma: no cover - every branch has its number group
 
 
+def strip_article(text: str, rules: SectionRules) -> str:
+    """The text after an article number: `第三条 联席会议由…组成` -> `联席会议由…组成`."""
+    m = rules.article.regex.match(text)
+    return text[m.end():] if m else text
+
+
 def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, report: Report) -> Outline:
     """Build the outline: `一、组织机构` -> Section(number 一, level 1, heading 组织机构, kind organization)."""
     heading_end = re.compile(rules.heading_end)

@@ -95,7 +95,9 @@ class UnitReader:
         `市委宣传部、网信办` -> 市委宣传部, 市委网信办; `市外贸局、教育局` -> 市外贸局, 市教育局."""
         out, prefix = [], ""
         for item in items:
-            own = self._shared_prefix.match(item) if self.is_unit(item) else None
+            # 市场监管局 is a department's bare name, though it starts like a place (市).
+            own = self._shared_prefix.match(item) \
+                if self.is_unit(item) and item not in self._catalogue else None
             if own:
                 prefix = own.group("prefix")
                 if prefix.endswith(self._unshared_levels):
@@ -108,10 +110,12 @@ class UnitReader:
     def _takes_prefix(self, item: str) -> bool:
         """A bare department name (教育局, 网信办, 外贸局), not a name with a place of its own
         (兴业生态环境局: a place before a known name; 明山公安分局, 教育厅: complete names)."""
-        if not self.is_unit(item) or self._level.match(item):
+        if not self.is_unit(item):
             return False
         if item in self._catalogue:
             return True
+        if self._level.match(item):
+            return False
         if any(item[i:] in self._catalogue for i in range(2, len(item) - 1)):
             return False
         return len(item) <= self.rules.max_bare_chars and not self._complete.search(item)
