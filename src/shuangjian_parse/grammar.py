@@ -285,6 +285,7 @@ class BodyRules(GrammarModel):
     office: list[PatternRule]
     roles: list[str]
     office_member: list[PatternRule]
+    office_roles: list[str]
     unit_list: list[PatternRule]
     declared_count: PatternRule
     lead_unit: PatternRule

@@ -73,9 +73,11 @@ class BodyReader:
         self._generic = set(rules.generic_modifiers)
         self._office = [r.regex for r in rules.office]
         self._roles = re.compile(rf"^(?P<role>{words(rules.roles + rules.unit_roles)})(?:\s*[:：]\s*|\s+|$)")
+        self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")
         self._unit_roles = set(rules.unit_roles)
         self._role_only = re.compile(words(rules.roles))
         self._office_member = [r.regex for r in rules.office_member]
+        self.office_roles = frozenset(rules.office_roles)
         self._unit_list = [r.regex for r in rules.unit_list]
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
         self._place = rules.place_name.regex

@@ -16,6 +16,8 @@ from .bodies import _PROSE, _SENTENCES, Cursor, LineView, _Body
 
 _WS = re.compile(r"\s+")
 _HEAD_SPLIT = re.compile(r"[。；;]")
+# Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
+_ROSTER_END = re.compile(r"[。；;]|[一二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
 
 
 @LINE_LAYOUTS.rule("table_row")
@@ -90,6 +92,25 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
 def roster_title(cursor: Cursor, view: LineView) -> bool:
     """`X成员名单` / `X联络员名单` / `专班组成` on a line of its own: X's roster follows."""
     return not _PROSE.search(view.text) and cursor.open_roster_title(view.text, view.line.line)
+
+
+@LINE_LAYOUTS.rule("several_role_labels")
+def several_role_labels(cursor: Cursor, view: LineView) -> bool:
+    """`组长:李为市政府副市长副组长:万五龙…成员:谭应兵…`: a roster whose line breaks were lost,
+    each role label with its entries; a sentence before the first label is read as prose."""
+    labels = list(cursor.r._inline_roles.finditer(view.text))
+    if len(labels) < 2:
+        return False
+    text = view.text
+    if text[: labels[0].start()].strip():
+        _read_prose(cursor, text[: labels[0].start()], view)
+    for k, m in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+        stop = _ROSTER_END.search(text, m.end(), end)
+        _read_labelled(cursor, text[m.start(): stop.start() if stop else end].strip(), view.line)
+        if stop:
+            _read_prose(cursor, text[stop.start():end], view)
+    return True
 
 
 @LINE_LAYOUTS.rule("role_label")
@@ -248,9 +269,16 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     """Sentences: the bodies they set up (成立X), offices (下设办公室), people named to a role
     (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
     cursor.end_roster()
-    r = cursor.r
-    text, line = view.text, view.line
     found = cursor.found()
+    _read_prose(cursor, view.text, view)
+    if view.number is None and cursor.kinds.get(view.i) == "roster" and cursor.found() == found:
+        cursor.report.add("SJ304", view.line.line, text=view.text[:30])
+    return True
+
+
+def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
+    r = cursor.r
+    line = view.line
     if r.rules.no_office.regex.search(text) and cursor.current is not None:
         cursor.current.no_office = True
     for m in r._ref.finditer(text):
@@ -264,9 +292,6 @@ def prose(cursor: Cursor, view: LineView) -> bool:
         if sentence and (gate is None or gate.search(sentence)):
             cursor.read_establish(sentence, line.line)
             _read_sentence(cursor, sentence, line)
-    if view.number is None and cursor.kinds.get(view.i) == "roster" and cursor.found() == found:
-        cursor.report.add("SJ304", line.line, text=text[:30])
-    return True
 
 
 def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
@@ -274,6 +299,7 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
     r = cursor.r
     _read_unit_lists(cursor, text, line)
     office: _Body | None = None
+    office_at = len(text)  # where the sentence first names the office
     for pattern in r._office:
         for m in pattern.finditer(text):
             owner = cursor.ref_before(text, m.start()) or cursor.current
@@ -281,6 +307,7 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
                 office = owner
             elif owner is not None:
                 office = cursor.office_of(owner, line.line) or office
+            office_at = min(office_at, m.start())
     for pattern in r._office_member:
         for m in pattern.finditer(text):
             role = m.group("role")
@@ -288,7 +315,11 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
             if names_office:
                 body = office or (cursor.office_of(cursor.current, line.line) if cursor.current else None)
             else:
-                body = cursor.ref_before(text, m.start("role")) or office or cursor.current
+                # 由副市长王刚任组长，…，李明兼任办公室主任: a role named before the office is the
+                # body's; 主任 after it is the office's.
+                after_office = m.start() > office_at and role in r.office_roles
+                body = cursor.ref_before(text, m.start("role")) or (office if after_office else None) \
+                    or cursor.current
             if body is None:
                 continue
             for name, posts in r.people.people(m.group("who")):

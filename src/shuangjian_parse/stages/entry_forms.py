@@ -123,6 +123,14 @@ def list_of_posts_with_names(entry: Entry, people: PersonReader) -> Entries | No
     return None
 
 
+@ENTRY_FORMS.rule("names_glued_to_posts")
+def names_glued_to_posts(entry: Entry, people: PersonReader) -> Entries | None:
+    """`王刚 县长 李明 副县长`, `万五龙市政协副主席陈文亮市人民政府副秘书长`, `谭兵 颜钊市民政局副局长
+    市工商局副局长`: several people, names and posts in turn or glued (Word text that lost its
+    breaks); names written first and their posts after are paired in order."""
+    return people.glued(entry.text)
+
+
 @ENTRY_FORMS.rule("name_then_posts")
 def name_then_posts(entry: Entry, people: PersonReader) -> Entries | None:
     """`冯吉光  县委常委、县委宣传部部长`, also `查文斌，县人民政府副县长`: the name, then its posts."""
@@ -172,3 +180,4 @@ def name_glued_to_post(entry: Entry, people: PersonReader) -> Entries | None:
         name, post = glued
         return [(name, people.posts(post))]
     return None
+

@@ -155,13 +155,97 @@ class PersonReader:
                 return name, found
         return None
 
+    def glued(self, text: str) -> list[tuple[str, list[str]]] | None:
+        """People whose names and posts are glued together, as Word text loses its breaks:
+        `万五龙市政协副主席、市教体局副局长陈文亮市人民政府副秘书长` -> two people; names written
+        first and their posts after, in order (`谭应兵 颜鸿钊市民政局副局长市工商局副局长`), are
+        paired in order. None unless the whole text reads so, as two people or more."""
+        items = self._glued_items(text.strip())
+        if items is None:
+            return None
+        people: list[tuple[str, list[str]]] = []
+        k = 0
+        while k < len(items):
+            names = []
+            while k < len(items) and items[k][0] == "name":
+                names.append(items[k][1])
+                k += 1
+            posts = []
+            while k < len(items) and items[k][0] == "post":
+                posts.append(items[k][1])
+                k += 1
+            if not names or not posts:
+                return None
+            if len(names) == 1:
+                people.append((names[0], [p for post in posts for p in self.posts(post)]))
+            elif len(names) == len(posts):
+                people.extend((n, self.posts(p)) for n, p in zip(names, posts))
+            else:
+                return None
+        return people if len(people) >= 2 else None
+
+    def _glued_items(self, text: str) -> list[tuple[str, str]] | None:
+        """`王刚市长李明副市长` -> [(name, 王刚), (post, 市长), (name, 李明), (post, 副市长)]."""
+        items: list[tuple[str, str]] = []
+        i, n = 0, len(text)
+        while i < n:
+            if text[i] in "、，, ":
+                if items and items[-1][0] == "post" and text[i] == "、":
+                    kind, post = items.pop()
+                    end = self._post_end_at(text, i + 1)
+                    if end is None:
+                        return None
+                    items.append(("post", post + "、" + text[i + 1:end]))
+                    i = end
+                else:
+                    i += 1
+                continue
+            name = self._name_at(text, i)
+            if name:
+                items.append(("name", name))
+                i += len(name)
+                continue
+            end = self._post_end_at(text, i)
+            if end is None:
+                return None
+            items.append(("post", text[i:end]))
+            i = end
+        return items
+
+    def _name_at(self, text: str, i: int) -> str | None:
+        """A surnamed name of 2 or 3 characters at `i`, followed by a post, a separator or the end."""
+        for size in (3, 2):
+            name = text[i:i + size]
+            rest = text[i + size:]
+            if size == 3 and self._post_start.match(text[i + 2:]):
+                continue  # 李明副县长: 副 opens the post
+            if len(name) == size and self.is_name(name, strict=True) \
+                    and (not rest or rest[0] in "、，, " or self._post_start.match(rest)
+                         or self._name_at(rest, 0) and size == 3):
+                return name
+        return None
+
+    def _post_end_at(self, text: str, i: int) -> int | None:
+        """Where the post that starts at `i` ends: after a title word followed by a name, another
+        post, a separator or the end."""
+        for m in self._post_end_anywhere.finditer(text, i):
+            end = m.end()
+            rest = text[end:]
+            if not rest or rest[0] in "、，, " or self._name_at(text, end) or self._post_start.match(rest):
+                return end
+        return None
+
     def people(self, text: str) -> list[tuple[str | None, list[str]]]:
         """Everyone in `县教育局副局长胡蓉、县市场监管局副局长戴伟`: one (name, posts) each; a
-        list of posts with no names (县委常委、县委宣传部部长) stays one unnamed holder."""
+        list of posts with no names (县委常委、县委宣传部部长) stays one unnamed holder. A post
+        written once before several names is each one's: `副市长王刚、李明` -> both 副市长."""
         parts = [p for p in _AND.split("".join(text.split())) if p]
         if len(parts) > 1:
             found = [self.who(p) for p in parts]
             if all(name for name, _ in found):
+                for k in range(1, len(found)):
+                    if not found[k][1] and found[k - 1][1]:
+                        found[k] = (found[k][0], found[k - 1][1])
                 return found
         return [self.who(text)]
 
