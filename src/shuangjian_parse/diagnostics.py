@@ -88,6 +88,12 @@ What it means: a role is held by a post (由县教委主要负责同志担任), 
 Why it matters: the member is recorded with name null; people counts exclude it.
 Example: notice.txt:15: SJ305 info: 办公室 names its members by post only; no names are given
 How to fix: nothing to fix."""),
+    _code("SJ306", "warning", "damaged roster line read: {text} ({repair})", """
+What it means: a roster line was damaged in copying (a role label lost its first character,
+a bracket lost its pair) and was read by repairing it; the repair is named.
+Why it matters: the repair is a guess made from the rest of the roster; check it.
+Example: notice.txt:18: SJ306 warning: damaged roster line read: 长:孙海方(县委常委) (read as the role label 组长)
+How to fix: correct the source line if you can; otherwise check the member it gave."""),
     _code("SJ401", "warning", "duty line names units but no task: {text}", """
 What it means: a line in a duties section starts with units and a separator but nothing follows.
 Why it matters: the task may have been cut off or moved to the next line.

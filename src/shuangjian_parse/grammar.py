@@ -286,6 +286,15 @@ class BodyRules(GrammarModel):
     roles: list[str]
     office_member: list[PatternRule]
     office_roles: list[str]
+    deputy_marks: list[str]
+    lead_roles: dict[str, str]
+
+    @field_validator("lead_roles")
+    @classmethod
+    def _lead_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        for kind in value:
+            _model_kind(kind, BodyKind, "body kind")
+        return value
     unit_list: list[PatternRule]
     declared_count: PatternRule
     lead_unit: PatternRule

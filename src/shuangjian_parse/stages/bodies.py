@@ -16,6 +16,7 @@ from ..prefilter import needs_any
 from ..models import Body, Line, Member, MemberUnit, Text
 from .document import Layout, cn_number
 from .columns import ColumnReader, Header
+from .entry_forms import REPAIRS
 from .people import PersonReader
 from .sections import Outline, match_number, strip_article
 from .units import UnitReader
@@ -78,6 +79,7 @@ class BodyReader:
         self._role_only = re.compile(words(rules.roles))
         self._office_member = [r.regex for r in rules.office_member]
         self.office_roles = frozenset(rules.office_roles)
+        self.deputy_marks = tuple(rules.deputy_marks)
         self._unit_list = [r.regex for r in rules.unit_list]
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
         self._place = rules.place_name.regex
@@ -435,9 +437,12 @@ class Cursor:
 
     def add_entries(self, body: _Body, role: str, text: str, line: Line) -> bool:
         """The people of one roster entry (people.yaml `entry_forms`) as members of `body`."""
-        entries = self.r.people.entries(text)
-        if not entries:
+        found = self.r.people.read_entry(text)
+        if not found:
             return False
+        form, entries = found
+        if form in REPAIRS:
+            self.report.add("SJ306", line.line, text=text[:40], repair=REPAIRS[form])
         for name, posts in entries:
             body.members.append(Member(role=role, name=name, posts=posts, line=line.line))
         return True

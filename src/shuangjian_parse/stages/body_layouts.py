@@ -16,6 +16,8 @@ from .bodies import _PROSE, _SENTENCES, Cursor, LineView, _Body
 
 _WS = re.compile(r"\s+")
 _HEAD_SPLIT = re.compile(r"[。；;]")
+# A role label that lost its first character: `长:孙海方(…)`.
+_DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
 _ROSTER_END = re.compile(r"[。；;]|[一二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
 
@@ -162,6 +164,39 @@ def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
         return True
     cursor.report.add("SJ302", line.line, text=text[:40])
     return True
+
+
+@LINE_LAYOUTS.rule("damaged_role_label")
+def damaged_role_label(cursor: Cursor, view: LineView) -> bool:
+    """`长:孙海方(县委常委)`: a role label that lost its first character in copying, read as the
+    role whose deputy (副组长) labels a line below, else the body's first role (SJ306)."""
+    r = cursor.r
+    m = _DAMAGED_LABEL.match(view.text)
+    if m is None or cursor.current is None or r.is_role(m.group("fragment")):
+        return False
+    fragment = m.group("fragment")
+    candidates = [role for role in r.rules.roles if role.endswith(fragment) and role != fragment
+                  and not role.startswith(r.deputy_marks)]
+    role = next((c for c in candidates if _deputy_below(cursor, view.i, c)), None)
+    if role is None:
+        role = r.rules.lead_roles.get(cursor.current.kind)
+        if role not in candidates:
+            return False
+    target = cursor.roster or cursor.current
+    if not cursor.add_entries(target, role, m.group("rest"), view.line):
+        return False
+    cursor.roster, cursor.role, cursor.office_roster = target, role, None
+    cursor.report.add("SJ306", view.line.line, text=view.text[:40], repair=f"read as the role label {role}")
+    return True
+
+
+def _deputy_below(cursor: Cursor, i: int, role: str) -> bool:
+    """A line among the next few is labelled with the deputy of `role` (副组长 for 组长)."""
+    for k in range(i + 1, min(i + 8, len(cursor.lines))):
+        m = cursor.r._roles.match(cursor.lines[k].text)
+        if m and m.group("role").endswith(role) and m.group("role") != role:
+            return True
+    return False
 
 
 @LINE_LAYOUTS.rule("roster_entry")

@@ -181,3 +181,27 @@ def name_glued_to_post(entry: Entry, people: PersonReader) -> Entries | None:
         return [(name, people.posts(post))]
     return None
 
+
+
+# Forms that read an entry the source damaged: the bodies stage reports what they repaired (SJ306).
+REPAIRS = {"unbalanced_bracket": "a bracket without its pair"}
+_OPENERS, _CLOSERS = "（(", "）)"
+
+
+@ENTRY_FORMS.rule("unbalanced_bracket")
+def unbalanced_bracket(entry: Entry, people: PersonReader) -> Entries | None:
+    """`滕合方县政府办公室副主任)`, `孙海方(县委常委`: a bracket lost its pair in copying; the
+    entry is read without the stray closing bracket, or with the missing one added."""
+    text = entry.text
+    opened = sum(text.count(c) for c in _OPENERS)
+    closed = sum(text.count(c) for c in _CLOSERS)
+    if opened == closed:
+        return None
+    if closed > opened and text[-1] in _CLOSERS:
+        repaired = text[:-1]
+    elif opened > closed:
+        repaired = text + "）"
+    else:
+        return None
+    found = people.read_entry(repaired)
+    return found[1] if found else None
