@@ -302,6 +302,7 @@ class BodyRules(GrammarModel):
     unit_roles: list[str]
     unit_headings: list[str]
     group_suffixes: list[str]
+    group_tasks: PatternRule
     place_name: PatternRule
     title_subject: PatternRule
     also_established: PatternRule
@@ -347,6 +348,7 @@ class DutyRules(GrammarModel):
     clause_verbs: list[str]
     clause_split: str
     not_duty_units: list[str]
+    not_duty_unit_patterns: list[PatternRule]
     drop_from_units: list[PatternRule]
     unit_labels: PatternRule
     role_notes: PatternRule

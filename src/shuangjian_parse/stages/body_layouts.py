@@ -64,7 +64,8 @@ def table_row(cursor: Cursor, view: LineView) -> bool:
 @LINE_LAYOUTS.rule("body_heading")
 def body_heading(cursor: Cursor, view: LineView) -> bool:
     """`一、X领导小组` / `（一）综合协调组。组长：程凯；成员单位：…` opens X's roster when a
-    role label follows, on the next line or after the heading."""
+    role label follows, on the next line or after the heading; `（一）宣传教育组。负责…` sets up a
+    sub-group with its tasks."""
     if view.number is None:
         return False
     r = cursor.r
@@ -78,12 +79,16 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
     kind = r.kind_of(head) or ("other" if r.group_name(head) else None)
     if kind is None:
         return False
-    if not (r._roles.match(rest) or (not rest and r._roles.match(cursor.next_text(view.i)))):
+    tasks = r.rules.group_tasks.regex.match(rest) and r.group_name(head)
+    if not (tasks or r._roles.match(rest) or (not rest and r._roles.match(cursor.next_text(view.i)))):
         return False
     body = cursor.body_named(head, view.line.line, kind)
     if body is None:
         return False
     cursor.current = cursor.roster = body
+    if tasks:
+        cursor.end_roster()
+        return True
     for segment in _HEAD_SPLIT.split(rest):
         if segment.strip() and not _read_labelled(cursor, segment.strip(), view.line):
             break

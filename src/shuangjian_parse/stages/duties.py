@@ -33,6 +33,7 @@ class DutyReader:
         self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?P<verb>{words(rules.clause_verbs)})")
         self._split = rules.clause_split
         self._not_units = set(rules.not_duty_units)
+        self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
@@ -43,7 +44,8 @@ class DutyReader:
         text = self.rules.role_notes.regex.sub("", text)
         text = self.rules.unit_labels.regex.sub("、", text).strip("、")
         names = self.units.split(text)
-        if not names or any(n in self._not_units or not self.units.is_unit(n) for n in names):
+        if not names or any(n in self._not_units or not self.units.is_unit(n)
+                            or self._not_unit_pattern.search(n) for n in names):
             return None
         return names
 
