@@ -260,6 +260,7 @@ class UnitRules(GrammarModel):
     shared_prefix: PatternRule
     max_bare_chars: int
     complete_suffixes: list[str]
+    named_tails: list[str]
 
 
 # --- bodies.yaml --------------------------------------------------------------------------
@@ -346,6 +347,9 @@ class DutyRules(GrammarModel):
     unit_separator: str
     trailing_units: PatternRule
     clause_verbs: list[str]
+    task_start: PatternRule
+    duty_label: PatternRule
+    bullet: str
     clause_split: str
     not_duty_units: list[str]
     not_duty_unit_patterns: list[PatternRule]

@@ -35,6 +35,7 @@ class DutyReader:
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
+        self._bullet = re.compile(rules.bullet)
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 

@@ -59,56 +59,125 @@ def trailing_units(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     return None
 
 
+@DUTY_FORMS.rule("labelled_duties")
+def labelled_duties(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
+    """`（二）纪检监察部门职责：负责…`, `共青团的主要职责 组织…`: a label names the unit's duties,
+    the task follows it (a label alone, `一、市教育局的工作职责`, is read with its items below)."""
+    r = cursor.r
+    m = r.rules.duty_label.regex.match(view.body)
+    task = view.body[m.end():].strip() if m else ""
+    if not m or not task:
+        return None
+    units = _named_units(r, m.group("units"))
+    return [Duty(units=units, text=task, line=view.line.line)] if units else None
+
+
+def _named_units(r: DutyReader, text: str) -> list[str] | None:
+    """The units of a list in which each is named as such (units.is_named), else None."""
+    units = r.unit_list(text)
+    return units if units and all(map(r.units.is_named, units)) else None
+
+
 @DUTY_FORMS.rule("units_then_task")
 def units_then_task(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
-    """`县教委：抓好……` / `县教育局。负责……`: units, a separator, the task; clauses after it too."""
-    if not view.in_duties:
-        return None
+    """`县教委：抓好……` / `县教育局。负责……`: units, a separator, the task; clauses after it too.
+    Outside a duties section the task must start like one (负责…): `（二十一）市公安局。负责…`."""
     found = _leading(cursor.r, view.line, view.body)
     if not found or not found[0].text:
+        return None
+    if not view.in_duties and not cursor.r.rules.task_start.regex.match(found[0].text):
         return None
     return found
 
 
 @DUTY_FORMS.rule("units_then_tasks_below")
 def units_then_tasks_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
-    """`县教育局：` (or a heading `（一）区教育局`) with its tasks on the lines below, up to the
-    next units or the next item of the same level."""
-    if not view.in_duties:
-        return None
+    """Units alone with their tasks on the lines below: `县教育局：`, a heading `（一）区教育局` or
+    `一、市教育局的工作职责`, a unit line before numbered items; one duty per numbered item
+    below, or one for all the lines up to the next units or the next item of the same level.
+    Outside a duties section the task below must start like one: `(1)市林业局。` / `负责…`."""
     r = cursor.r
-    found = _leading(r, view.line, view.body)
-    if found is None and view.number:
-        units = r.unit_list(view.body.rstrip("。:："))
-        found = [Duty(units=units, text="", line=view.line.line)] if units else None
-    if not found:
+    units = _heading_units(cursor, view)
+    if not units:
         return None
-    head = found[0]
-    texts = []
+    strong = r.rules.task_start.regex
+    items: list[tuple[Line, list[str]]] = []
     j = cursor.k + 1
-    while j < len(cursor.regions) and cursor.regions[j][1]:
-        text = cursor.lines[cursor.regions[j][0]].text
-        sub = match_number(text, r.sections)
+    while j < len(cursor.regions):
+        i, in_duties = cursor.regions[j]
+        line = cursor.lines[i]
+        sub = match_number(line.text, r.sections)
+        body = line.text[sub[2]:] if sub else line.text
         if sub and view.number and sub[0] <= view.number[0]:
             break
-        lead = r._lead.match(text[sub[2]:] if sub else text)
+        lead = r._lead.match(body)
         if lead and r.unit_list(lead.group("units")):
             break
-        texts.append(text)
+        if not (in_duties and view.in_duties) and not strong.match(body):
+            break
+        if sub or not items:
+            items.append((line, [body if sub else line.text]))
+        else:
+            items[-1][1].append(line.text)
         j += 1
-    if not texts:
-        cursor.report.add("SJ401", head.line, text="、".join(head.units)[:30])
-        return []
+    if not items:
+        if view.in_duties:
+            cursor.report.add("SJ401", view.line.line, text="、".join(units)[:30])
+            return []
+        return None
     cursor.k = j - 1
-    return [Duty(units=head.units, text="".join(texts), line=head.line)]
+    numbered = any(match_number(line.text, r.sections) for line, _ in items)
+    if not numbered:
+        return [Duty(units=units, text="".join(t for _, texts in items for t in texts), line=view.line.line)]
+    return [Duty(units=units, text="".join(texts), line=line.line) for line, texts in items]
+
+
+def _heading_units(cursor: DutyCursor, view: DutyLine) -> list[str] | None:
+    """The units of a line that names units and no task: `县教育局：`, `（一）区教育局`,
+    `一、市教育局的工作职责`, or (in a duties section) `总工会` before a numbered item."""
+    r = cursor.r
+    found = _leading(r, view.line, view.body)
+    if found:
+        return found[0].units if not found[0].text else None
+    label = r.rules.duty_label.regex.match(view.body)
+    if label and not view.body[label.end():].strip():
+        return _named_units(r, label.group("units"))
+    if view.number or (view.in_duties and match_number(_next_text(cursor), r.sections)):
+        return r.unit_list(view.body.rstrip("。:："))
+    return None
+
+
+def _next_text(cursor: DutyCursor) -> str:
+    k = cursor.k + 1
+    return cursor.lines[cursor.regions[k][0]].text if k < len(cursor.regions) else ""
 
 
 @DUTY_FORMS.rule("clauses")
 def clauses(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
-    """`教育部门负责……；宣传、网信部门负责……`: one duty per clause that starts with units and a verb."""
-    if not view.in_duties:
+    """`教育部门负责……；宣传、网信部门负责……`: one duty per clause that starts with units and a
+    verb; outside a duties section, `县教育局负责…` in prose (a task that starts with 负责)."""
+    r = cursor.r
+    found = _clauses(r, view.line, view.body)
+    if found and not view.in_duties:
+        found = [d for d in found if r.rules.task_start.regex.match(d.text)
+                 and all(map(r.units.is_named, d.units))] or None
+    return found
+
+
+@DUTY_FORMS.rule("unit_glued_to_task")
+def unit_glued_to_task(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
+    """`——县教育局在做好布局调整的基础上，…`: in a duties section, a bulleted line that starts
+    with a unit glued to its task."""
+    r = cursor.r
+    bullet = r._bullet.match(view.body)
+    if not view.in_duties or bullet is None:
         return None
-    return _clauses(cursor.r, view.line, view.body)
+    text = view.body[bullet.end():]
+    unit = r.units.unit_at_start(text)
+    task = text[len(unit):] if unit else ""
+    if not unit or len(task) < 4 or not r.unit_list(unit) or not task[0].isalpha():
+        return None  # no unit, or one that the duties stage refuses (a body, a sub-group)
+    return [Duty(units=[unit], text=task, line=view.line.line)]
 
 
 def _leading(r: DutyReader, line: Line, body: str) -> list[Duty] | None:

@@ -41,6 +41,7 @@ class UnitReader:
         self._group_separators = "".join(c for c in rules.separators if c not in rules.item_separators)
         self._shared_prefix = rules.shared_prefix.regex
         self._unshared_levels = tuple(rules.unshared_levels)
+        self._named_tails = tuple(rules.named_tails)
         self._complete = re.compile(rf"(?:{words(rules.complete_suffixes)})$")
         # Unit names recur across notices (县教育局, 县公安局 …): each is read once per worker.
         self.is_unit = lru_cache(maxsize=16384)(self._is_unit)
@@ -89,6 +90,33 @@ class UnitReader:
             items = [p for p in (x.strip() for x in items) if p and not self._not_unit.search(p)]
             pieces.extend(self.share_prefix(items))
         return self.distribute(pieces)
+
+    def is_named(self, name: str) -> bool:
+        """A unit named as such, not a phrase that only ends like one: 市教育局 (a level word
+        first), 彭水县教委 and 共青团 (a name the catalogue knows, after any place), 纪检监察部门
+        (a sector's 部门) — not 落实政府, 统筹协调全市学校, 在县政府."""
+        if not self.is_unit(name):
+            return False
+        prefix = self._shared_prefix.match(name)
+        core = name[prefix.end():] if prefix else name
+        return (name in self._catalogue or core in self._catalogue or name.endswith(self._named_tails)
+                or bool(self._level.match(name) and len(name) > 2))
+
+    def unit_at_start(self, text: str) -> str | None:
+        """The unit a text starts with when nothing separates it from what follows:
+        `省教育厅在做好…` -> 省教育厅. The longest start whose core the catalogue knows, else the
+        shortest start that is a named unit (is_named)."""
+        shortest = None
+        known = None
+        for end in range(2, min(len(text) - 1, self.rules.max_chars) + 1):
+            name = text[:end]
+            if not self.is_named(name):
+                continue
+            shortest = shortest or name
+            prefix = self._shared_prefix.match(name)
+            if name in self._catalogue or (prefix and name[prefix.end():] in self._catalogue):
+                known = name
+        return known or shortest
 
     def share_prefix(self, items: list[str]) -> list[str]:
         """A level prefix written once governs the bare names after it in its list:
