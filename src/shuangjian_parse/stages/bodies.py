@@ -381,8 +381,12 @@ class Cursor:
                 self.current = self.add(found[0], line) or self.current
 
     def read_establish(self, text: str, line: int) -> None:
-        """Every body a sentence sets up: `决定成立X领导小组和X工作专班` -> two bodies."""
+        """Every body a sentence sets up: `决定成立X领导小组和X工作专班` -> two bodies; not the
+        bodies of a document it cites (根据《关于成立X的通知》)."""
+        cited = [m.span() for m in _BOOK_TITLE.finditer(text)] if "《" in text else []
         for m in self.r._establish.finditer(text):
+            if any(a <= m.start() < b for a, b in cited):
+                continue
             before = text[max(0, m.start() - 10): m.start()]
             if self.r._not_established.search(before):
                 continue
