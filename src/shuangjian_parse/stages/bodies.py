@@ -258,8 +258,10 @@ class Cursor:
         number = match_number(text, self.r.sections)
         if number is None:
             return LineView(i, line, strip_article(text, self.r.sections))
-        self.end_roster()
         text = text[number[2]:].strip()
+        if self.unit_section and self.r.units.all_named(text):
+            return LineView(i, line, text, number=number)  # 1.县教育局 in a list of units
+        self.end_roster()
         self.focus(text)
         self.unit_section = any(w in text for w in self.r.rules.unit_headings)
         return LineView(i, line, text, number=number)

@@ -16,6 +16,7 @@ from .bodies import _PROSE, _SENTENCES, Cursor, LineView, _Body
 
 _WS = re.compile(r"\s+")
 _HEAD_SPLIT = re.compile(r"[。；;]")
+_NOTE = re.compile(r"[（(][^（()）]*[)）]")
 # A role label that lost its first character: `长:孙海方(…)`.
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
@@ -152,8 +153,10 @@ def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
             if rest:
                 cursor.add_entries(cursor.office_roster, cursor.role, rest, line)
             return True
-    if not rest:
-        return True
+    if role in r._unit_roles:
+        cursor.unit_section = True  # 成员单位： then the units, one per line or numbered
+    if not rest or _NOTE.fullmatch(rest):
+        return True  # 成员：（按姓氏笔画排序）: a note, the entries follow
     if role in r._unit_roles:
         cursor.add_units(target, r.units.split(rest), line)
         return True
@@ -294,14 +297,15 @@ def document_title(cursor: Cursor, view: LineView) -> bool:
 
 @LINE_LAYOUTS.rule("unit_list")
 def unit_list(cursor: Cursor, view: LineView) -> bool:
-    """`县教育局、县委宣传部、县公安局` under a 成员单位 heading: the body's member units."""
+    """`县教育局、县委宣传部、县公安局` under a 成员单位 heading or label, or numbered, one unit
+    an item (1.县教育局): the body's member units."""
+    body = cursor.roster or cursor.current
     cursor.end_roster()
-    r = cursor.r
-    if view.number is not None or not cursor.unit_section or cursor.current is None:
+    if not cursor.unit_section or body is None:
         return False
-    if len(r.units.split(view.text)) < 2:
-        return False
-    return _add_unit_line(cursor, cursor.current, view)
+    if view.number is None and len(cursor.r.units.split(view.text)) < 2:
+        return False  # one unit alone, not numbered: a heading more likely than a list
+    return _add_unit_line(cursor, body, view)
 
 
 @LINE_LAYOUTS.rule("prose")

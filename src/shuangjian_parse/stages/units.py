@@ -91,6 +91,12 @@ class UnitReader:
             pieces.extend(self.share_prefix(items))
         return self.distribute(pieces)
 
+    def all_named(self, text: str) -> bool:
+        """Every item of the list `text` is a unit named as such: `县教育局、县财政局`, `县委宣传部`
+        (not 工作机构, a heading)."""
+        units = self.split(text)
+        return bool(units) and all(map(self.is_named, units))
+
     def is_named(self, name: str) -> bool:
         """A unit named as such, not a phrase that only ends like one: 市教育局 (a level word
         first), 彭水县教委 and 共青团 (a name the catalogue knows, after any place), 纪检监察部门
