@@ -74,7 +74,9 @@ class BodyReader:
         self._generic = set(rules.generic_modifiers)
         self._office = [r.regex for r in rules.office]
         self._roles = re.compile(rf"^(?P<role>{words(rules.roles + rules.unit_roles)})(?:\s*[:：]\s*|\s+|$)")
-        self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")
+        # Role labels inside a line: with a colon, or set apart by spaces (组长 王伟 副组长 李强).
+        self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"
+                                        rf"|(?:^|(?<=[\s）)]))(?P<spaced>{words(rules.roles)})(?=\s)")
         self._unit_roles = set(rules.unit_roles)
         self._role_only = re.compile(words(rules.roles))
         self._office_member = [r.regex for r in rules.office_member]

@@ -39,12 +39,14 @@ def table_row(cursor: Cursor, view: LineView) -> bool:
         return True
     if cursor.header is None or not cursor.header.has("name"):
         return False
-    name, role, posts = "", "", []
+    # a 职务 or 备注 column may hold the roles (组长, 成员), not posts
+    role = next((c for c in map("".join, map(str.split, text.split("\t"))) if r.is_role(c)), "")
+    name, posts = "", []
     for kind, cell in r.columns.row(text, cursor.header):
         compact = "".join(cell.split())
         if r.is_role(compact):
-            role = compact  # a 职务 column may hold the roles (组长, 成员), not posts
-        elif kind == "name" and not name:
+            continue
+        if kind == "name" and not name:
             name = compact
         elif kind in ("post", "unit"):
             posts.append(compact)

@@ -160,6 +160,17 @@ def posts_then_name(entry: Entry, people: PersonReader) -> Entries | None:
     return None
 
 
+@ENTRY_FORMS.rule("unit_name_title")
+def unit_name_title(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县教育局 李明 局长`: a table of 单位 | 姓名 | 职务 that lost its columns; the post is the
+    unit and the title (县教育局局长)."""
+    tokens = entry.tokens
+    if len(tokens) != 3 or not people.units.is_unit(tokens[0]) or not people.is_name(tokens[1], loose=True) \
+            or not people.is_title(tokens[2]):
+        return None
+    return [(tokens[1], [tokens[0] + tokens[2]])]
+
+
 @ENTRY_FORMS.rule("name_alone")
 def name_alone(entry: Entry, people: PersonReader) -> Entries | None:
     """`曹亚`: a name and nothing else (a known surname needed)."""

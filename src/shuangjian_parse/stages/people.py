@@ -52,6 +52,7 @@ class PersonReader:
         self._strong_post_end = re.compile(
             rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
         self._not_names = set(rules.not_names)
+        self._titles = frozenset(rules.post_titles)
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
         self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
@@ -90,6 +91,11 @@ class PersonReader:
             return False
         return bool(self._post_end.search(token) or self.units.is_unit(token)
                     or (len(token) >= 4 and self._post_start.match(token)))
+
+    def is_title(self, token: str) -> bool:
+        """A title alone, with no unit: 局长, 副局长, 股长, 主任科员."""
+        return token in self._titles or (len(token) <= 5 and bool(self._post_end.search(token))
+                                         and not self.units.is_unit(token))
 
     def completes_post(self, post: str, fragment: str) -> bool:
         """`副局` + `长`: a post cut off at a line end, which the fragment completes
