@@ -25,6 +25,10 @@ def _code(code: str, severity: str, template: str, doc: str) -> Code:
     return Code(code, severity, template, doc.strip())
 
 
+# The codes that say a roster, unit list or duties section held text no layout read: a record
+# with one of them is not complete (`sj batch` counts such notices).
+UNREAD = frozenset({"SJ302", "SJ307", "SJ403"})
+
 CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _code("SJ101", "warning", "bytes that are not valid {encoding} were replaced by U+FFFD", """
 What it means: the file decoded best as the named encoding, but some bytes did not fit it
@@ -94,6 +98,13 @@ a bracket lost its pair) and was read by repairing it; the repair is named.
 Why it matters: the repair is a guess made from the rest of the roster; check it.
 Example: notice.txt:18: SJ306 warning: damaged roster line read: 长:孙海方(县委常委) (read as the role label 组长)
 How to fix: correct the source line if you can; otherwise check the member it gave."""),
+    _code("SJ307", "warning", "roster text was not read: {text}", """
+What it means: a line inside a roster, or in a section of rosters, gave no member and no unit,
+though part of it looks like roster text (a role label, a name with a post).
+Why it matters: members are probably missing from the body; the layout is one sj does not read.
+Example: notice.txt:31: SJ307 warning: roster text was not read: 组长由张三同志担任，副组长：…
+How to fix: check the line; report its layout so that a rule can be added (sj grammars list
+shows the layouts sj reads)."""),
     _code("SJ401", "warning", "duty line names units but no task: {text}", """
 What it means: a line in a duties section starts with units and a separator but nothing follows.
 Why it matters: the task may have been cut off or moved to the next line.
@@ -104,6 +115,13 @@ What it means: a line in a 职责/分工 section did not start with units, nor e
 Why it matters: a duty may be missing; often it is a closing sentence that assigns nothing.
 Example: notice.txt:60: SJ402 info: text in a duties section was not assigned to any unit: 其他…
 How to fix: nothing, unless the line assigns work to a unit in a layout sj does not read."""),
+    _code("SJ403", "warning", "duty text was not read: {text}", """
+What it means: a line in a 职责/分工 section starts with a unit, or names units with a verb, as
+duties do, but no duty form read it.
+Why it matters: a unit's duties are probably missing from the record.
+Example: notice.txt:44: SJ403 warning: duty text was not read: 县教育局要会同县财政局……
+How to fix: check the line; report its layout so that a duty form can be added (sj grammars
+list shows the forms sj reads)."""),
     _code("SJ501", "info", "{text} is not in the unit catalogue", """
 What it means: a member unit, a duty unit or the unit of a post matched no entry of
 grammars/catalogue.yaml, even after its level prefix (县, 彭水县, 桂林市象山区) was read off.

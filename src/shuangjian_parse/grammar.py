@@ -114,7 +114,7 @@ class EntryExample(GrammarModel):
     """A roster entry (the text after a role label) and the people it holds: [[name, [posts]]]."""
 
     text: str
-    entries: list[tuple[str, list[str]]]
+    entries: list[tuple[Optional[str], list[str]]]
 
 
 class EntryForm(GrammarModel):
@@ -260,7 +260,6 @@ class UnitRules(GrammarModel):
     shared_prefix: PatternRule
     max_bare_chars: int
     complete_suffixes: list[str]
-    named_tails: list[str]
 
 
 # --- bodies.yaml --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from .bodies import _PROSE, _SENTENCES, Cursor, LineView, _Body
 _WS = re.compile(r"\s+")
 _HEAD_SPLIT = re.compile(r"[。；;]")
 _NOTE = re.compile(r"[（(][^（()）]*[)）]")
+_PARTS = re.compile(r"[，。；、,;]")
 # A role label that lost its first character: `长:孙海方(…)`.
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
@@ -302,24 +303,43 @@ def unit_list(cursor: Cursor, view: LineView) -> bool:
     """`县教育局、县委宣传部、县公安局` under a 成员单位 heading or label, or numbered, one unit
     an item (1.县教育局): the body's member units."""
     body = cursor.roster or cursor.current
-    cursor.end_roster()
     if not cursor.unit_section or body is None:
         return False
     if view.number is None and len(cursor.r.units.split(view.text)) < 2:
         return False  # one unit alone, not numbered: a heading more likely than a list
-    return _add_unit_line(cursor, body, view)
+    if not _add_unit_line(cursor, body, view):
+        return False
+    cursor.end_roster()
+    return True
 
 
 @LINE_LAYOUTS.rule("prose")
 def prose(cursor: Cursor, view: LineView) -> bool:
     """Sentences: the bodies they set up (成立X), offices (下设办公室), people named to a role
     (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
+    in_roster = cursor.roster is not None
     cursor.end_roster()
     found = cursor.found()
     _read_prose(cursor, view.text, view)
-    if view.number is None and cursor.kinds.get(view.i) == "roster" and cursor.found() == found:
-        cursor.report.add("SJ304", view.line.line, text=view.text[:30])
+    if view.number is None and cursor.found() == found \
+            and (in_roster or cursor.kinds.get(view.i) == "roster"):
+        # Silence is a bug: a roster's line that gave nothing is reported, as a warning when a
+        # roster layout could have read part of it (a role label, a name with a post).
+        code = "SJ307" if _looks_like_roster(cursor, view.text) else "SJ304"
+        cursor.report.add(code, view.line.line, text=view.text[:30])
     return True
+
+
+def _looks_like_roster(cursor: Cursor, text: str) -> bool:
+    """A role label, or a name with a post, somewhere in the text: `…，组长：王刚 县长，…`."""
+    r = cursor.r
+    if r._inline_roles.search(text):
+        return True
+    for part in _PARTS.split(text):
+        found = r.people.read_entry(part) if 3 <= len(part) <= 40 else None
+        if found and any(name for name, _ in found[1]):
+            return True
+    return False
 
 
 def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
@@ -371,9 +391,8 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
             for name, posts in r.people.people(m.group("who")):
                 if name is None and not posts:
                     continue
-                if name is None and (body.name, line.line) not in cursor.post_only:
-                    cursor.post_only.add((body.name, line.line))
-                    cursor.report.add("SJ305", line.line, body=body.name)
+                if name is None:
+                    cursor.post_holder(body, line.line)
                 body.members.append(Member(role=role, name=name, posts=posts,
                                            line=line.line_at(m.start())))
 

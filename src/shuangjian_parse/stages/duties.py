@@ -3,7 +3,7 @@
 The lines of the duties sections (and of attachments titled 职责) go, one by one, to the duty
 forms of `grammars/duties.yaml` (`duty_forms`, in stages/duty_forms.py) in their order; the
 first form that reads a line gives its duties. A line of a duties section that no form reads
-is reported (SJ402).
+is reported: as a warning when it names units as duties do (SJ403), else as info (SJ402).
 """
 from __future__ import annotations
 
@@ -38,6 +38,17 @@ class DutyReader:
         self._bullet = re.compile(rules.bullet)
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
+
+    def looks_like_duty(self, body: str) -> bool:
+        """A line no duty form read that names a unit at its start, or a unit and a verb, as
+        duties do: it is reported as a warning (SJ403), not as a closing sentence (SJ402)."""
+        text = self._bullet.sub("", body)
+        unit = self.units.unit_at_start(text)
+        if unit and self.unit_list(unit):
+            return True
+        clause = self._clause.search(text)
+        units = self.unit_list(clause.group("units")) if clause else None
+        return bool(units and any(map(self.units.is_named, units)))
 
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
@@ -109,7 +120,9 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
                 trace[view.line.line] = name
                 break
         else:
-            if view.in_duties and view.number is None:
+            if view.in_duties and reader.looks_like_duty(view.body):
+                report.add("SJ403", view.line.line, text=view.line.text[:30])
+            elif view.in_duties and view.number is None:
                 report.add("SJ402", view.line.line, text=view.line.text[:30])
         cursor.previous = (view.line, view.body) if view.in_duties or view.number else None
         cursor.k += 1

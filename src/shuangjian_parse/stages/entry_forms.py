@@ -17,7 +17,7 @@ from ..layouts import ENTRY_FORMS
 if TYPE_CHECKING:
     from .people import PersonReader
 
-Entries = list[tuple[str, list[str]]]
+Entries = list[tuple[str | None, list[str]]]  # a name is None where only a post is named
 
 _WS = re.compile(r"\s+")
 _SEMICOLON = re.compile(r"[；;]")
@@ -27,6 +27,8 @@ _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
 _NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（(](?P<post>[^()（）]*)[)）]$")
 _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
 # 梁志明(县交警大队) 黎国强(新村): entries in brackets one after another, spaces between or none.
+# Words of a sentence, not of a post: 各单位要确定一名同志担任联络员.
+_CLAUSE = re.compile(r"要|应|须|由|担任|兼任|确定|推荐")
 _BRACKETED = re.compile(r"(?P<name>[^()（）\s、，,；;]{2,12}?)\s*[（(](?P<post>[^()（）]*)[)）]")
 
 
@@ -216,3 +218,16 @@ def unbalanced_bracket(entry: Entry, people: PersonReader) -> Entries | None:
         return None
     found = people.read_entry(repaired)
     return found[1] if found else None
+
+
+@ENTRY_FORMS.rule("post_only")
+def post_only(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县公安局分管局长`, `县政府分管副县长`: a role held by a post, no person named (name null)."""
+    text = "".join(entry.tokens)
+    if not people.is_post(text) or not people.has_title(text) or _CLAUSE.search(text) \
+            or people.who(text)[0] is not None:
+        return None
+    posts = people.posts(text)
+    if any(map(people.units.is_unit, posts)):
+        return None  # 市委组织部、市教育局…有关负责人: member units, not a post
+    return [(None, posts)]

@@ -92,6 +92,10 @@ class PersonReader:
         return bool(self._post_end.search(token) or self.units.is_unit(token)
                     or (len(token) >= 4 and self._post_start.match(token)))
 
+    def has_title(self, text: str) -> bool:
+        """The text ends with a title word: 县公安局分管局长, not 县公安局."""
+        return bool(self._post_end.search(text))
+
     def is_title(self, token: str) -> bool:
         """A title alone, with no unit: 局长, 副局长, 股长, 主任科员."""
         return token in self._titles or (len(token) <= 5 and bool(self._post_end.search(token))

@@ -41,7 +41,6 @@ class UnitReader:
         self._group_separators = "".join(c for c in rules.separators if c not in rules.item_separators)
         self._shared_prefix = rules.shared_prefix.regex
         self._unshared_levels = tuple(rules.unshared_levels)
-        self._named_tails = tuple(rules.named_tails)
         self._complete = re.compile(rf"(?:{words(rules.complete_suffixes)})$")
         # Unit names recur across notices (县教育局, 县公安局 …): each is read once per worker.
         self.is_unit = lru_cache(maxsize=16384)(self._is_unit)
@@ -99,14 +98,16 @@ class UnitReader:
 
     def is_named(self, name: str) -> bool:
         """A unit named as such, not a phrase that only ends like one: 市教育局 (a level word
-        first), 彭水县教委 and 共青团 (a name the catalogue knows, after any place), 纪检监察部门
-        (a sector's 部门) — not 落实政府, 统筹协调全市学校, 在县政府."""
+        first), 彭水县教委, 共青团 and 纪检监察部门 (a name the catalogue knows, after any place)
+        — not 落实政府, 统筹协调全市学校, 在县政府, 完成上级部门."""
         if not self.is_unit(name):
             return False
         prefix = self._shared_prefix.match(name)
         core = name[prefix.end():] if prefix else name
-        return (name in self._catalogue or core in self._catalogue or name.endswith(self._named_tails)
-                or bool(self._level.match(name) and len(name) > 2))
+        if name in self._catalogue or (self._level.match(name) and len(name) > 2):
+            return True
+        # 彭水县教委: a place the rule cannot check, then a name of its own (not 在县|政府, 贯彻落实县|委)
+        return core in self._catalogue and len(core) >= 2 and not self._generic.fullmatch(core)
 
     def unit_at_start(self, text: str) -> str | None:
         """The unit a text starts with when nothing separates it from what follows:
