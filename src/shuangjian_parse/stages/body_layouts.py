@@ -109,10 +109,12 @@ def roster_title(cursor: Cursor, view: LineView) -> bool:
 def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     """`组长:李为市政府副市长副组长:万五龙…成员:谭应兵…`: a roster whose line breaks were lost,
     each role label with its entries; a sentence before the first label is read as prose."""
-    labels = list(cursor.r._inline_roles.finditer(view.text))
+    text = view.text
+    if text.count("：") + text.count(":") < 2 and " " not in text:
+        return False  # two labels need two colons, or spaces between them
+    labels = list(cursor.r._inline_roles.finditer(text))
     if len(labels) < 2:
         return False
-    text = view.text
     if text[: labels[0].start()].strip():
         _read_prose(cursor, text[: labels[0].start()], view)
     for k, m in enumerate(labels):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..diagnostics import Report
 from ..grammar import DutyRules, SectionRules, any_of, words
@@ -18,6 +19,8 @@ from .columns import ColumnReader, Header
 from .document import Layout
 from .sections import Outline, match_number, strip_article
 from .units import UnitReader
+
+_TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 
 
 class DutyReader:
@@ -36,8 +39,67 @@ class DutyReader:
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
         self._bullet = re.compile(rules.bullet)
+        self._task_word = re.compile(rules.task_start.pattern.lstrip("^"))
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
+
+    def leading(self, line: Line, body: str) -> list[Duty] | None:
+        """Units, a separator and the task (`县教委：抓好……`), and the clauses after its first
+        sentence; an empty text means the task is on the lines below."""
+        m = self._lead.match(body)
+        if not m:
+            return None
+        units = self.unit_list(m.group("units"))
+        if not units:
+            return None
+        text = body[m.end():].strip()
+        duties = [Duty(units=units, text=text, line=line.line)]
+        if not text:
+            return duties
+        first, _, rest = text.partition("。")
+        if rest:
+            duties.extend(self.clauses(line, rest, offset=len(body) - len(rest)) or [])
+        return duties
+
+    def clauses(self, line: Line, body: str, offset: int = 0) -> list[Duty] | None:
+        """One duty per clause that starts with units and a verb: `教育部门负责……；网信部门负责……`."""
+        duties = []
+        pos = 0
+        for piece in self._pieces(body):
+            start = body.find(piece, pos)
+            pos = start + len(piece)
+            m = self._clause.match(self._drop.sub("", piece))
+            if not m:
+                continue
+            units = self.unit_list(m.group("units"))
+            if not units:
+                continue
+            dropped = len(piece) - len(self._drop.sub("", piece))
+            text = _TRAIL_PUNCT.sub("", piece[dropped + m.start("verb"):])
+            duties.append(Duty(units=units, text=text, line=line.line_at(offset + start)))
+        return duties or None
+
+    def _pieces(self, body: str) -> list[str]:
+        """Clauses, further cut at ， where the next part starts with units and a verb."""
+        out = []
+        for clause in re.split(rf"(?<={self._split})", body):
+            parts = re.split(r"(?<=[，,])", clause)
+            current = ""
+            for part in parts:
+                m = self._clause.match(self._drop.sub("", part))
+                if current and m and self.unit_list(m.group("units")):
+                    out.append(current)
+                    current = part
+                else:
+                    current += part
+            if current:
+                out.append(current)
+        return out
+
+    def may_hold_task(self, text: str) -> bool:
+        """A task word (负责, 承担) or a duty label (共青团的主要职责) is in the text: outside a
+        duties section no other line can hold a duty (duties.yaml task_start, duty_label)."""
+        return self._task_word.search(text) is not None or self.rules.duty_label.regex.match(text) is not None
 
     def looks_like_duty(self, body: str) -> bool:
         """A line no duty form read that names a unit at its start, or a unit and a verb, as
@@ -70,6 +132,12 @@ class DutyLine:
     body: str
     number: tuple[int, str, int] | None
     in_duties: bool  # inside a duties section or a duties attachment
+    reader: DutyReader
+
+    @cached_property
+    def leading(self) -> list[Duty] | None:
+        """Units, a separator and the task (`县教委：抓好……`), asked for by several forms."""
+        return self.reader.leading(self.line, self.body)
 
 
 class DutyCursor:
@@ -86,6 +154,10 @@ class DutyCursor:
         self.previous: tuple[Line, str] | None = None
         self.header: Header | None = None
 
+    def next_text(self) -> str:
+        k = self.k + 1
+        return self.lines[self.regions[k][0]].text if k < len(self.regions) else ""
+
     def view(self) -> DutyLine:
         i, in_duties = self.regions[self.k]
         line = self.lines[i]
@@ -98,7 +170,7 @@ class DutyCursor:
             self.header = None
         number = match_number(text, self.r.sections)
         body = text[number[2]:] if number else strip_article(text, self.r.sections)
-        return DutyLine(line, body, number, in_duties)
+        return DutyLine(line, body, number, in_duties, self.r)
 
 
 def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: DutyReader,
@@ -113,6 +185,11 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
     duties: list[Duty] = []
     while cursor.k < len(regions):
         view = cursor.view()
+        if not view.in_duties and view.number is None and not reader.may_hold_task(view.body) \
+                and not reader.may_hold_task(cursor.next_text()):
+            cursor.previous = None
+            cursor.k += 1
+            continue  # outside a duties section only a line with a task (负责…) can hold a duty
         for name, form in reader.forms:
             found = form(cursor, view)
             if found is not None:

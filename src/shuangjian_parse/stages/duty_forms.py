@@ -82,7 +82,7 @@ def _named_units(r: DutyReader, text: str) -> list[str] | None:
 def units_then_task(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     """`县教委：抓好……` / `县教育局。负责……`: units, a separator, the task; clauses after it too.
     Outside a duties section the task must start like one (负责…): `（二十一）市公安局。负责…`."""
-    found = _leading(cursor.r, view.line, view.body)
+    found = view.leading
     if not found or not found[0].text:
         return None
     if not view.in_duties and not cursor.r.rules.task_start.regex.match(found[0].text):
@@ -136,20 +136,15 @@ def _heading_units(cursor: DutyCursor, view: DutyLine) -> list[str] | None:
     """The units of a line that names units and no task: `县教育局：`, `（一）区教育局`,
     `一、市教育局的工作职责`, or (in a duties section) `总工会` before a numbered item."""
     r = cursor.r
-    found = _leading(r, view.line, view.body)
+    found = view.leading
     if found:
         return found[0].units if not found[0].text else None
     label = r.rules.duty_label.regex.match(view.body)
     if label and not view.body[label.end():].strip():
         return _named_units(r, label.group("units"))
-    if view.number or (view.in_duties and match_number(_next_text(cursor), r.sections)):
+    if view.number or (view.in_duties and match_number(cursor.next_text(), r.sections)):
         return r.unit_list(view.body.rstrip("。:："))
     return None
-
-
-def _next_text(cursor: DutyCursor) -> str:
-    k = cursor.k + 1
-    return cursor.lines[cursor.regions[k][0]].text if k < len(cursor.regions) else ""
 
 
 @DUTY_FORMS.rule("clauses")
@@ -157,7 +152,7 @@ def clauses(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     """`教育部门负责……；宣传、网信部门负责……`: one duty per clause that starts with units and a
     verb; outside a duties section, `县教育局负责…` in prose (a task that starts with 负责)."""
     r = cursor.r
-    found = _clauses(r, view.line, view.body)
+    found = r.clauses(view.line, view.body)
     if found and not view.in_duties:
         found = [d for d in found if r.rules.task_start.regex.match(d.text)
                  and all(map(r.units.is_named, d.units))] or None
@@ -178,58 +173,3 @@ def unit_glued_to_task(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     if not unit or len(task) < 4 or not r.unit_list(unit) or not task[0].isalpha():
         return None  # no unit, or one that the duties stage refuses (a body, a sub-group)
     return [Duty(units=[unit], text=task, line=view.line.line)]
-
-
-def _leading(r: DutyReader, line: Line, body: str) -> list[Duty] | None:
-    """Units, a separator and the task; an empty text means the task is on the lines below."""
-    m = r._lead.match(body)
-    if not m:
-        return None
-    units = r.unit_list(m.group("units"))
-    if not units:
-        return None
-    text = body[m.end():].strip()
-    duties = [Duty(units=units, text=text, line=line.line)]
-    if not text:
-        return duties
-    first, _, rest = text.partition("。")
-    if rest:
-        more = _clauses(r, line, rest, offset=len(body) - len(rest))
-        duties.extend(more or [])
-    return duties
-
-
-def _clauses(r: DutyReader, line: Line, body: str, offset: int = 0) -> list[Duty] | None:
-    duties = []
-    pos = 0
-    for piece in _pieces(body, r):
-        start = body.find(piece, pos)
-        pos = start + len(piece)
-        m = r._clause.match(r._drop.sub("", piece))
-        if not m:
-            continue
-        units = r.unit_list(m.group("units"))
-        if not units:
-            continue
-        dropped = len(piece) - len(r._drop.sub("", piece))
-        text = _TRAIL_PUNCT.sub("", piece[dropped + m.start("verb"):])
-        duties.append(Duty(units=units, text=text, line=line.line_at(offset + start)))
-    return duties or None
-
-
-def _pieces(body: str, r: DutyReader) -> list[str]:
-    """Clauses, further cut at ， where the next part starts with units and a verb."""
-    out = []
-    for clause in re.split(rf"(?<={r._split})", body):
-        parts = re.split(r"(?<=[，,])", clause)
-        current = ""
-        for part in parts:
-            m = r._clause.match(r._drop.sub("", part))
-            if current and m and r.unit_list(m.group("units")):
-                out.append(current)
-                current = part
-            else:
-                current += part
-        if current:
-            out.append(current)
-    return out

@@ -44,6 +44,8 @@ class UnitReader:
         self._complete = re.compile(rf"(?:{words(rules.complete_suffixes)})$")
         # Unit names recur across notices (县教育局, 县公安局 …): each is read once per worker.
         self.is_unit = lru_cache(maxsize=16384)(self._is_unit)
+        # The duty forms and the bodies' layouts ask about the same text several times a line.
+        self._split_cached = lru_cache(maxsize=4096)(self._split)
 
     def _is_unit(self, name: str) -> bool:
         """`县委宣传部(县委网信办)` and `各乡镇人民政府（街道办事处）` are units; `宣传`, `主要职责` are not."""
@@ -77,6 +79,9 @@ class UnitReader:
 
     def split(self, text: str) -> list[str]:
         """Split a unit list on 、，, and whole-unit 和/及; distribute shared prefixes and suffixes."""
+        return list(self._split_cached(text))
+
+    def _split(self, text: str) -> tuple[str, ...]:
         pieces = []
         for group in split_outside_brackets(self.strip_trailing(text), self._group_separators):
             items = []
@@ -88,7 +93,7 @@ class UnitReader:
                     items.extend(self._split_joined("".join(piece.split())))
             items = [p for p in (x.strip() for x in items) if p and not self._not_unit.search(p)]
             pieces.extend(self.share_prefix(items))
-        return self.distribute(pieces)
+        return tuple(self.distribute(pieces))
 
     def all_named(self, text: str) -> bool:
         """Every item of the list `text` is a unit named as such: `县教育局、县财政局`, `县委宣传部`
