@@ -16,7 +16,7 @@ import pytest
 from shuangjian_parse.diagnostics import Report
 from shuangjian_parse.emit import record_data
 from shuangjian_parse.errors import InputError
-from shuangjian_parse.formats import _chinese, _format_number, sniff
+from shuangjian_parse.formats import _format_number, sniff
 from shuangjian_parse.pipeline import read_text, run
 from shuangjian_parse.stages.read import read_source
 
@@ -336,13 +336,11 @@ def test_docx_automatic_numbering_is_written_out():
     (110, "chineseCounting", "一百一十"), (3, "ideographTraditional", "丙"),
     (2, "decimalEnclosedCircle", "②"), (4, "upperRoman", "IV"), (28, "lowerLetter", "bb"),
     (7, "decimalFullWidth", "７"), (5, "decimal", "5"), (3, "chineseLegalSimplified", "叁"),
+    (12, "chineseLegalSimplified", "壹拾贰"), (1010, "chineseCounting", "一千零一十"),
+    (10_000, "chineseCounting", "10000"),
 ])
 def test_number_formats(n, fmt, text):
     assert _format_number(n, fmt) == text
-
-
-def test_chinese_numbers_beyond_999_stay_arabic():
-    assert _chinese(1000) == "1000"
 
 
 def test_docx_tracked_changes_and_text_boxes():

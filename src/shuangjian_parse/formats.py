@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from .diagnostics import Report
 from .errors import InputError
+from .numerals import chinese_numeral
 
 # Bytes a .docx may inflate to, as a multiple of the input limit: a notice's document.xml
 # is 5-10 times its zipped size; a zip bomb is thousands of times.
@@ -328,33 +329,17 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
 _EARTHLY = "子丑寅卯辰巳午未申酉戌亥"
-
-
-def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = "百") -> str:
-    """`_chinese(12) == "十二"`, `_chinese(105) == "一百零五"`; beyond 999 in Arabic digits."""
-    if not 0 < n < 1000:
-        return str(n)
-    h, rest = divmod(n, 100)
-    t, u = divmod(rest, 10)
-    out = digits[h] + hundred if h else ""
-    if t:
-        out += ("" if t == 1 and not h else digits[t]) + ten
-    elif h and u:
-        out += digits[0]
-    return out + (digits[u] if u else "")
 
 
 def _format_number(n: int, fmt: str) -> str:
     """A list number in Word's `w:numFmt`: `_format_number(3, "chineseCounting") == "三"`."""
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting",
                "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital"):
-        return _chinese(n)
+        return chinese_numeral(n)
     if fmt == "chineseLegalSimplified":
-        return _chinese(n, _CN_LEGAL, "拾", "佰")
+        return chinese_numeral(n, legal=True)
     if fmt == "ideographTraditional":
         return _HEAVENLY[(n - 1) % 10]
     if fmt == "ideographZodiac":

@@ -13,7 +13,8 @@ from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
 from ..prefilter import needs_any
 from ..models import Body, Line, Member, MemberUnit, Text
-from .document import Layout, cn_number
+from ..numerals import cn_number
+from .document import Layout
 from .columns import ColumnReader, Header
 from .people import PersonReader
 from .sections import Outline, match_number
@@ -513,7 +514,10 @@ class _State:
                 offset = max(where, offset)
 
     def _declare(self, body: _Body, raw: str, line: int) -> None:
-        body.declared = int(raw) if raw.isdigit() else cn_number(raw)
+        try:
+            body.declared = int(raw) if raw.isdigit() else cn_number(raw)
+        except ValueError:   # 等十十个部门 declares no count
+            return
         body.declared_line = line
 
     # --- prose ------------------------------------------------------------------------
