@@ -102,7 +102,7 @@ def test_50_mb_is_refused_by_default(tmp_path):
 def test_the_limit_is_an_option(tmp_path):
     (tmp_path / "a.txt").write_text("关于成立县“双减”工作领导小组的通知\n" * 100, encoding="utf-8")
     _assert_refused(*sj("parse", "a.txt", "--max-bytes", "1000", cwd=tmp_path), "a.txt",
-                    "over the limit of 1,000 (raise it with --max-bytes)")
+                    "over the limit of 1,000 bytes (raise it with --max-bytes)")
 
 
 def _numbered(n: int) -> str:

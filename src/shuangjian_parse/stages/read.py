@@ -41,7 +41,7 @@ def read_source(data: bytes, path: str, report: Report,
         raise InputError(path, "empty file")
     if len(data) > max_bytes:
         raise InputError(path, f"file is {len(data):,} bytes, over the limit of {max_bytes:,} "
-                               "(raise it with --max-bytes)")
+                               "bytes (raise it with --max-bytes)")
     # A .docx, web page or PDF becomes text first; its lines are what `line` refers to.
     converted = convert(data, path, report, max_bytes)
     text, encoding = (converted.text, converted.encoding) if converted else _decode(data, path, report)
