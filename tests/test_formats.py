@@ -20,6 +20,8 @@ from shuangjian_parse.formats import _format_number, sniff
 from shuangjian_parse.pipeline import read_text, run
 from shuangjian_parse.stages.read import read_source
 
+from hostile import docx_of
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
 
@@ -373,6 +375,48 @@ def test_a_docx_bomb_is_refused():
         run(buffer.getvalue(), "bomb.docx", max_bytes=1024 * 1024)
 
 
+def test_docx_run_text_as_word_shows_it():
+    """Tabs, line breaks (not page breaks), carriage returns and non-breaking hyphens, in runs
+    of hyperlinks and content controls; a paragraph's own runs after its numbering."""
+    body = ('<w:p><w:r><w:t>组长</w:t><w:tab/><w:t>王刚</w:t><w:br w:type="page"/><w:br/>'
+            '<w:t xml:space="preserve">县长 </w:t><w:noBreakHyphen/><w:t>兼</w:t></w:r>'
+            '<w:hyperlink><w:r><w:t>（链接）</w:t></w:r></w:hyperlink></w:p>'
+            '<w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>控件中的段落</w:t></w:r></w:p>'
+            '</w:sdtContent></w:sdt><w:p/><w:customXml><w:p><w:r><w:t>不读</w:t></w:r></w:p></w:customXml>'
+            '<w:p><w:r><w:t>文本框外</w:t><w:drawing><w:txbxContent><w:p><w:r><w:t>框内</w:t></w:r></w:p>'
+            '</w:txbxContent></w:drawing></w:r></w:p>')
+    assert read_text(docx_of(body.encode()), "a.docx") == [
+        "关于成立县“双减”工作领导小组的通知", "组长\t王刚", "县长 -兼（链接）", "控件中的段落", "", "文本框外"]
+
+
+@pytest.mark.parametrize("limit, body, reason", [
+    ("DOCX_MAX_PARAGRAPHS", lambda n: "<w:p><w:r><w:t>甲</w:t></w:r></w:p>" * n, "paragraphs"),
+    ("DOCX_MAX_PARAGRAPHS", lambda n: "<w:tbl><w:tr><w:tc>" + "<w:p><w:r><w:t>甲</w:t></w:r></w:p>" * n
+     + "</w:tc></w:tr></w:tbl>", "paragraphs"),      # counted inside a table, before it ends
+    ("DOCX_MAX_TAGS", lambda n: "<w:p><w:r><w:t>甲</w:t></w:r>" + "<w:r/>" * n + "</w:p>", "XML tags"),
+], ids=["paragraphs", "paragraphs-in-a-table", "tags"])
+def test_docx_limits_are_counted_while_reading(monkeypatch, limit, body, reason):
+    import shuangjian_parse.formats as formats
+
+    monkeypatch.setattr(formats, limit, 100)
+    assert read_text(docx_of(body(20).encode()), "a.docx")[1].startswith("甲")   # under the limit: read
+    with pytest.raises(InputError) as caught:
+        read_text(docx_of(body(200).encode()), "a.docx")
+    assert caught.value.reason == f".docx holds more than 100 {reason}: refused as a probable zip bomb"
+
+
+def test_docx_text_is_bounded_by_max_bytes():
+    body = "<w:p><w:r><w:t>" + "组" * 2000 + "</w:t></w:r></w:p>"
+    with pytest.raises(InputError, match="text is over the limit of 5,000 characters"):
+        read_text(docx_of((body * 3).encode()), "a.docx", max_bytes=5000)
+
+
+def test_a_docx_part_that_inflates_past_its_stated_size_stops_there():
+    body = b"<w:p><w:r><w:t>" + "组长：王刚".encode() * 20_000 + b"</w:t></w:r></w:p>"
+    with pytest.raises(InputError, match="damaged .docx: a part inflates to other bytes than its stated size"):
+        read_text(docx_of(body, stated=len(body) // 100), "a.docx")
+
+
 # --- web pages ---------------------------------------------------------------------------
 
 def test_page_chrome_is_dropped():
@@ -489,7 +533,7 @@ def test_a_damaged_pdf_is_an_input_error():
 # --- missing extras ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("module, data, what, extra", [
-    ("docx", lambda: to_docx(["关于成立领导小组的通知"]), "a .docx", "docx"),
+    ("lxml", lambda: to_docx(["关于成立领导小组的通知"]), "a .docx", "docx"),
     ("lxml", lambda: to_html(["关于成立领导小组的通知"]), "a web page", "html"),
     ("pypdf", lambda: to_pdf(["关于成立领导小组的通知"]), "a PDF", "pdf"),
 ])
