@@ -124,3 +124,12 @@ def test_headings_numbered_in_the_hundreds_parse_and_report_the_number_expected(
     assert [d.message for d in notice.diagnostics if d.code == "SJ201"] == [
         "一百、 follows the start of its level; 一、 is missing",
         "二百零五、 follows 一百、; 一百零一、 is missing"]
+
+
+def test_a_heading_in_the_hundreds_is_not_joined_to_an_unfinished_line_before_it():
+    """The normaliser joins a line broken mid-sentence to the next, but never a numbered one."""
+    from shuangjian_parse.pipeline import run
+
+    text = ("关于成立县“双减”工作领导小组的通知\n一百、组织机构\n"
+            "领导小组由县教育局、县财政局、县公安局、县市场监管局等单位的\n二百零五、工作要求\n")
+    assert [s.number for s in run(text.encode("utf-8"), "a.txt").notice.sections] == ["一百", "二百零五"]
