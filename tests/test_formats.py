@@ -462,6 +462,35 @@ def test_page_charset(data, encoding):
     assert read_text(data, "a.html") == ["组长：王刚"]
 
 
+def _attributes(n: int, form: str) -> str:
+    return "".join(form.format(i=i) for i in range(n))
+
+
+@pytest.mark.parametrize("tag", [
+    "<p" + _attributes(201, ' a{i}="{i}"') + ">",
+    "<p" + _attributes(201, ' a{i}=">"') + ">",          # > inside quotes does not end the tag
+    "<p" + _attributes(201, ' a{i}="<"') + ">",
+    "<p" + _attributes(201, " a{i}") + ">",               # no values at all
+    "<p " + _attributes(201, 'a{i}="1"') + ">",           # no spaces between them
+    "<p" + _attributes(201, " =a{i}") + ">",
+    "<p " + '"x"' * 500 + _attributes(201, " a{i}") + ">",   # past re's piece bound
+    "<p" + _attributes(201, " a{i}='{i}'"),               # never closed
+])
+def test_a_page_with_an_attribute_flood_is_refused_before_parsing(tag):
+    page = f"<html><body>{tag}组长：王刚</p></body></html>".encode()
+    with pytest.raises(InputError, match="a tag with more than 200 attributes \\(line 1\\)"):
+        read_text(page, "a.html")
+
+
+@pytest.mark.parametrize("markup", [
+    "<p" + _attributes(200, ' a{i}="{i}"') + ">",
+    ("<p" + _attributes(150, ' a{i}="{i}"') + ">") * 2,
+    '<svg><path d="' + "1 2 " * 5000 + '"/></svg>',       # long values are one attribute
+])
+def test_many_attributes_short_of_the_limit_are_read(markup):
+    assert read_text(f"<html><body>{markup}组长：王刚</body></html>".encode(), "a.html") == ["组长：王刚"]
+
+
 def test_a_page_without_text_is_an_input_error():
     with pytest.raises(InputError, match="no text"):
         run(b"<html><head><title>x</title></head><body><script>x()</script></body></html>", "a.html")

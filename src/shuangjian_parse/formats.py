@@ -527,10 +527,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # attributes takes seconds, 200,000 minutes. A page with a tag of more than this many is
 # refused before it is parsed (a real page's busiest tag has a few dozen).
 HTML_MAX_ATTRIBUTES = 200
-# A start tag as a browser reads it, far enough to count its attributes: a quoted value is
-# skipped whole, `>` inside it included; an unclosed one runs to the end of the page. The
-# pattern cannot fail once `<x` matched, so it never backtracks, and each tag is read once.
-_START_TAG = re.compile(r"""<[A-Za-z](?:[^>"']+|"[^"]*(?:"|\Z)|'[^']*(?:'|\Z))*""")
+# A start tag as a browser reads it, far enough to count its attributes, in pieces: runs of
+# characters, and quoted values skipped whole (`>` inside them included; an unclosed one runs
+# to the end of the page). Every character but `>` is in a piece, so a match stops at the
+# tag's `>`, at the end, or after _PIECES pieces (a bound that keeps re's memory small); it
+# cannot fail once `<x` matched, so it never backtracks, and each tag is read once.
+_PIECES = 64
+_PIECE = r"""(?:[^>"']+|"[^"]*(?:"|\Z)|'[^']*(?:'|\Z))"""
+_TAG_START = re.compile(rf"<[A-Za-z]{_PIECE}{{0,{_PIECES}}}")
+_TAG_MORE = re.compile(rf"{_PIECE}{{1,{_PIECES}}}")
 _QUOTED = re.compile(r'''"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)''')
 _WORD = re.compile(r"[^\s/>=]+")   # an attribute's name (or an unquoted value: counted too)
 
@@ -561,13 +566,25 @@ def _html_text(data: bytes, path: str, report: Report) -> tuple[str, str]:
 def _refuse_attribute_floods(markup: str, path: str) -> None:
     """InputError for a tag with more than HTML_MAX_ATTRIBUTES attributes (see there)."""
     shortest = 2 * HTML_MAX_ATTRIBUTES   # `a ` is the shortest attribute
-    for tag in _START_TAG.finditer(markup):
-        if tag.end() - tag.start() > shortest:
-            # The words left once quoted values are dropped, the tag's own name aside.
-            if len(_WORD.findall(_QUOTED.sub(" ", tag.group()))) - 1 > HTML_MAX_ATTRIBUTES:
-                line = markup.count("\n", 0, tag.start()) + 1
-                raise InputError(path, f"web page has a tag with more than {HTML_MAX_ATTRIBUTES} "
-                                       f"attributes (line {line}): refused as hostile markup")
+    pos = 0
+    while tag := _TAG_START.search(markup, pos):
+        pos = tag.end()
+        if pos - tag.start() <= shortest and (pos == len(markup) or markup[pos] == ">"):
+            continue
+        # A long tag: its words once quoted values are dropped, its own name aside.
+        words = _words(tag.group()) - 1
+        while words <= HTML_MAX_ATTRIBUTES and pos < len(markup) and markup[pos] != ">":
+            more = _TAG_MORE.match(markup, pos)
+            words += _words(more.group())
+            pos = more.end()
+        if words > HTML_MAX_ATTRIBUTES:
+            line = markup.count("\n", 0, tag.start()) + 1
+            raise InputError(path, f"web page has a tag with more than {HTML_MAX_ATTRIBUTES} "
+                                   f"attributes (line {line}): refused as hostile markup")
+
+
+def _words(text: str) -> int:
+    return sum(1 for _ in itertools.islice(_WORD.finditer(_QUOTED.sub(" ", text)), HTML_MAX_ATTRIBUTES + 2))
 
 
 def _decode_html(data: bytes, path: str, report: Report) -> tuple[str, str]:
