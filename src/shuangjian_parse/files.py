@@ -36,12 +36,12 @@ class TooLarge(InputError):
 def read_input(path: str, max_bytes: int) -> bytes:
     """The bytes of one input (`-` is stdin); InputError with a one-line reason otherwise.
 
-    Every command reads its inputs here (parse, show, batch, validate). The file is opened
-    without blocking (O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever)
-    and refused unless it is a regular file: a FIFO, a socket or a device (/dev/zero) is
-    never read from. One open and one fstat (a batch reads thousands of inputs). At most
-    max_bytes + 1 bytes are read, from stdin and from a file that grows while it is read
-    alike; more is refused (TooLarge).
+    Every command reads its inputs here (parse, show, batch, eval; validate and compare through
+    safeload). The file is opened without blocking (O_NONBLOCK: opening a FIFO would otherwise
+    wait for a writer forever) and refused unless it is a regular file: a FIFO, a socket or a
+    device (/dev/zero) is never read from. One open and one fstat (a batch reads thousands of
+    inputs). At most max_bytes + 1 bytes are read, from stdin and from a file that grows
+    while it is read alike; more is refused (TooLarge).
     """
     if path == "-":
         return _at_most(sys.stdin.buffer.read(max_bytes + 1), path, max_bytes)

@@ -170,9 +170,10 @@ def _docx_text(data: bytes, path: str, max_bytes: int) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             stated = sum(info.file_size for info in archive.infolist())
-            if stated > budget.xml_bytes:
+            limit = DOCX_INFLATE_FACTOR * max_bytes
+            if stated > limit:
                 raise InputError(path, f".docx unpacks to {stated:,} bytes, over the limit of "
-                                       f"{budget.xml_bytes:,} ({DOCX_INFLATE_FACTOR} × --max-bytes)")
+                                       f"{limit:,} ({DOCX_INFLATE_FACTOR} × --max-bytes)")
             parts = _related_parts(archive, budget)
             reader = _DocxReader(_Numbering(*(_xml_tree(archive, parts.get(kind), budget)
                                               for kind in ("numbering", "styles"))))
@@ -190,11 +191,10 @@ def _docx_text(data: bytes, path: str, max_bytes: int) -> str:
 
 
 class _DocxBudget:
-    """What is left of a .docx's allowance as it is read; InputError when one runs out."""
+    """What a .docx has cost so far as it is read; InputError as soon as it goes over a limit."""
 
     def __init__(self, path: str, max_bytes: int) -> None:
         self.path = path
-        self.xml_bytes = DOCX_INFLATE_FACTOR * max_bytes
         self.max_text = max_bytes
         self.tags = self.paragraphs = self.text = 0
 
@@ -220,7 +220,8 @@ class _DocxBudget:
 
 def _xml_events(archive: zipfile.ZipFile, name: str, budget: _DocxBudget, tags=None):
     """(event, element) at the end of each element named in `tags` (of none, if not given:
-    the tree is built all the same), reading the part 64 KiB at a time; last ("done", root)."""
+    the tree is built all the same), reading the part 64 KiB at a time; last ("done", root),
+    whose root has no parent."""
     from lxml import etree
 
     parser = etree.XMLPullParser(events=("end",) if tags else (), tag=tags,

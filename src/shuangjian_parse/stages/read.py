@@ -102,7 +102,6 @@ def _decode(data: bytes, path: str, report: Report) -> tuple[str, str]:
     return text, best
 
 
-
 def _doubt(text: str, traditional: bool = False) -> str | None:
     """Why decoded text does not read as a Chinese notice; None when it does, or is too short
     to tell. Traditional Chinese is mostly outside GB2312: for it, only unlikely characters count."""
