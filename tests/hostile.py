@@ -4,8 +4,8 @@
     done = run_bounded(["parse", "bomb.docx"], cwd=tmp_path)
     done.seconds, done.peak_mb                  # wall time, peak RSS of sj and its children
 
-Used by tests/test_hostile.py, and by hand to print the table of figures:
-`python tests/hostile.py` (each case once, in a temporary directory).
+Used by tests/test_hostile.py, and by hand to print a table of the figures of each case
+(run once each, in a temporary directory): `python tests/hostile.py`.
 """
 from __future__ import annotations
 
@@ -159,5 +159,32 @@ def run_bounded(args: list[str], cwd: Path, stdin: bytes = b"", timeout: float =
                     usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / MiB)
 
 
+def _table() -> None:   # pragma: no cover - by hand
+    with tempfile.TemporaryDirectory() as tmp:
+        cwd = Path(tmp)
+        (cwd / "in").mkdir()
+        (cwd / "in" / "a.txt").write_text("关于成立县“双减”工作领导小组的通知\n组长：王刚 县长\n", encoding="utf-8")
+        for name in ("in/fifo.txt", "fifo.txt", "fifo.yaml"):
+            os.mkfifo(cwd / name)
+        files = {"bomb.docx": docx_bomb(PARAGRAPH, 150 * MiB), "empty.docx": docx_bomb(EMPTY_PARAGRAPH, 150 * MiB),
+                 "runs.docx": docx_bomb(b"<w:p>" + b"<w:r/>" * MiB + b"</w:p>", 6 * MiB),
+                 "body.docx": docx_bomb(PARAGRAPH, 2 * MiB),
+                 "lying.docx": docx_bomb(PARAGRAPH, 1024 * MiB, stated=64 * 1024),
+                 "40k.html": attribute_page(40_000), "200k.html": attribute_page(200_000),
+                 "big5.txt": BIG5_NOTICE.encode("big5")}
+        for name, data in files.items():
+            (cwd / name).write_bytes(data)
+        print("| sj … | input | time | peak RSS | exit | message (first line) |\n|---|---|---|---|---|---|")
+        for args in (["parse", "fifo.txt"], ["batch", "in", "-o", "out"], ["validate", "fifo.yaml"],
+                     ["parse", "/dev/zero"], ["validate", "/dev/zero"], *(["parse", name] for name in files),
+                     ["parse", "--dump-text", "body.docx"]):
+            done = run_bounded(args, cwd)
+            name = Path(args[-1] if args[0] != "batch" else args[1])
+            size = f"{(cwd / name).stat().st_size:,} B" if (cwd / name).is_file() else ""
+            message = (done.err if args[0] != "validate" else done.out).strip().split("\n")[0][:120]
+            print(f"| {' '.join(args)} | {size} | {done.seconds:.2f} s | {done.peak_mb:.0f} MB | {done.code} "
+                  f"| {message or f'{len(done.out):,} bytes on stdout'} |")
+
+
 if __name__ == "__main__":   # pragma: no cover - the table of figures, by hand
-    print(__doc__)
+    _table()
