@@ -77,7 +77,7 @@ def test_read_input_returns_the_bytes_of_a_file(tmp_path):
 @pytest.mark.parametrize("name, size, reason", [
     ("missing.txt", None, "no such file"),
     ("", None, "is a directory (give the notice files, or use a glob)"),
-    ("big.txt", 1001, "file is 1,001 bytes, over the limit of 1,000 (raise it with --max-bytes)"),
+    ("big.txt", 1001, "file is 1,001 bytes, over the limit of 1,000 bytes (raise it with --max-bytes)"),
 ])
 def test_read_input_refuses_with_a_one_line_reason(tmp_path, name, size, reason):
     path = tmp_path / name if name else tmp_path
@@ -88,8 +88,75 @@ def test_read_input_refuses_with_a_one_line_reason(tmp_path, name, size, reason)
     assert (err.value.path, err.value.reason) == (str(path), reason)
 
 
-def test_read_input_reads_a_device_only_up_to_one_byte_over_the_limit():
-    """/dev/zero never ends: the caller gets max_bytes + 1 bytes and refuses them (read_source)."""
-    if not os.path.exists("/dev/zero"):
-        pytest.skip("no /dev/zero")
-    assert read_input("/dev/zero", 1000) == b"\0" * 1001
+def _fifo(tmp_path) -> str:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(tmp_path / "fifo.txt")
+    return str(tmp_path / "fifo.txt")
+
+
+def _socket(tmp_path) -> str:
+    import socket
+
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("no Unix sockets here")
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "sock.txt"))   # the file stays a socket once closed
+    return str(tmp_path / "sock.txt")
+
+
+def _device(path: str):
+    def make(tmp_path) -> str:
+        if not os.path.exists(path):
+            pytest.skip(f"no {path} here")
+        return path
+    return make
+
+
+@pytest.mark.parametrize("make, reason", [
+    (_fifo, "not a regular file (a FIFO: to read a pipe, redirect it to stdin and give -)"),
+    (_socket, "not a regular file (a socket)"),
+    (_device("/dev/zero"), "not a regular file (a device)"),
+    (_device("/dev/null"), "not a regular file (a device)"),
+], ids=["fifo", "socket", "dev-zero", "dev-null"])
+def test_read_input_refuses_what_is_not_a_regular_file_without_reading(tmp_path, make, reason):
+    """A FIFO with no writer would block open() forever, /dev/zero a read: neither happens."""
+    import threading
+
+    path = make(tmp_path)
+    outcome: list = []
+
+    def read() -> None:
+        try:
+            outcome.append(read_input(path, 1000))
+        except InputError as exc:
+            outcome.append(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():   # blocked: a writer releases it, so that the test run goes on
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail(f"read_input({path}) blocked")
+    assert [(e.path, e.reason) for e in outcome if isinstance(e, InputError)] == [(path, reason)]
+
+
+def test_stdin_is_read_only_up_to_one_byte_over_the_limit(monkeypatch):
+    import io
+    import sys
+
+    class Endless(io.RawIOBase):
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"\0" * len(buffer)
+            self.total = getattr(self, "total", 0) + len(buffer)
+            return len(buffer)
+
+    endless = Endless()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(endless)))
+    with pytest.raises(files.TooLarge) as err:
+        read_input("-", 100_000)
+    assert err.value.reason == "input is over the limit of 100,000 bytes (raise it with --max-bytes)"
+    assert endless.total <= 100_001 + io.DEFAULT_BUFFER_SIZE

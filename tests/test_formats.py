@@ -16,9 +16,11 @@ import pytest
 from shuangjian_parse.diagnostics import Report
 from shuangjian_parse.emit import record_data
 from shuangjian_parse.errors import InputError
-from shuangjian_parse.formats import _chinese, _format_number, sniff
+from shuangjian_parse.formats import _format_number, sniff
 from shuangjian_parse.pipeline import read_text, run
 from shuangjian_parse.stages.read import read_source
+
+from hostile import docx_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))
@@ -336,13 +338,11 @@ def test_docx_automatic_numbering_is_written_out():
     (110, "chineseCounting", "一百一十"), (3, "ideographTraditional", "丙"),
     (2, "decimalEnclosedCircle", "②"), (4, "upperRoman", "IV"), (28, "lowerLetter", "bb"),
     (7, "decimalFullWidth", "７"), (5, "decimal", "5"), (3, "chineseLegalSimplified", "叁"),
+    (12, "chineseLegalSimplified", "壹拾贰"), (1010, "chineseCounting", "一千零一十"),
+    (10_000, "chineseCounting", "10000"),
 ])
 def test_number_formats(n, fmt, text):
     assert _format_number(n, fmt) == text
-
-
-def test_chinese_numbers_beyond_999_stay_arabic():
-    assert _chinese(1000) == "1000"
 
 
 def test_docx_tracked_changes_and_text_boxes():
@@ -373,6 +373,48 @@ def test_a_docx_bomb_is_refused():
         archive.writestr("word/document.xml", b" " * (9 * 1024 * 1024))
     with pytest.raises(InputError, match="unpacks to"):
         run(buffer.getvalue(), "bomb.docx", max_bytes=1024 * 1024)
+
+
+def test_docx_run_text_as_word_shows_it():
+    """Tabs, line breaks (not page breaks), carriage returns and non-breaking hyphens, in runs
+    of hyperlinks and content controls; a paragraph's own runs after its numbering."""
+    body = ('<w:p><w:r><w:t>组长</w:t><w:tab/><w:t>王刚</w:t><w:br w:type="page"/><w:br/>'
+            '<w:t xml:space="preserve">县长 </w:t><w:noBreakHyphen/><w:t>兼</w:t></w:r>'
+            '<w:hyperlink><w:r><w:t>（链接）</w:t></w:r></w:hyperlink></w:p>'
+            '<w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>控件中的段落</w:t></w:r></w:p>'
+            '</w:sdtContent></w:sdt><w:p/><w:customXml><w:p><w:r><w:t>不读</w:t></w:r></w:p></w:customXml>'
+            '<w:p><w:r><w:t>文本框外</w:t><w:drawing><w:txbxContent><w:p><w:r><w:t>框内</w:t></w:r></w:p>'
+            '</w:txbxContent></w:drawing></w:r></w:p>')
+    assert read_text(docx_of(body.encode()), "a.docx") == [
+        "关于成立县“双减”工作领导小组的通知", "组长\t王刚", "县长 -兼（链接）", "控件中的段落", "", "文本框外"]
+
+
+@pytest.mark.parametrize("limit, body, reason", [
+    ("DOCX_MAX_PARAGRAPHS", lambda n: "<w:p><w:r><w:t>甲</w:t></w:r></w:p>" * n, "paragraphs"),
+    ("DOCX_MAX_PARAGRAPHS", lambda n: "<w:tbl><w:tr><w:tc>" + "<w:p><w:r><w:t>甲</w:t></w:r></w:p>" * n
+     + "</w:tc></w:tr></w:tbl>", "paragraphs"),      # counted inside a table, before it ends
+    ("DOCX_MAX_TAGS", lambda n: "<w:p><w:r><w:t>甲</w:t></w:r>" + "<w:r/>" * n + "</w:p>", "XML tags"),
+], ids=["paragraphs", "paragraphs-in-a-table", "tags"])
+def test_docx_limits_are_counted_while_reading(monkeypatch, limit, body, reason):
+    import shuangjian_parse.formats as formats
+
+    monkeypatch.setattr(formats, limit, 100)
+    assert read_text(docx_of(body(20).encode()), "a.docx")[1].startswith("甲")   # under the limit: read
+    with pytest.raises(InputError) as caught:
+        read_text(docx_of(body(200).encode()), "a.docx")
+    assert caught.value.reason == f".docx holds more than 100 {reason}: refused as a probable zip bomb"
+
+
+def test_docx_text_is_bounded_by_max_bytes():
+    body = "<w:p><w:r><w:t>" + "组" * 2000 + "</w:t></w:r></w:p>"
+    with pytest.raises(InputError, match="text is over the limit of 5,000 characters"):
+        read_text(docx_of((body * 3).encode()), "a.docx", max_bytes=5000)
+
+
+def test_a_docx_part_that_inflates_past_its_stated_size_stops_there():
+    body = b"<w:p><w:r><w:t>" + "组长：王刚".encode() * 20_000 + b"</w:t></w:r></w:p>"
+    with pytest.raises(InputError, match="damaged .docx: a part inflates to other bytes than its stated size"):
+        read_text(docx_of(body, stated=len(body) // 100), "a.docx")
 
 
 # --- web pages ---------------------------------------------------------------------------
@@ -418,6 +460,35 @@ def test_page_charset(data, encoding):
     notice = run(data, "a.html").notice
     assert notice.source.encoding == encoding
     assert read_text(data, "a.html") == ["组长：王刚"]
+
+
+def _attributes(n: int, form: str) -> str:
+    return "".join(form.format(i=i) for i in range(n))
+
+
+@pytest.mark.parametrize("tag", [
+    "<p" + _attributes(201, ' a{i}="{i}"') + ">",
+    "<p" + _attributes(201, ' a{i}=">"') + ">",          # > inside quotes does not end the tag
+    "<p" + _attributes(201, ' a{i}="<"') + ">",
+    "<p" + _attributes(201, " a{i}") + ">",               # no values at all
+    "<p " + _attributes(201, 'a{i}="1"') + ">",           # no spaces between them
+    "<p" + _attributes(201, " =a{i}") + ">",
+    "<p " + '"x"' * 500 + _attributes(201, " a{i}") + ">",   # past re's piece bound
+    "<p" + _attributes(201, " a{i}='{i}'"),               # never closed
+])
+def test_a_page_with_an_attribute_flood_is_refused_before_parsing(tag):
+    page = f"<html><body>{tag}组长：王刚</p></body></html>".encode()
+    with pytest.raises(InputError, match="a tag with more than 200 attributes \\(line 1\\)"):
+        read_text(page, "a.html")
+
+
+@pytest.mark.parametrize("markup", [
+    "<p" + _attributes(200, ' a{i}="{i}"') + ">",
+    ("<p" + _attributes(150, ' a{i}="{i}"') + ">") * 2,
+    '<svg><path d="' + "1 2 " * 5000 + '"/></svg>',       # long values are one attribute
+])
+def test_many_attributes_short_of_the_limit_are_read(markup):
+    assert read_text(f"<html><body>{markup}组长：王刚</body></html>".encode(), "a.html") == ["组长：王刚"]
 
 
 def test_a_page_without_text_is_an_input_error():
@@ -491,7 +562,7 @@ def test_a_damaged_pdf_is_an_input_error():
 # --- missing extras ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("module, data, what, extra", [
-    ("docx", lambda: to_docx(["关于成立领导小组的通知"]), "a .docx", "docx"),
+    ("lxml", lambda: to_docx(["关于成立领导小组的通知"]), "a .docx", "docx"),
     ("lxml", lambda: to_html(["关于成立领导小组的通知"]), "a web page", "html"),
     ("pypdf", lambda: to_pdf(["关于成立领导小组的通知"]), "a PDF", "pdf"),
 ])

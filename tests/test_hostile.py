@@ -3,17 +3,23 @@ however odd, gets a record. Never a traceback, never a hang.
 
 Every case runs `sj` in a child process with a generous time bound (HANG seconds), which
 only catches hangs and super-linear blow-ups: how time grows with size is measured by
-benchmarks/bench_size.py, not here.
+benchmarks/bench_size.py, not here. The cases of the hostile-input corpus (tests/hostile.py:
+FIFOs, devices, Word bombs, a lying zip, attribute floods, Big5) also bound peak memory, so
+that a regression to minutes or gigabytes fails.
 """
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from hostile import (BIG5_NOTICE, EMPTY_PARAGRAPH, PARAGRAPH, attribute_page, docx_bomb,
+                     run_bounded)
 
 HANG = 30          # seconds: a normal run of any case here takes well under 2 s
 SLOW = 10          # seconds: a hang detector for the long inputs, not a performance target
@@ -102,7 +108,7 @@ def test_50_mb_is_refused_by_default(tmp_path):
 def test_the_limit_is_an_option(tmp_path):
     (tmp_path / "a.txt").write_text("关于成立县“双减”工作领导小组的通知\n" * 100, encoding="utf-8")
     _assert_refused(*sj("parse", "a.txt", "--max-bytes", "1000", cwd=tmp_path), "a.txt",
-                    "over the limit of 1,000 (raise it with --max-bytes)")
+                    "over the limit of 1,000 bytes (raise it with --max-bytes)")
 
 
 def _numbered(n: int) -> str:
@@ -175,3 +181,107 @@ def test_many_lines_that_join_into_one(tmp_path):
     (tmp_path / "joined.txt").write_text("县教育局、\n" * 300_000, encoding="utf-8")
     code, _, err = sj("parse", "joined.txt", "--max-bytes", str(8 * MiB), cwd=tmp_path, timeout=SLOW)
     assert code in (0, 1), err
+
+
+# --- the hostile-input corpus: time and memory bounded ------------------------------------
+
+SECONDS, MEGABYTES = 10, 500   # loose: these cases take 0.3-3 s and 40-200 MB here
+
+
+def bounded(*args: str, cwd: Path, stdin: bytes = b""):
+    """Run sj on a hostile input; fail on a traceback, or past SECONDS or MEGABYTES."""
+    done = run_bounded(list(args), cwd=cwd, stdin=stdin, timeout=3 * SECONDS)
+    assert "Traceback" not in done.err and "internal error" not in done.err, done.err[-2000:]
+    assert done.seconds < SECONDS, f"sj {' '.join(args)}: {done.seconds:.1f} s"
+    assert done.peak_mb < MEGABYTES, f"sj {' '.join(args)}: {done.peak_mb:.0f} MB"
+    return done
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("关于成立县“双减”工作领导小组的通知\n组长：王刚 县长\n", encoding="utf-8")
+    for name in ("in/fifo.txt", "fifo.yaml"):
+        os.mkfifo(tmp_path / name)
+    return tmp_path
+
+
+NOT_A_FILE = "not a regular file (a FIFO: to read a pipe, redirect it to stdin and give -)"
+
+
+def test_a_fifo_is_refused_by_parse_batch_and_validate(fifo):
+    done = bounded("parse", "in/fifo.txt", cwd=fifo)
+    assert (done.code, done.out, done.err) == (3, "", f"sj: error: in/fifo.txt: {NOT_A_FILE}\n")
+    done = bounded("batch", "in", "-o", "out", cwd=fifo)
+    assert done.code == 1 and f"fifo.txt: {NOT_A_FILE}" in done.err
+    assert (fifo / "out" / "a.yaml").is_file()      # the good notice beside it is converted
+    done = bounded("validate", "fifo.yaml", cwd=fifo)
+    assert done.code == 1 and done.out == f"fifo.yaml:1:1: (root): cannot read: {NOT_A_FILE}\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+@pytest.mark.parametrize("command, code, out", [
+    ("parse", 3, ""),
+    ("validate", 1, "/dev/zero:1:1: (root): cannot read: not a regular file (a device)\n"),
+])
+def test_dev_zero_is_refused_unread(tmp_path, command, code, out):
+    """sj validate /dev/zero read until the kernel killed it at 22 GB."""
+    done = bounded(command, "/dev/zero", cwd=tmp_path)
+    assert (done.code, done.out) == (code, out)
+    if command == "parse":
+        assert done.err == "sj: error: /dev/zero: not a regular file (a device)\n"
+
+
+WORD_BOMBS = {
+    # 150 MiB of XML in a 0.5 MB .docx: 4 min 45 s and 2.5 GB, then an empty record
+    "paragraphs-150MiB": (lambda: docx_bomb(PARAGRAPH, 150 * MiB), "holds more than 100,000 paragraphs"),
+    # the same of <w:p/>: still running after 6 minutes at 3.5 GB
+    "empty-paragraphs-150MiB": (lambda: docx_bomb(EMPTY_PARAGRAPH, 150 * MiB), "holds more than 100,000 paragraphs"),
+    # headers stating 64 KiB of a part that inflates to 1 GiB: 2.1 GB before `Bad CRC`
+    "lying-zip-1GiB": (lambda: docx_bomb(PARAGRAPH, 1024 * MiB, stated=64 * 1024),
+                       "damaged .docx: a part inflates to other bytes than its stated size"),
+    # one paragraph holding a million runs: counted as tags while read
+    "runs-in-one-paragraph": (lambda: docx_bomb(b"<w:p>" + b"<w:r/>" * MiB + b"</w:p>", 6 * MiB),
+                              "holds more than 1,000,000 XML tags"),
+}
+
+
+@pytest.mark.parametrize("case", list(WORD_BOMBS))
+def test_word_bombs_stop_at_their_limit(tmp_path, case):
+    make, reason = WORD_BOMBS[case]
+    (tmp_path / "bomb.docx").write_bytes(make())
+    done = bounded("parse", "bomb.docx", cwd=tmp_path)
+    assert (done.code, done.out) == (3, "")
+    assert done.err == f"sj: error: bomb.docx: .docx {reason}: refused as a probable zip bomb\n" \
+        if "damaged" not in reason else done.err.startswith(f"sj: error: bomb.docx: {reason}")
+
+
+def test_a_2_mib_word_body_is_read_quickly(tmp_path):
+    """38,000 paragraphs in a 7 KB .docx: 10.8 s before, most of it looking up each
+    paragraph's runs; --dump-text times the conversion alone."""
+    (tmp_path / "body.docx").write_bytes(docx_bomb(PARAGRAPH, 2 * MiB))
+    done = bounded("parse", "--dump-text", "body.docx", cwd=tmp_path)
+    title, *lines = done.out.splitlines()
+    assert done.code == 0 and title == "关于成立县“双减”工作领导小组的通知"
+    assert len(lines) > 38_000 and set(lines) == {"组长：王刚 县长"}
+
+
+@pytest.mark.parametrize("attributes", [40_000, 200_000])
+def test_a_tag_with_thousands_of_attributes_is_refused(tmp_path, attributes):
+    """libxml2's HTML parser took 12.9 s over 40,000 attributes, more than a minute over 200,000."""
+    (tmp_path / "page.html").write_bytes(attribute_page(attributes))
+    done = bounded("parse", "page.html", cwd=tmp_path)
+    assert (done.code, done.out, done.err) == (3, "", "sj: error: page.html: web page has a tag with "
+                                                      "more than 200 attributes (line 1): refused as hostile markup\n")
+
+
+def test_a_big5_notice_is_read_as_big5_and_says_so(tmp_path):
+    """Read as GB18030 it gave title null, no bodies, exit 0 and no diagnostic."""
+    (tmp_path / "big5.txt").write_bytes(BIG5_NOTICE.encode("big5"))
+    done = bounded("parse", "big5.txt", "--format", "json", cwd=tmp_path)
+    record = json.loads(done.out)
+    assert done.code == 0 and record["source"]["encoding"] == "big5"
+    assert [d["code"] for d in record["diagnostics"]][:1] == ["SJ103"]
+    assert done.err.startswith("big5.txt:1: SJ103 warning: read as big5, a guess:")

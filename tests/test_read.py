@@ -71,3 +71,50 @@ def test_a_few_bad_bytes_are_replaced_and_reported():
     decoded = read_source(data, "a.txt", report)
     assert decoded.source.encoding == "utf-8"
     assert [(d.code, d.line) for d in report.items()] == [("SJ101", 21)]
+
+
+TRADITIONAL = "關於成立縣“雙減”工作領導小組的通知\n組長：王剛 縣長\n成員：張偉 縣教育局局長\n"
+
+
+@pytest.mark.parametrize("text, encoding", [
+    (TRADITIONAL, "big5"),
+    (TRADITIONAL + "工作專班佢哋嘅聯絡人：陳大文\n", "big5hkscs"),   # 嘅 is Hong Kong's, not Big5's
+])
+def test_big5_is_told_from_gb18030_and_read_with_a_warning(text, encoding):
+    """GB18030 decodes Big5 bytes without an error, into kana, Greek and private-use
+    characters: it used to give title null, no bodies and no diagnostic."""
+    report = Report()
+    decoded = read_source(text.encode(encoding), "a.txt", report)
+    assert decoded.source.encoding == encoding
+    assert decoded.lines == text.splitlines()
+    [warning] = report.items()
+    assert (warning.code, warning.line) == ("SJ103", 1)
+    assert warning.message.startswith(f"read as {encoding}, a guess: as GB18030 ")
+    assert "traditional Chinese" in warning.message
+
+
+def test_traditional_chinese_in_gbk_stays_gbk_without_a_warning():
+    report = Report()
+    assert read_source(TRADITIONAL.encode("gbk"), "a.txt", report).lines == TRADITIONAL.splitlines()
+    assert report.items() == []
+
+
+def test_japanese_read_as_gb18030_is_flagged_not_silent():
+    text = "東京都は、新型コロナウイルス感染症対策本部を設置しました。本部長は知事とします。\n" * 3
+    report = Report()
+    assert read_source(text.encode("shift_jis"), "a.txt", report).source.encoding == "gb18030"
+    assert [(d.code, d.message) for d in report.items()] == [
+        ("SJ103", "read as gb18030, a guess: no encoding fits well: 100% of its characters are outside GB2312")]
+
+
+@pytest.mark.parametrize("head, encoding, warned", [
+    ("", "html (big5)", True),
+    ('<meta charset="big5">', "html (big5)", False),     # declared: read in it, no guess
+])
+def test_a_big5_web_page(head, encoding, warned):
+    page = f"<html><head>{head}</head><body><p>{TRADITIONAL}</p></body></html>".encode("big5")
+    report = Report()
+    decoded = read_source(page, "a.html", report)
+    assert decoded.source.encoding == encoding
+    assert decoded.lines[0] == "關於成立縣“雙減”工作領導小組的通知 組長：王剛 縣長 成員：張偉 縣教育局局長"
+    assert [d.code for d in report.items()] == (["SJ103"] if warned else [])

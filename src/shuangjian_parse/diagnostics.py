@@ -43,6 +43,16 @@ part of the text.
 Why it matters: 发布日期 is not the 成文日期, and the block must not leak into names.
 Example: notice.txt:3: SJ102 info: web-page metadata block (索引号, 发文字号) read as document fields
 How to fix: nothing to fix; it tells you where the values came from."""),
+    _code("SJ103", "warning", "read as {encoding}, a guess: {reason}", """
+What it means: the file is not UTF-8, and read as GB18030 (which decodes almost any bytes)
+it does not look like Chinese text: kana, Greek, box drawing or private-use characters, or
+hardly any of GB2312's common characters. sj read it as Big5 (traditional Chinese, Taiwan and
+Hong Kong) when that fits, else as GB18030 all the same.
+Why it matters: a wrong guess turns every name into nonsense; a right one still gives
+traditional Chinese (組長, 縣教育局), which sj's simplified word lists mostly do not read.
+Example: notice.txt:1: SJ103 warning: read as big5, a guess: as GB18030 50% of its characters are kana, Greek, box drawing or private use; it is traditional Chinese, which sj's simplified word lists read poorly
+How to fix: save the notice as UTF-8 (iconv -f BIG5 -t UTF-8); for traditional Chinese,
+convert it to simplified first (OpenCC t2s). A web page that declares its charset is read in it."""),
     _code("SJ201", "warning", "{found} follows {previous}; {expected} is missing", """
 What it means: the official numbering 一、（一）1.（1） skips or repeats a number.
 Why it matters: a missing item is often text lost in copying (a page cut, a scraped excerpt).

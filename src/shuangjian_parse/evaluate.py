@@ -316,6 +316,7 @@ def parse_notices(stems: list[str], input_dir: Path, grammar_dir: str | None = N
     """Parse the notice of each stem into record data; (records, one-line warnings)."""
     from .emit import record_data
     from .errors import InputError
+    from .files import read_input
     from .pipeline import parser_for
     from .stages.read import DEFAULT_MAX_BYTES
 
@@ -330,7 +331,8 @@ def parse_notices(stems: list[str], input_dir: Path, grammar_dir: str | None = N
             records[stem] = None
             continue
         try:
-            notice = parser.run(path.read_bytes(), str(path), max_bytes or DEFAULT_MAX_BYTES).notice
+            limit = max_bytes or DEFAULT_MAX_BYTES
+            notice = parser.run(read_input(str(path), limit), str(path), limit).notice
         except InputError as exc:
             warnings.append(f"{exc.path}: {exc.reason}; scored as an empty record")
             records[stem] = None

@@ -29,39 +29,78 @@ _UNNAMED = sys.platform == "linux" and hasattr(os, "O_TMPFILE") and os.path.isdi
 _NO_UNNAMED = (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL)  # the kernel or file system lacks it
 
 
+class TooLarge(InputError):
+    """An input over --max-bytes: `TooLarge("a.txt", "file is 2,000 bytes, over …")`."""
+
+
 def read_input(path: str, max_bytes: int) -> bytes:
     """The bytes of one input (`-` is stdin); InputError with a one-line reason otherwise.
 
-    One open and one fstat (a batch reads thousands of inputs). A regular file over the limit
-    is refused unread; from stdin, a pipe or a device at most max_bytes + 1 bytes are read,
-    and the caller (read_source) refuses what is over.
+    Every command reads its inputs here (parse, show, batch, eval; validate and compare through
+    safeload). The file is opened without blocking (O_NONBLOCK: opening a FIFO would otherwise
+    wait for a writer forever) and refused unless it is a regular file: a FIFO, a socket or a
+    device (/dev/zero) is never read from. One open and one fstat (a batch reads thousands of
+    inputs). At most max_bytes + 1 bytes are read, from stdin and from a file that grows
+    while it is read alike; more is refused (TooLarge).
     """
     if path == "-":
-        return sys.stdin.buffer.read(max_bytes + 1)
+        return _at_most(sys.stdin.buffer.read(max_bytes + 1), path, max_bytes)
     try:
-        fd = os.open(path, os.O_RDONLY)  # not inherited by children (PEP 446)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise InputError(path, _reason(exc)) from None
+        raise InputError(path, _reason(exc, path)) from None
     try:
         info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(path, "is a directory (give the notice files, or use a glob)")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, _not_regular(info.st_mode))
         if info.st_size > max_bytes:
-            raise InputError(path, f"file is {info.st_size:,} bytes, over the limit of "
-                                   f"{max_bytes:,} (raise it with --max-bytes)")
-        with open(fd, "rb", buffering=0, closefd=False) as handle:
-            return handle.readall() if stat.S_ISREG(info.st_mode) else handle.read(max_bytes + 1)
+            raise TooLarge(path, f"file is {info.st_size:,} bytes, over the limit of {max_bytes:,} "
+                                 "bytes (raise it with --max-bytes)")
+        return _at_most(_read_fd(fd, info.st_size, max_bytes + 1), path, max_bytes)
     except OSError as exc:
-        raise InputError(path, _reason(exc)) from None
+        raise InputError(path, _reason(exc, path)) from None
     finally:
         os.close(fd)
 
 
-def _reason(exc: OSError) -> str:
+def _read_fd(fd: int, expected: int, limit: int) -> bytes:
+    """Up to `limit` bytes; `expected` (the size fstat gave) makes it one read and an EOF."""
+    chunks = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(max(expected + 1, 1 << 16), left))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _at_most(data: bytes, path: str, max_bytes: int) -> bytes:
+    if len(data) > max_bytes:
+        what = "input is" if path == "-" else "file grew while read and is"
+        raise TooLarge(path, f"{what} over the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+    return data
+
+
+def _not_regular(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a directory (give the notice files, or use a glob)"
+    kind = ("a FIFO: to read a pipe, redirect it to stdin and give -" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"not a regular file ({kind})"
+
+
+def _reason(exc: OSError, path: str) -> str:
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     if isinstance(exc, PermissionError):
         return "permission denied"
+    if exc.errno == errno.ENXIO:   # open() of a socket, or of a device with no driver behind it
+        try:
+            return _not_regular(os.stat(path).st_mode)
+        except OSError:
+            pass
     return exc.strerror or str(exc)
 
 

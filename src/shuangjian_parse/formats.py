@@ -7,15 +7,17 @@ document: a .docx paragraph or table row is one line, as is a web page's block o
 row; table cells are joined by a tab, which the normaliser reads as a cell separator.
 
 The libraries are optional extras, imported only when a file needs them:
-.docx needs python-docx (`[docx]`), web pages lxml (`[html]`), PDF pypdf (`[pdf]`).
+.docx and web pages need lxml (`[docx]`, `[html]`), PDF pypdf (`[pdf]`).
 The standard library's html.parser is not used: on this Python it is quadratic on
 unclosed tags and attributes (`<a b="` repeated), which a hostile page exploits.
 """
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import logging
+import posixpath
 import re
 import warnings
 import zipfile
@@ -23,10 +25,8 @@ from dataclasses import dataclass
 
 from .diagnostics import Report
 from .errors import InputError
+from .numerals import chinese_numeral
 
-# Bytes a .docx may inflate to, as a multiple of the input limit: a notice's document.xml
-# is 5-10 times its zipped size; a zip bomb is thousands of times.
-DOCX_INFLATE_FACTOR = 8
 _SNIFF_BYTES = 4096
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The tag a page starts with, after any XML declaration and comments (skipped by a loop:
@@ -131,77 +131,224 @@ def _short(exc: BaseException) -> str:
 
 # --- .docx -------------------------------------------------------------------------------
 
+# What a .docx may cost before it is refused. XML inflated: 8 × --max-bytes, by the sizes the
+# zip states (a notice's XML is 5-10 times its zipped size, a bomb's hundreds of times), which
+# hold because zipfile never inflates a part past its stated size (it fails with `Bad CRC`
+# there; see the lying zip of tests/hostile.py) and a part is inflated 64 KiB at a time.
+# Counted while the XML is read: paragraphs (a 300-page report has ~10,000); XML tags, as `<`
+# (runs, their properties, cells …: ~2,000 a page), which bound the elements held at once
+# (~120 MB); and --max-bytes characters of text.
+DOCX_INFLATE_FACTOR = 8
+DOCX_MAX_PARAGRAPHS = 100_000
+DOCX_MAX_TAGS = 1_000_000
+_ZIP_CHUNK = 1 << 16   # bytes inflated per read: a member is never inflated whole
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+@functools.lru_cache(maxsize=None)
+def _qn(name: str) -> str:
+    """`_qn("w:p")` is the Clark name lxml uses: `{http://…/wordprocessingml/2006/main}p`."""
+    return f"{{{_W}}}{name[2:]}"
+
+
+_P, _TBL, _SDT, _SDT_CONTENT = _qn("w:p"), _qn("w:tbl"), _qn("w:sdt"), _qn("w:sdtContent")
+_BODY, _R, _BR, _BR_TYPE = _qn("w:body"), _qn("w:r"), _qn("w:br"), _qn("w:type")
+_DEL, _TEXT_BOX = _qn("w:del"), _qn("w:txbxContent")
+
+
 def _docx_text(data: bytes, path: str, max_bytes: int) -> str:
-    """Paragraphs and table rows in document order, one line each; auto-numbers written out."""
+    """Paragraphs and table rows in document order, one line each; auto-numbers written out.
+
+    word/document.xml is streamed: each top-level paragraph or table is read as soon as it
+    ends and then dropped, so memory holds one block, not the document."""
     try:
-        import docx
-        from docx.oxml.ns import qn
+        from lxml import etree  # noqa: F401
     except ImportError:
         raise _missing(path, "a .docx", "docx") from None
+    budget = _DocxBudget(path, max_bytes)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except Exception as exc:  # noqa: BLE001 - as in _zip_member
-        raise InputError(path, f"not a readable .docx ({_short(exc)})") from None
-    limit = DOCX_INFLATE_FACTOR * max_bytes
-    if inflated > limit:
-        raise InputError(path, f".docx unpacks to {inflated:,} bytes, over the limit of {limit:,} "
-                               f"({DOCX_INFLATE_FACTOR} × --max-bytes)")
-    try:
-        document = docx.Document(io.BytesIO(data))
-        reader = _DocxReader(document, qn)
-        return "\n".join(reader.lines(document.element.body))
+            stated = sum(info.file_size for info in archive.infolist())
+            limit = DOCX_INFLATE_FACTOR * max_bytes
+            if stated > limit:
+                raise InputError(path, f".docx unpacks to {stated:,} bytes, over the limit of "
+                                       f"{limit:,} ({DOCX_INFLATE_FACTOR} × --max-bytes)")
+            parts = _related_parts(archive, budget)
+            reader = _DocxReader(_Numbering(*(_xml_tree(archive, parts.get(kind), budget)
+                                              for kind in ("numbering", "styles"))))
+            events = _xml_events(archive, "word/document.xml", budget, (_P, _TBL, _SDT))
+            return "\n".join(reader.body_lines(events, budget))
     except InputError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a damaged package fails in many ways inside python-docx
+    except zipfile.BadZipFile as exc:
+        if "CRC" in str(exc):   # zipfile reads no further than a member's stated size
+            raise InputError(path, "damaged .docx: a part inflates to other bytes than its stated "
+                                   "size and checksum say") from None
         raise InputError(path, f"not a readable .docx ({_short(exc)})") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged package fails in many ways (zlib, lxml …)
+        raise InputError(path, f"not a readable .docx ({_short(exc)})") from None
+
+
+class _DocxBudget:
+    """What a .docx has cost so far as it is read; InputError as soon as it goes over a limit."""
+
+    def __init__(self, path: str, max_bytes: int) -> None:
+        self.path = path
+        self.max_text = max_bytes
+        self.tags = self.paragraphs = self.text = 0
+
+    def spend_xml(self, chunk: bytes) -> None:
+        self.tags += chunk.count(b"<")
+        if self.tags > DOCX_MAX_TAGS:
+            self._refuse(f"holds more than {DOCX_MAX_TAGS:,} XML tags")
+
+    def spend_paragraph(self) -> None:
+        self.paragraphs += 1
+        if self.paragraphs > DOCX_MAX_PARAGRAPHS:
+            self._refuse(f"holds more than {DOCX_MAX_PARAGRAPHS:,} paragraphs")
+
+    def spend_text(self, n: int) -> None:
+        self.text += n
+        if self.text > self.max_text:
+            raise InputError(self.path, f".docx text is over the limit of {self.max_text:,} characters "
+                                        "(raise it with --max-bytes)")
+
+    def _refuse(self, what: str) -> None:
+        raise InputError(self.path, f".docx {what}: refused as a probable zip bomb")
+
+
+def _xml_events(archive: zipfile.ZipFile, name: str, budget: _DocxBudget, tags=None):
+    """(event, element) at the end of each element named in `tags` (of none, if not given:
+    the tree is built all the same), reading the part 64 KiB at a time; last ("done", root),
+    whose root has no parent."""
+    from lxml import etree
+
+    parser = etree.XMLPullParser(events=("end",) if tags else (), tag=tags,
+                                 resolve_entities=False, no_network=True, load_dtd=False,
+                                 remove_comments=True, remove_pis=True)
+    with archive.open(name) as member:
+        while chunk := member.read(_ZIP_CHUNK):
+            budget.spend_xml(chunk)
+            parser.feed(chunk)
+            yield from parser.read_events()
+    root = parser.close()
+    yield from parser.read_events()
+    yield "done", root
+
+
+def _xml_tree(archive: zipfile.ZipFile, name: str | None, budget: _DocxBudget):
+    """A small part (numbering, styles, relationships) whole, under the same budget; None if absent."""
+    if name is None or name not in archive.NameToInfo:
+        return None
+    *_, (_, root) = _xml_events(archive, name, budget)
+    return root
+
+
+def _related_parts(archive: zipfile.ZipFile, budget: _DocxBudget) -> dict[str, str]:
+    """The numbering and styles parts the document names: `{"numbering": "word/numbering.xml"}`."""
+    rels = _xml_tree(archive, "word/_rels/document.xml.rels", budget)
+    parts: dict[str, str] = {}
+    for rel in rels.iter(_RELATIONSHIP) if rels is not None else ():
+        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+        target = rel.get("Target") or ""
+        name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"word/{target}")
+        if kind in ("numbering", "styles") and rel.get("TargetMode") != "External":
+            parts.setdefault(kind, name)
+    return parts
 
 
 class _DocxReader:
     """Walks a .docx body: `w:p` → a line (split at `w:br`), `w:tbl` → a line per row."""
 
-    def __init__(self, document, qn) -> None:
-        self.qn = qn
-        self.numbering = _Numbering(document, qn)
+    def __init__(self, numbering: _Numbering) -> None:
+        from lxml import etree
 
-    def lines(self, container) -> list[str]:
+        self.numbering = numbering
+        namespaces = {"w": _W}
+        self.cells = etree.XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=namespaces)
+        self.rows = etree.XPath("./w:tr | ./w:sdt/w:sdtContent/w:tr", namespaces=namespaces)
+        # What a run's children read as (python-docx's Run.text): w:br only as a line break.
+        self.run_parts = {_qn("w:t"): None, _qn("w:tab"): "\t", _qn("w:ptab"): "\t",
+                          _qn("w:cr"): "\n", _qn("w:noBreakHyphen"): "-"}
+
+    def body_lines(self, events, budget: _DocxBudget) -> list[str]:
+        """The lines of word/document.xml's body, from the end events of its paragraphs,
+        tables and content controls: each child of <w:body> is read when it ends, then dropped."""
+        lines: list[str] = []
+        for _, element in events:
+            tag = element.tag
+            if tag == _P:
+                budget.spend_paragraph()
+            parent = element.getparent()
+            if parent is None or parent.tag != _BODY:
+                continue
+            block = self.paragraph(element).split("\n") if tag == _P else self.lines([element])
+            budget.spend_text(sum(map(len, block)) + len(block))
+            lines += block
+            element.clear()   # read: dropped, and cleared first so that its removal is cheap
+            parent.remove(element)
+        return lines
+
+    def lines(self, blocks) -> list[str]:
         out: list[str] = []
-        for child in _block_children(container, self.qn):
-            if child.tag == self.qn("w:p"):
+        for child in _blocks(blocks):
+            if child.tag == _P:
                 out.extend(self.paragraph(child).split("\n"))
             else:
-                out.extend(self.row(tr) for tr in _rows(child, self.qn))
+                out.extend(self.row(tr) for tr in self.rows(child))
         return out
 
     def paragraph(self, p) -> str:
-        # Runs of tracked insertions and hyperlinks count; deleted text and text boxes do not.
-        runs = p.xpath(".//w:r[not(ancestor::w:del) and not(ancestor::w:txbxContent)]")
-        text = "".join(r.text for r in runs)
+        if not len(p):   # <w:p/>: an empty line
+            return ""
+        text = "".join([self.run_text(r) for r in p.iter(_R) if r.getparent() is p or _counts(r, p)])
         return self.numbering.label(p) + text
+
+    def run_text(self, r) -> str:
+        """A run's text as Word shows it: tabs, line breaks (not page breaks), hyphens."""
+        out = []
+        for child in r:
+            tag = child.tag
+            if tag in self.run_parts:
+                out.append(self.run_parts[tag] or child.text or "")
+            elif tag == _BR and child.get(_BR_TYPE, "textWrapping") == "textWrapping":
+                out.append("\n")
+        return "".join(out)
 
     def row(self, tr) -> str:
         cells = []
-        for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
+        for tc in self.cells(tr):
             parts = []
-            for child in _block_children(tc, self.qn):
-                if child.tag == self.qn("w:p"):
+            for child in _blocks(tc):
+                if child.tag == _P:
                     parts.append(self.paragraph(child))
                 else:  # a table inside a cell: its rows joined into the cell
-                    parts.extend(self.row(inner) for inner in _rows(child, self.qn))
+                    parts.extend(self.row(inner) for inner in self.rows(child))
             cells.append(" ".join(" ".join(parts).split("\n")).replace("\t", " ").strip())
         return "\t".join(cells).rstrip("\t")
 
 
-def _block_children(container, qn):
-    """`w:p` and `w:tbl` children in order, looking inside content controls (`w:sdt`)."""
-    p, tbl, sdt = qn("w:p"), qn("w:tbl"), qn("w:sdt")
-    stack = [iter(container)]
+def _counts(run, p) -> bool:
+    """Whether a run deeper in paragraph `p` is read: runs of tracked insertions, hyperlinks
+    and fields are; deleted text (w:del) and text boxes (w:txbxContent) are not."""
+    for ancestor in run.iterancestors():
+        if ancestor is p:
+            return True
+        if ancestor.tag == _DEL or ancestor.tag == _TEXT_BOX:
+            return False
+    return True   # pragma: no cover - a run of p has p among its ancestors
+
+
+def _blocks(children):
+    """`w:p` and `w:tbl` elements in order, looking inside content controls (`w:sdt`)."""
+    stack = [iter(children)]
     while stack:
         for child in stack[-1]:
-            if child.tag in (p, tbl):
+            if child.tag == _P or child.tag == _TBL:
                 yield child
-            elif child.tag == sdt:
-                content = child.find(qn("w:sdtContent"))
+            elif child.tag == _SDT:
+                content = child.find(_SDT_CONTENT)
                 if content is not None:
                     stack.append(iter(content))
                     break
@@ -209,63 +356,50 @@ def _block_children(container, qn):
             stack.pop()
 
 
-def _rows(tbl, qn):
-    return tbl.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr")
-
-
 class _Numbering:
     """Word's automatic list numbers (一、 （一） 1.), which are not in the text runs."""
 
-    def __init__(self, document, qn) -> None:
-        self.qn = qn
+    def __init__(self, numbering, styles) -> None:
+        """From the roots of word/numbering.xml and word/styles.xml (None when absent)."""
         self.levels: dict[str, dict[int, tuple[int, str, str, str]]] = {}  # numId -> ilvl -> def
         self.style_num: dict[str, tuple[str | None, int | None, str | None]] = {}
         self.counters: dict[str, dict[int, int]] = {}
-        try:
-            part = document.part.part_related_by(_rel_numbering())
-            root = part.element
-        except Exception:  # noqa: BLE001 - no numbering part: nothing is auto-numbered
-            root = None
-        if root is not None:
-            self._read_numbering(root)
-        try:
-            self._read_styles(document.styles.element)
-        except Exception:  # noqa: BLE001 - no or odd styles part: numbering from styles is lost
-            pass
+        if numbering is not None:
+            self._read_numbering(numbering)
+        if styles is not None:
+            self._read_styles(styles)
 
     def _val(self, el, name: str) -> str | None:
-        child = el.find(self.qn(name)) if el is not None else None
-        return child.get(self.qn("w:val")) if child is not None else None
+        child = el.find(_qn(name)) if el is not None else None
+        return child.get(_qn("w:val")) if child is not None else None
 
     def _read_numbering(self, root) -> None:
-        qn = self.qn
         abstract: dict[str, dict[int, tuple[int, str, str, str]]] = {}
-        for a in root.findall(qn("w:abstractNum")):
+        for a in root.findall(_qn("w:abstractNum")):
             levels = {}
-            for lvl in a.findall(qn("w:lvl")):
-                ilvl = _int(lvl.get(qn("w:ilvl")), 0)
+            for lvl in a.findall(_qn("w:lvl")):
+                ilvl = _int(lvl.get(_qn("w:ilvl")), 0)
                 levels[ilvl] = (_int(self._val(lvl, "w:start"), 1),
                                 self._val(lvl, "w:numFmt") or "decimal",
                                 self._val(lvl, "w:lvlText") or "",
                                 self._val(lvl, "w:suff") or "tab")
-            abstract[a.get(qn("w:abstractNumId"))] = levels
-        for num in root.findall(qn("w:num")):
+            abstract[a.get(_qn("w:abstractNumId"))] = levels
+        for num in root.findall(_qn("w:num")):
             levels = dict(abstract.get(self._val(num, "w:abstractNumId"), {}))
-            for override in num.findall(qn("w:lvlOverride")):
-                ilvl = _int(override.get(qn("w:ilvl")), 0)
+            for override in num.findall(_qn("w:lvlOverride")):
+                ilvl = _int(override.get(_qn("w:ilvl")), 0)
                 start = self._val(override, "w:startOverride")
                 if start is not None and ilvl in levels:
                     levels[ilvl] = (_int(start, 1),) + levels[ilvl][1:]
-            self.levels[num.get(qn("w:numId"))] = levels
+            self.levels[num.get(_qn("w:numId"))] = levels
 
     def _read_styles(self, root) -> None:
-        qn = self.qn
-        for style in root.findall(qn("w:style")):
-            ppr = style.find(qn("w:pPr"))
-            numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        for style in root.findall(_qn("w:style")):
+            ppr = style.find(_qn("w:pPr"))
+            numpr = ppr.find(_qn("w:numPr")) if ppr is not None else None
             num_id = self._val(numpr, "w:numId")
             ilvl = self._val(numpr, "w:ilvl")
-            self.style_num[style.get(qn("w:styleId"))] = (
+            self.style_num[style.get(_qn("w:styleId"))] = (
                 num_id, _int(ilvl, 0) if ilvl is not None else None, self._val(style, "w:basedOn"))
 
     def _from_style(self, style_id: str | None) -> tuple[str | None, int]:
@@ -281,8 +415,8 @@ class _Numbering:
     def label(self, p) -> str:
         if not self.levels:
             return ""
-        ppr = p.find(self.qn("w:pPr"))
-        numpr = ppr.find(self.qn("w:numPr")) if ppr is not None else None
+        ppr = p.find(_qn("w:pPr"))
+        numpr = ppr.find(_qn("w:numPr")) if ppr is not None else None
         num_id = self._val(numpr, "w:numId")
         ilvl = _int(self._val(numpr, "w:ilvl"), -1)
         if num_id is None:
@@ -315,12 +449,6 @@ class _Numbering:
         return text + (" " if suffix == "space" else "")
 
 
-def _rel_numbering() -> str:
-    from docx.opc.constants import RELATIONSHIP_TYPE
-
-    return RELATIONSHIP_TYPE.NUMBERING
-
-
 def _int(text: str | None, default: int) -> int:
     try:
         return int(text) if text is not None else default
@@ -328,33 +456,17 @@ def _int(text: str | None, default: int) -> int:
         return default
 
 
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
 _EARTHLY = "子丑寅卯辰巳午未申酉戌亥"
-
-
-def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十", hundred: str = "百") -> str:
-    """`_chinese(12) == "十二"`, `_chinese(105) == "一百零五"`; beyond 999 in Arabic digits."""
-    if not 0 < n < 1000:
-        return str(n)
-    h, rest = divmod(n, 100)
-    t, u = divmod(rest, 10)
-    out = digits[h] + hundred if h else ""
-    if t:
-        out += ("" if t == 1 and not h else digits[t]) + ten
-    elif h and u:
-        out += digits[0]
-    return out + (digits[u] if u else "")
 
 
 def _format_number(n: int, fmt: str) -> str:
     """A list number in Word's `w:numFmt`: `_format_number(3, "chineseCounting") == "三"`."""
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting",
                "taiwaneseCounting", "taiwaneseCountingThousand", "ideographDigital"):
-        return _chinese(n)
+        return chinese_numeral(n)
     if fmt == "chineseLegalSimplified":
-        return _chinese(n, _CN_LEGAL, "拾", "佰")
+        return chinese_numeral(n, legal=True)
     if fmt == "ideographTraditional":
         return _HEAVENLY[(n - 1) % 10]
     if fmt == "ideographZodiac":
@@ -412,6 +524,21 @@ _WORD_SPLIT = re.compile(r"[\s_-]+")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Characters XML (and so lxml) refuses; a web page has no business holding them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# libxml2's HTML parser compares each attribute of a tag with every other: a tag with 40,000
+# attributes takes seconds, 200,000 minutes. A page with a tag of more than this many is
+# refused before it is parsed (a real page's busiest tag has a few dozen).
+HTML_MAX_ATTRIBUTES = 200
+# A start tag as a browser reads it, far enough to count its attributes, in pieces: runs of
+# characters, and quoted values skipped whole (`>` inside them included; an unclosed one runs
+# to the end of the page). Every character but `>` is in a piece, so a match stops at the
+# tag's `>`, at the end, or after _PIECES pieces (a bound that keeps re's memory small); it
+# cannot fail once `<x` matched, so it never backtracks, and each tag is read once.
+_PIECES = 64
+_PIECE = r"""(?:[^>"']+|"[^"]*(?:"|\Z)|'[^']*(?:'|\Z))"""
+_TAG_START = re.compile(rf"<[A-Za-z]{_PIECE}{{0,{_PIECES}}}")
+_TAG_MORE = re.compile(rf"{_PIECE}{{1,{_PIECES}}}")
+_QUOTED = re.compile(r'''"[^"]*(?:"|\Z)|'[^']*(?:'|\Z)''')
+_WORD = re.compile(r"[^\s/>=]+")   # an attribute's name (or an unquoted value: counted too)
 
 
 def _html_text(data: bytes, path: str, report: Report) -> tuple[str, str]:
@@ -425,6 +552,7 @@ def _html_text(data: bytes, path: str, report: Report) -> tuple[str, str]:
     markup = _CONTROL.sub("", markup)
     if not markup.strip():
         raise InputError(path, "no text (only white space)")
+    _refuse_attribute_floods(markup, path)
     try:
         parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
         root = lxml.html.document_fromstring(markup, parser=parser)
@@ -434,6 +562,30 @@ def _html_text(data: bytes, path: str, report: Report) -> tuple[str, str]:
     if not any(line.strip() for line in lines):
         lines = _page_lines(root, drop_chrome=False)
     return "\n".join(lines), encoding
+
+
+def _refuse_attribute_floods(markup: str, path: str) -> None:
+    """InputError for a tag with more than HTML_MAX_ATTRIBUTES attributes (see there)."""
+    shortest = 2 * HTML_MAX_ATTRIBUTES   # `a ` is the shortest attribute
+    pos = 0
+    while tag := _TAG_START.search(markup, pos):
+        pos = tag.end()
+        if pos - tag.start() <= shortest and (pos == len(markup) or markup[pos] == ">"):
+            continue
+        # A long tag: its words once quoted values are dropped, its own name aside.
+        words = _words(tag.group()) - 1
+        while words <= HTML_MAX_ATTRIBUTES and pos < len(markup) and markup[pos] != ">":
+            more = _TAG_MORE.match(markup, pos)
+            words += _words(more.group())
+            pos = more.end()
+        if words > HTML_MAX_ATTRIBUTES:
+            line = markup.count("\n", 0, tag.start()) + 1
+            raise InputError(path, f"web page has a tag with more than {HTML_MAX_ATTRIBUTES} "
+                                   f"attributes (line {line}): refused as hostile markup")
+
+
+def _words(text: str) -> int:
+    return sum(1 for _ in itertools.islice(_WORD.finditer(_QUOTED.sub(" ", text)), HTML_MAX_ATTRIBUTES + 2))
 
 
 def _decode_html(data: bytes, path: str, report: Report) -> tuple[str, str]:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import sys
 from dataclasses import dataclass, field
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
+
+from .errors import InputError
+from .files import TooLarge, read_input
 
 MAX_BYTES = 10 * 1024 * 1024   # a record of the largest notice sj accepts (20 MiB) is far smaller
 MAX_DEPTH = 64                 # a record nests about 12 deep (sections in sections in …)
@@ -50,17 +52,13 @@ class Tree:
 # --- files ------------------------------------------------------------------------------------
 
 def read_text(name: str, max_bytes: int = MAX_BYTES) -> str:
-    """A file's text (UTF-8, BOM allowed); LoadError when too large or not UTF-8."""
-    if name == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        size = len(data)
-    else:
-        size = Path(name).stat().st_size
-        data = b"" if size > max_bytes else Path(name).read_bytes()
-    if size > max_bytes:
-        what = "input is over" if name == "-" else f"file is {size:,} bytes, over"
-        raise LoadError(1, 1, f"{what} the limit of {max_bytes:,} bytes (raise it with --max-bytes)",
-                        "too-large")
+    """A file's text (UTF-8, BOM allowed); LoadError when unreadable, too large or not UTF-8."""
+    try:
+        data = read_input(name, max_bytes)   # as every command opens an input: no FIFO, no device
+    except TooLarge as exc:
+        raise LoadError(1, 1, exc.reason, "too-large") from None
+    except InputError as exc:
+        raise LoadError(1, 1, f"cannot read: {exc.reason}", "unreadable") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

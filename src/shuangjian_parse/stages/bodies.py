@@ -14,7 +14,8 @@ from ..grammar import BodyRules, SectionRules, any_of, words
 from ..layouts import LINE_LAYOUTS, Trace
 from ..prefilter import needs_any
 from ..models import Body, Line, Member, MemberUnit, Text
-from .document import Layout, cn_number
+from ..numerals import cn_number
+from .document import Layout
 from .columns import ColumnReader, Header
 from .entry_forms import REPAIRS
 from .people import PersonReader
@@ -475,7 +476,10 @@ class Cursor:
 
     def declare(self, body: _Body, raw: str, line: int) -> None:
         """`等16个部门`: the count of member units the notice declares (checked by SJ301)."""
-        body.declared = int(raw) if raw.isdigit() else cn_number(raw)
+        try:
+            body.declared = int(raw) if raw.isdigit() else cn_number(raw)
+        except ValueError:   # 等十十个部门 declares no count
+            return
         body.declared_line = line
 
     # --- result -----------------------------------------------------------------------

@@ -12,12 +12,9 @@ from dataclasses import dataclass, field
 from ..diagnostics import Report
 from ..grammar import DocumentRules, any_of, words
 from ..models import Attachment, Document, Line, Text
+from ..numerals import cn_digits, cn_number
 from .units import UnitReader
 
-# Chinese numerals, and the Arabic digits and letter O that stand in for 〇 in many copies
-# (二0二一年, 二O二一年).
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "o": 0, "O": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, **{str(d): d for d in range(10)}}
 _SENTENCE = re.compile(r"[。，；,;！？]")
 
 
@@ -265,32 +262,23 @@ def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx
     return parts, note_items, note_lines, main_end
 
 
-def _number(raw: str) -> int:
-    if raw.isdigit():
-        return int(raw)
-    return cn_number(raw)
-
-
-def cn_number(raw: str) -> int:
-    """一 -> 1, 十二 -> 12, 二十六 -> 26."""
-    if "十" in raw:
-        tens, _, ones = raw.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    value = 0
-    for ch in raw:
-        value = value * 10 + _CN_DIGITS[ch]
-    return value
+def _number(raw: str) -> int | None:
+    """An attachment's number: 2 or 二; None for what is no numeral (十十)."""
+    try:
+        return int(raw) if raw.isdigit() else cn_number(raw)
+    except ValueError:
+        return None
 
 
 def parse_date(match: re.Match) -> str | None:
     """ISO date from a date match: 二○○五年四月二日 -> 2005-04-02; None when not a real date."""
     y, m, d = match.group("y"), match.group("m"), match.group("d")
     try:
-        year = int(y) if y.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in y))
+        year = int(y) if y.isdigit() else cn_digits(y)
         month = int(m) if m.isdigit() else cn_number(m)
         day = int(d) if d.isdigit() else cn_number(d)
         return dt.date(year, month, day).isoformat()
-    except (KeyError, ValueError):
+    except ValueError:
         return None
 
 

@@ -24,6 +24,17 @@ _BOMS = (
 )
 # Share of replaced characters above which a file is not text in any encoding we read.
 _MAX_REPLACED = 0.02
+# GB18030 decodes almost any bytes, so a clean decode proves little: Big5 read as GB18030
+# is about half kana, Greek, box drawing and private-use characters, none of which a Chinese
+# notice holds (at most a few). Shift_JIS read as GB18030 is all characters outside GB2312's
+# 6,763 common ones; a traditional-Chinese notice in GBK has 25-45 % of those, a simplified
+# one well under 1 %. Judged on the first _SAMPLE characters that are not ASCII.
+_UNLIKELY = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
+_ASCII = re.compile(r"[\x00-\x7f]+")
+_MAX_UNLIKELY = 0.05
+_MAX_UNCOMMON = 0.6
+_SAMPLE = 100_000
+_BIG5 = ("big5", "big5hkscs")   # Taiwan's and Hong Kong's: the traditional-Chinese encodings
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,7 @@ def read_source(data: bytes, path: str, report: Report,
         raise InputError(path, "empty file")
     if len(data) > max_bytes:
         raise InputError(path, f"file is {len(data):,} bytes, over the limit of {max_bytes:,} "
-                               "(raise it with --max-bytes)")
+                               "bytes (raise it with --max-bytes)")
     # A .docx, web page or PDF becomes text first; its lines are what `line` refers to.
     converted = convert(data, path, report, max_bytes)
     text, encoding = (converted.text, converted.encoding) if converted else _decode(data, path, report)
@@ -67,11 +78,19 @@ def _decode(data: bytes, path: str, report: Report) -> tuple[str, str]:
                                        f"valid {encoding}") from None
     if b"\x00" in data:
         raise InputError(path, "binary file (contains NUL bytes; UTF-16 text needs a byte-order mark)")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        doubt = _doubt(text)
+        if doubt is None:
+            return text, "gb18030"
+        return _guess(data, text, doubt, report)
     # Neither decodes cleanly: keep the better one if only a few bytes are damaged.
     best = min(("utf-8", "gb18030"), key=lambda e: data.decode(e, "replace").count("\ufffd"))
     text = data.decode(best, "replace")
@@ -82,3 +101,33 @@ def _decode(data: bytes, path: str, report: Report) -> tuple[str, str]:
     report.add("SJ101", first_bad, encoding=best)
     return text, best
 
+
+def _doubt(text: str, traditional: bool = False) -> str | None:
+    """Why decoded text does not read as a Chinese notice; None when it does, or is too short
+    to tell. Traditional Chinese is mostly outside GB2312: for it, only unlikely characters count."""
+    chars = _ASCII.sub("", text[:_SAMPLE])
+    if len(chars) < 20:
+        return None
+    unlikely = len(_UNLIKELY.findall(chars)) / len(chars)
+    if unlikely > _MAX_UNLIKELY:
+        return f"{unlikely:.0%} of its characters are kana, Greek, box drawing or private use"
+    uncommon = 1 - len(chars.encode("gb2312", "ignore")) / 2 / len(chars)
+    if uncommon > _MAX_UNCOMMON and not traditional:
+        return f"{uncommon:.0%} of its characters are outside GB2312"
+    return None
+
+
+def _guess(data: bytes, gb18030: str, doubt: str, report: Report) -> tuple[str, str]:
+    """Text that reads badly as GB18030: Big5 when that reads as Chinese, else GB18030; SJ103 either way."""
+    for encoding in _BIG5:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _doubt(text, traditional=True) is None:
+            report.add("SJ103", 1, encoding=encoding,
+                       reason=f"as GB18030 {doubt}; it is traditional Chinese, which sj's "
+                              "simplified word lists read poorly")
+            return text, encoding
+    report.add("SJ103", 1, encoding="gb18030", reason=f"no encoding fits well: {doubt}")
+    return gb18030, "gb18030"

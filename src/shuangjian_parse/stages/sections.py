@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from ..diagnostics import Report
 from ..grammar import SectionRules
 from ..models import Line, Section
-from .document import Layout, cn_number
+from ..numerals import chinese_numeral, cn_number
+from .document import Layout
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,18 @@ class _Node:
 
 def match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
     """(level, number, end of the number) for a numbered line: `（二）职责` -> (2, "二", 3);
-    the first level whose pattern matches, as rules.numbering tries them in order."""
+    the first level whose pattern matches, as rules.numbering tries them in order. A line
+    whose number is no numeral (十十、) is not numbered."""
     m = rules.numbering.match(text)
     if m is None:
         return None
     for group, level in rules.number_groups:
         number = m.group(group)
         if number is not None:
+            try:
+                _value(number)
+            except ValueError:
+                return None
             return level, number, m.end()
     return None  # pragma: no cover - every branch has its number group
 
@@ -123,15 +129,5 @@ def _formatter(level: int):
     return {1: "{}、".format, 2: "（{}）".format, 3: "{}.".format, 4: "（{}）".format}[level]
 
 
-_NUMERALS = "一二三四五六七八九"
-
-
 def _numeral(value: int, arabic: bool) -> str:
-    if arabic:
-        return str(value)
-    if value <= 0:
-        return "〇"
-    if value < 10:
-        return _NUMERALS[value - 1]
-    tens, ones = divmod(value, 10)
-    return ("" if tens == 1 else _NUMERALS[tens - 1]) + "十" + (_NUMERALS[ones - 1] if ones else "")
+    return str(value) if arabic else chinese_numeral(value)
