@@ -43,7 +43,7 @@ def test_several_files_give_a_yaml_stream_or_a_json_array(run_sj):
 
 def test_output_directory_gets_one_file_per_notice(run_sj, tmp_path):
     files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))[:2]]
-    code, out, _ = run_sj("parse", *files, "-o", str(tmp_path / "out"), "-f", "json")
+    code, out, _ = run_sj("parse", *files, "-o", f"{tmp_path / 'out'}/", "-f", "json")
     assert code == 0 and out == ""
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == [f"{p.split('/')[-1][:-4]}.json" for p in files]
