@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass
 
 from .diagnostics import Report
-from .errors import InputError
+from .errors import InputError, install_hint
 
 # Bytes a .docx may inflate to, as a multiple of the input limit: a notice's document.xml
 # is 5-10 times its zipped size; a zip bomb is thousands of times.
@@ -120,8 +120,7 @@ def _starts_with_markup(sample: str) -> bool:
 
 
 def _missing(path: str, what: str, extra: str) -> InputError:
-    return InputError(path, f"reading {what} needs the {extra} extra: "
-                            f"pip install 'shuangjian-parse[{extra}]'")
+    return InputError(path, f"reading {what} needs the {extra} extra: {install_hint(extra)}")
 
 
 def _short(exc: BaseException) -> str:
