@@ -351,3 +351,31 @@ def test_jsonl_is_a_record_a_line(run_sj):
     files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))[:3]]
     code, out, _ = run_sj("parse", *files, "-f", "jsonl")
     assert code == 0 and [json.loads(line)["source"]["path"] for line in out.splitlines()] == files
+
+
+# --- start-up: a command imports what it needs (benchmarks/bench_startup.py times it) ------------
+
+_MODULES = """
+import sys
+sys.argv = ["sj", *sys.argv[1:]]
+from shuangjian_parse.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args, absent", [
+    (["-V"], ["typer", "pydantic", "shuangjian_parse.cli", "shuangjian_parse.models"]),
+    (["-h"], ["pydantic", "rich", "shuangjian_parse.models", "shuangjian_parse.grammar",
+              "shuangjian_parse.pipeline"]),
+    (["parse", SAMPLE, "-f", "json"], ["rich", "ruamel", "jieba", "importlib.metadata",
+                                       "shuangjian_parse.validate", "shuangjian_parse.safeload"]),
+    (["parse", SAMPLE], ["rich", "ruamel", "jieba", "shuangjian_parse.validate"]),
+], ids=["-V", "-h", "parse json", "parse yaml"])
+def test_start_up_imports_only_what_the_command_needs(args, absent):
+    proc = subprocess.run([sys.executable, "-c", _MODULES, *args], capture_output=True, text=True, cwd=ROOT)
+    loaded = set(proc.stderr.splitlines()[-1].split())
+    assert [name for name in absent if name in loaded] == []

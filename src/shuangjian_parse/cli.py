@@ -19,6 +19,23 @@ from typing import List, Optional
 # installed package on the first model (~30 ms of each start in a full environment).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+
+def _no_plugin_loader() -> None:
+    """Spare pydantic's plugin loader when plugins are off: it imports importlib.metadata (with
+    email, zipfile, csv …: ~15 ms, 1x a bare interpreter start) before it reads the variable
+    that says not to look. A stand-in answers its one question, get_plugins(), with none;
+    tests/test_cli.py checks that the loader stays unloaded and that models still build."""
+    name = "pydantic.plugin._loader"
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") == "__all__" and name not in sys.modules:
+        import types
+
+        loader = types.ModuleType(name, "sj: plugins are disabled (PYDANTIC_DISABLE_PLUGINS=__all__)")
+        loader.get_plugins = lambda: ()
+        sys.modules[name] = loader
+
+
+_no_plugin_loader()
+
 import typer
 
 from . import __version__
