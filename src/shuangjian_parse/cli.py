@@ -216,7 +216,7 @@ def _output_target(ctx: typer.Context, files: List[str],
         return Path(output), None
     if len(files) > 1:
         raise _usage(ctx, "'--output' / '-o'",
-                     f"{len(files)} notices cannot go to one file {one_line(output)!r}; "
+                     f"{len(files)} notices cannot go to one file {output!r}; "
                      f"for one file per notice name a directory: -o {one_line(output)}/")
     return None, Path(output)
 
@@ -226,7 +226,7 @@ def _record_format(ctx: typer.Context, fmt: Optional[Format], out_file: Optional
     implied = SUFFIX_FORMATS.get(out_file.suffix.lower()) if out_file is not None else None
     if fmt is not None and implied is not None and fmt.value != implied:
         raise _usage(ctx, "'--format' / '-f'",
-                     f"{fmt.value} conflicts with the output file {one_line(str(out_file))!r}, "
+                     f"{fmt.value} conflicts with the output file {str(out_file)!r}, "
                      f"whose extension says {implied}")
     return fmt.value if fmt is not None else implied or "yaml"
 
@@ -298,8 +298,8 @@ def batch(
 
     if "-" in inputs:
         if sys.stdin is None or sys.stdin.isatty():
-            raise _usage(ctx, "'INPUT'", "- reads the list of inputs from stdin (one path a line), "
-                                            "which is a terminal: pipe it in, find DIR -name '*.txt' | sj batch - -o OUTDIR")
+            raise _usage(ctx, "'INPUT'", "- reads the list of inputs from stdin (one path a line), which "
+                                         "is a terminal: pipe it in, find DIR -name '*.txt' | sj batch - -o OUTDIR")
         listed = [line.rstrip("\r\n") for line in sys.stdin]
         inputs = [path for given in inputs for path in (listed if given == "-" else [given]) if path]
     missing = [given for given in inputs if not os.path.lexists(given)]
@@ -494,7 +494,7 @@ def validate(
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse record files larger than this (default 10 MiB)."),
 ) -> None:
-    """Check stored records against the record schema: exit 0 all valid, 1 any invalid, 3 a path not found."""
+    """Check stored records against the record schema: exit 0 all valid, 1 any invalid, 3 none found."""
     from .validate import RENDERERS, expand_paths, validate_paths
 
     files: list[str] = []
