@@ -379,3 +379,15 @@ def test_start_up_imports_only_what_the_command_needs(args, absent):
     proc = subprocess.run([sys.executable, "-c", _MODULES, *args], capture_output=True, text=True, cwd=ROOT)
     loaded = set(proc.stderr.splitlines()[-1].split())
     assert [name for name in absent if name in loaded] == []
+
+
+def test_ctrl_c_is_exit_130_and_one_line(run_sj, monkeypatch):
+    from shuangjian_parse import pipeline
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "parser_for", interrupted)
+    code, out, err = run_sj("parse", SAMPLE)
+    # typer >= 0.29 turns Ctrl-C into exit code 130 itself, silently; older click lets sj say so
+    assert (code, out) == (130, "") and err in ("", "sj: interrupted\n")

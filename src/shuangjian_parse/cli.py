@@ -581,13 +581,15 @@ def main() -> None:
     """Entry point of the `sj` script: exit codes as documented, never a traceback."""
     try:
         code = app(prog_name="sj", standalone_mode=False)
-    except typer.Exit as exc:
-        if exc.exit_code == ExitCode.INTERRUPTED and isinstance(exc.__cause__, KeyboardInterrupt):
-            _stderr("sj: interrupted")   # typer >= 0.29 turns Ctrl-C into Exit(130) itself
+    except (typer.Exit, typer.Abort, KeyboardInterrupt) as exc:
+        # Ctrl-C: click < 8.2 makes it an Abort; typer >= 0.29 returns 130 itself, silently
+        if isinstance(exc, KeyboardInterrupt) or isinstance(exc.__cause__, KeyboardInterrupt):
+            _stderr("sj: interrupted")
+            sys.exit(ExitCode.INTERRUPTED)
+        if isinstance(exc, typer.Abort):
+            _stderr("sj: aborted")
+            sys.exit(ExitCode.USAGE)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _stderr("sj: interrupted")
-        sys.exit(ExitCode.INTERRUPTED)
     except _CLICK_EXCEPTION as exc:
         # typer >= 0.29 checks values with pydantic, whose message starts "Value error, "
         message = getattr(exc, "message", "")
@@ -598,9 +600,6 @@ def main() -> None:
         if named:
             exc.message = f"{exc.message} ({one_line(named)} is a file: put -- before it, -- {one_line(named)})"
         exc.show()
-        sys.exit(ExitCode.USAGE)
-    except typer.Abort:
-        _stderr("sj: aborted")
         sys.exit(ExitCode.USAGE)
     except BrokenPipeError:
         # the reader of stdout left (sj parse … | head): stop quietly, as cat does
