@@ -248,7 +248,7 @@ def test_a_missing_input_is_exit_3_everywhere(run_sj, tmp_path, command):
         args.insert(1, missing)
     code, out, err = run_sj(*args)
     assert code == 3
-    assert f"sj: error: {missing}: no such file" in err and "warning" not in err.split(missing)[0]
+    assert err.startswith(f"sj: error: {missing}: no such file") and "sj: warning" not in err
 
 
 def test_a_failing_file_name_with_a_newline_stays_on_one_line(run_sj, tmp_path):
