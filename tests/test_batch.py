@@ -222,7 +222,7 @@ def test_a_killed_batch_resumes_and_ends_as_an_uninterrupted_one(tmp_path, run_s
 def test_missing_input_is_a_failure_not_a_stop(tmp_path, run_sj):
     out = tmp_path / "out"
     code, _, err = run_sj("batch", str(SAMPLE_FILES[0]), str(tmp_path / "nope.txt"), "-o", str(out))
-    assert code == 1
+    assert code == 3   # a missing input: the same code as in every command
     assert f"sj: error: {tmp_path / 'nope.txt'}: no such file or directory" in err
     assert (out / output_name(SAMPLE_FILES[0].name, "yaml")).is_file()
 

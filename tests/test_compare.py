@@ -151,7 +151,7 @@ def test_sj_compare_formats(monkeypatch, capsys, record_dir, tmp_path):
 
 def test_sj_compare_problems(monkeypatch, capsys, tmp_path):
     code, _, err = sj(monkeypatch, capsys, "compare", str(tmp_path / "missing"))
-    assert code == 2 and "no such file" in err
+    assert code == 3 and "no such file" in err
     (tmp_path / "bad.yaml").write_text("schema_version: \"2\"\nsource: 1\n", encoding="utf-8")
     code, _, err = sj(monkeypatch, capsys, "compare", str(tmp_path))
     assert code == 1 and "record skipped" in err and "no valid records" in err

@@ -212,12 +212,12 @@ def test_json_report_has_per_document_scores(monkeypatch, capsys, sample_gold):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda d: d / "nowhere", "not a directory"),
+    (lambda d: d / "nowhere", "nowhere: no such file or directory"),
     (lambda d: d, "no gold files"),
     (lambda d: (d / "a.yaml").write_text("document: [\n", encoding="utf-8") and d, "a.yaml:2:1: YAML syntax"),
 ], ids=["no-dir", "empty-dir", "broken-gold"])
-def test_bad_gold_directories_are_usage_errors(monkeypatch, capsys, tmp_path, make, message):
+def test_bad_gold_directories_are_input_errors(monkeypatch, capsys, tmp_path, make, message):
     gold_dir = make(tmp_path)
     code, out, err = run_sj(monkeypatch, capsys, "eval", str(gold_dir), str(SAMPLES))
-    assert (code, out) == (2, "")
+    assert (code, out) == (3, "")
     assert err.startswith("sj: error: ") and message in err and len(err.splitlines()) == 1

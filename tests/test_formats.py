@@ -573,7 +573,8 @@ def test_a_missing_extra_names_it(module, data, what, extra, monkeypatch):
     monkeypatch.setitem(sys.modules, module, None)     # `import module` raises ImportError
     with pytest.raises(InputError) as caught:
         run(payload, "notice")
-    assert caught.value.reason == f"reading {what} needs the {extra} extra: pip install 'shuangjian-parse[{extra}]'"
+    assert caught.value.reason == (f"reading {what} needs the {extra} extra: pip install 'shuangjian-parse[{extra}]' "
+                                   f"(from a checkout of sj: pip install '.[{extra}]')")
 
 
 # --- the command line --------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_a_record_sj_parse_wrote_is_valid(run_sj, tmp_path, fmt):
 
 def test_every_sample_record_is_valid_in_a_stream_an_array_and_a_directory(run_sj, tmp_path):
     files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
-    assert run_sj("parse", *files, "-o", str(tmp_path / "tree" / "sub"))[0] == 0
+    assert run_sj("parse", *files, "-o", f"{tmp_path / 'tree' / 'sub'}/")[0] == 0
     code, array, _ = run_sj("parse", *files, "-f", "json")
     (tmp_path / "tree" / "all.json").write_text(array, encoding="utf-8")
     code, stream, _ = run_sj("parse", *files)
@@ -253,11 +253,11 @@ def test_every_problem_of_a_file_is_listed_in_order(run_sj, tmp_path, record):
     assert err == "sj: 3 problem(s) in 1 of 1 file(s)\n"
 
 
-def test_a_missing_path_is_a_usage_error(run_sj, tmp_path, record):
+def test_a_missing_path_is_an_input_error(run_sj, tmp_path, record):
     good = tmp_path / "good.yaml"
     good.write_text(dump(record, "yaml"), encoding="utf-8")
     code, out, err = run_sj("validate", str(good), str(tmp_path / "nope.yaml"))
-    assert (code, out) == (2, "")
+    assert (code, out) == (3, "")
     assert err.splitlines()[0] == f"sj: error: {tmp_path / 'nope.yaml'}: no such file or directory"
 
 
@@ -266,9 +266,19 @@ def test_an_unknown_format_is_a_usage_error(run_sj, tmp_path):
     assert (code, out) == (2, "") and "xml" in err
 
 
-def test_an_empty_directory_is_valid_but_warned(run_sj, tmp_path):
+def test_a_directory_without_records_fails(run_sj, tmp_path, record):
+    """A CI job pointed at the wrong folder must not pass: a directory given without any record
+    file is an input error (3), and files holding no record at all are not valid (1)."""
     code, out, err = run_sj("validate", str(tmp_path))
-    assert (code, out) == (0, "") and "no record files" in err
+    assert (code, out) == (3, "")
+    assert err == f"sj: error: {tmp_path}: no record files (.yaml, .yml, .json) in this directory\n"
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "a.json").write_text(dump(record, "json"), encoding="utf-8")
+    code, _, err = run_sj("validate", str(tmp_path / "records"), str(tmp_path / "empty"))
+    assert code == 3 and "empty: no such file or directory" in err
+    (tmp_path / "none.json").write_text("[]\n", encoding="utf-8")
+    code, out, _ = run_sj("validate", str(tmp_path / "none.json"))
+    assert code == 1 and out.endswith("(root): no record in the list\n")
 
 
 # --- the position-keeping loaders ----------------------------------------------------------

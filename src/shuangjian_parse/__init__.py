@@ -6,19 +6,19 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing: `sj -V` stays quick
 __version__ = "0.1.0"
 __all__ = ["parse_text", "parse_file", "Notice", "__version__"]
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .models import Notice
 
 
 def __getattr__(name: str):
     # The models (pydantic) load on first use, so that importing the package, or running
-    # `sj --help`, does not pay for them.
+    # `sj --help` or `sj --version`, does not pay for them.
     if name == "Notice":
         from .models import Notice
 
@@ -35,6 +35,8 @@ def parse_text(text: str, path: str = "<text>") -> "Notice":
 
 def parse_file(path: str | Path) -> "Notice":
     """Parse a notice file in any supported encoding."""
+    from pathlib import Path
+
     from .pipeline import run
 
     return run(Path(path).read_bytes(), str(path)).notice

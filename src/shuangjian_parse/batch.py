@@ -58,7 +58,7 @@ class BatchOptions:
     inputs: list[str]
     out_dir: Path
     fmt: str = "yaml"
-    pattern: str = DEFAULT_GLOB
+    pattern: str | tuple[str, ...] = DEFAULT_GLOB   # several: a file matching any is taken
     workers: Optional[int] = None
     force: bool = False
     scheduler: Optional[str] = None
@@ -125,7 +125,7 @@ def output_name(rel: str, fmt: str) -> str:
     return f"{base}.{fmt}"
 
 
-def discover(inputs: Iterable[str], pattern: str, out_dir: Path, fmt: str) -> Inputs:
+def discover(inputs: Iterable[str], pattern: str | tuple[str, ...], out_dir: Path, fmt: str) -> Inputs:
     """The input files, sorted by relative path, and the inputs that do not exist.
 
     Directories are searched recursively for file names matching `pattern`, skipping hidden
@@ -133,6 +133,7 @@ def discover(inputs: Iterable[str], pattern: str, out_dir: Path, fmt: str) -> In
     relative to the deepest directory holding every input (a single directory: itself).
     """
     out_abs = os.path.abspath(out_dir)
+    patterns = (pattern,) if isinstance(pattern, str) else pattern
     files: dict[str, None] = {}
     roots: list[str] = []
     missing: list[tuple[str, str]] = []
@@ -144,7 +145,7 @@ def discover(inputs: Iterable[str], pattern: str, out_dir: Path, fmt: str) -> In
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")
                                and os.path.join(dirpath, d) != out_abs]
                 for name in filenames:
-                    if not name.startswith(".") and fnmatch(name, pattern):
+                    if not name.startswith(".") and any(fnmatch(name, p) for p in patterns):
                         files[os.path.join(dirpath, name)] = None
         elif os.path.lexists(path):
             roots.append(os.path.dirname(path))

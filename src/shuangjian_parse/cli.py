@@ -1,6 +1,9 @@
 """The `sj` command line: options, I/O and exit codes; no parsing logic here.
 
-stdout carries records only; diagnostics, progress and errors go to stderr.
+stdout carries records only; diagnostics, progress and errors go to stderr. Usage errors
+(an unknown option or command, a bad value, a missing argument) print the usage and the
+offending option and exit 2, whichever click typer runs on; anything else a user can do
+ends in a one-line message and a documented exit code (errors.ExitCode), never a traceback.
 """
 from __future__ import annotations
 
@@ -16,30 +19,68 @@ from typing import List, Optional
 # installed package on the first model (~30 ms of each start in a full environment).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+
+def _no_plugin_loader() -> None:
+    """Spare pydantic's plugin loader when plugins are off: it imports importlib.metadata (with
+    email, zipfile, csv …: ~15 ms, 1x a bare interpreter start) before it reads the variable
+    that says not to look. A stand-in answers its one question, get_plugins(), with none;
+    tests/test_cli.py checks that the loader stays unloaded and that models still build."""
+    name = "pydantic.plugin._loader"
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") == "__all__" and name not in sys.modules:
+        import types
+
+        loader = types.ModuleType(name, "sj: plugins are disabled (PYDANTIC_DISABLE_PLUGINS=__all__)")
+        loader.get_plugins = lambda: ()
+        sys.modules[name] = loader
+
+
+_no_plugin_loader()
+
 import typer
 
 from . import __version__
-from .errors import ExitCode, GrammarError, InputError
-from .files import read_input
+from .errors import ExitCode, GrammarError, InputError, one_line
+
+# What click shows to the user itself (usage errors: exit 2). typer >= 0.29 carries its own
+# copy of click, older typer uses click: the class is found through typer's BadParameter,
+# which is a ClickException in both, so that neither needs importing click.
+_CLICK_EXCEPTION: type = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_HELP = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
     rich_markup_mode=None,
+    context_settings=_HELP,
     help="sj: parse Chinese government notices that set up working bodies "
          "(领导小组, 协调机制, 联席会议, 工作专班) into normalised records.",
 )
-grammars_app = typer.Typer(no_args_is_help=True, help="Inspect and check grammar files.")
+grammars_app = typer.Typer(rich_markup_mode=None, context_settings=_HELP,
+                           help="Inspect and check grammar files.")
 app.add_typer(grammars_app, name="grammars")
 
 
 class Format(str, Enum):
     yaml = "yaml"
     json = "json"
+    jsonl = "jsonl"
+
+
+# -o FILE: the record format its name implies.
+SUFFIX_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl"}
 
 
 def _stderr(message: str) -> None:
     sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def _input_error(path: str, reason: str) -> None:
+    """`sj: error: FILE: reason`, one line whatever the file is called."""
+    _stderr(f"sj: error: {one_line(path)}: {reason}")
+
+
+def _usage(ctx: typer.Context, option: str, message: str) -> typer.BadParameter:
+    """A usage error about `option`, shown as click shows its own (usage line, exit 2)."""
+    return typer.BadParameter(message, ctx=ctx, param_hint=option)
 
 
 def _version(value: bool) -> None:
@@ -48,10 +89,25 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+def _no_command(ctx: typer.Context) -> None:
+    """A bare `sj` (or `sj grammars`): the help on stderr and exit 2, as for any usage error."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help(), err=True)
+        raise typer.Exit(ExitCode.USAGE)
+
+
+@app.callback(invoke_without_command=True)
+def _main(ctx: typer.Context,
+          version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
     """sj: notice parser."""
+    _no_command(ctx)
+
+
+@grammars_app.callback(invoke_without_command=True)
+def _grammars(ctx: typer.Context) -> None:
+    """Inspect and check grammar files."""
+    _no_command(ctx)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -64,12 +120,16 @@ def write_atomic(path: Path, text: str) -> None:
 
 @app.command()
 def parse(
-    files: List[str] = typer.Argument(..., metavar="NOTICE...", help="Notice files; - reads stdin."),
-    fmt: Format = typer.Option(Format.yaml, "--format", "-f", help="Record format."),
-    output: Optional[Path] = typer.Option(
-        None, "--output", "-o",
-        help="Write the record to this file; with several notices, a directory that gets one "
-             "file per notice (<stem>.yaml/.json)."),
+    ctx: typer.Context,
+    files: List[str] = typer.Argument(..., metavar="NOTICE", help="Notice files; - reads stdin."),
+    fmt: Optional[Format] = typer.Option(
+        None, "--format", "-f",
+        help="Record format: yaml (the default), json, or jsonl (a record a line). With -o FILE, "
+             "the format its extension names (.yaml .yml .json .jsonl)."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", metavar="FILE|DIR/",
+        help="Write the record to FILE (one notice only), or one file per notice, <stem>.yaml "
+             "(.json, .jsonl), into DIR: a name ending in / or an existing directory."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only error diagnostics."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on any diagnostic, not only errors."),
@@ -81,47 +141,47 @@ def parse(
              "`line` numbers refer to (a .docx, web page or PDF as converted); -o gets <stem>.txt."),
 ) -> None:
     """Parse notices into records: YAML or JSON on stdout (or under -o), diagnostics on stderr."""
+    out_dir, out_file = _output_target(ctx, files, output)
+    if dump_text:
+        raise typer.Exit(_dump_text(files, out_dir, out_file, max_bytes))
+    chosen = _record_format(ctx, fmt, out_file)
+
     from .diagnostics import render_text
     from .emit import render, to_json_array, to_yaml_stream
+    from .files import read_input
     from .pipeline import parser_for
 
-    if dump_text:
-        raise typer.Exit(_dump_text(files, output, max_bytes))
     try:
         parser = parser_for(str(grammars) if grammars else None)
     except GrammarError as exc:
         _stderr(str(exc))
         raise typer.Exit(ExitCode.USAGE)
-    out_dir = None
-    if output is not None and (len(files) > 1 or output.is_dir()):
-        out_dir = output
     notices = []
     failed = flagged = False
     for name in files:
         try:
             result = parser.run(read_input(name, max_bytes), name, max_bytes)
         except InputError as exc:
-            _stderr(f"sj: error: {exc.path}: {exc.reason}")
+            _input_error(exc.path, exc.reason)
             failed = True
             continue
         notice = result.notice
         shown = [d for d in notice.diagnostics if not quiet or d.severity == "error"]
         if shown:
-            sys.stderr.write(render_text(name, shown))
+            sys.stderr.write(render_text(one_line(name), shown))
         if any(d.severity == "error" for d in notice.diagnostics) or (strict and notice.diagnostics):
             flagged = True
         if out_dir is not None:
-            stem = "stdin" if name == "-" else Path(name).stem
-            write_atomic(out_dir / f"{stem}.{fmt.value}", render(notice, fmt.value))
+            write_atomic(out_dir / f"{_stem(name)}.{chosen}", render(notice, chosen))
         else:
             notices.append(notice)
     if notices:
-        if len(files) == 1:
-            text = render(notices[0], fmt.value)
+        if len(files) == 1 or chosen == "jsonl":
+            text = "".join(render(notice, chosen) for notice in notices)
         else:
-            text = to_yaml_stream(notices) if fmt is Format.yaml else to_json_array(notices)
-        if output is not None and out_dir is None:
-            write_atomic(output, text)
+            text = to_yaml_stream(notices) if chosen == "yaml" else to_json_array(notices)
+        if out_file is not None:
+            write_atomic(out_file, text)
         else:
             sys.stdout.write(text)
     if failed:
@@ -130,27 +190,68 @@ def parse(
         raise typer.Exit(ExitCode.DIAGNOSTICS)
 
 
-def _dump_text(files: List[str], output: Optional[Path], max_bytes: int) -> int:
+def _stem(name: str) -> str:
+    """The name of an input's file under -o DIR, without its extension: `stdin` for -."""
+    return "stdin" if name == "-" else Path(name).stem
+
+
+def _output_target(ctx: typer.Context, files: List[str],
+                   output: Optional[str]) -> tuple[Optional[Path], Optional[Path]]:
+    """(directory, file) that -o names, at most one of them; usage errors for what cannot be.
+
+    A name ending in / or an existing directory is a directory, which gets one file per input
+    (two inputs of one stem would overwrite each other: refused); any other name is a file,
+    which takes one input only.
+    """
+    if output is None:
+        return None, None
+    if output.endswith(("/", os.sep)) or os.path.isdir(output):
+        stems: dict[str, str] = {}
+        for name in files:
+            if _stem(name) in stems and stems[_stem(name)] != name:
+                raise _usage(ctx, "'--output' / '-o'",
+                             f"{one_line(stems[_stem(name)])} and {one_line(name)} would both be "
+                             f"written to {one_line(str(Path(output) / _stem(name)))}.*")
+            stems[_stem(name)] = name
+        return Path(output), None
+    if len(files) > 1:
+        raise _usage(ctx, "'--output' / '-o'",
+                     f"{len(files)} notices cannot go to one file {output!r}; "
+                     f"for one file per notice name a directory: -o {one_line(output)}/")
+    return None, Path(output)
+
+
+def _record_format(ctx: typer.Context, fmt: Optional[Format], out_file: Optional[Path]) -> str:
+    """--format, else the format -o FILE's extension names, else YAML; the two must agree."""
+    implied = SUFFIX_FORMATS.get(out_file.suffix.lower()) if out_file is not None else None
+    if fmt is not None and implied is not None and fmt.value != implied:
+        raise _usage(ctx, "'--format' / '-f'",
+                     f"{fmt.value} conflicts with the output file {str(out_file)!r}, "
+                     f"whose extension says {implied}")
+    return fmt.value if fmt is not None else implied or "yaml"
+
+
+def _dump_text(files: List[str], out_dir: Optional[Path], out_file: Optional[Path], max_bytes: int) -> int:
     """`sj parse --dump-text`: each input's decoded lines, plain, as `line` numbers count them."""
+    from .files import read_input
     from .pipeline import read_text
 
-    out_dir = output if output is not None and (len(files) > 1 or output.is_dir()) else None
     chunks = []
     failed = False
     for name in files:
         try:
             text = "".join(line + "\n" for line in read_text(read_input(name, max_bytes), name, max_bytes))
         except InputError as exc:
-            _stderr(f"sj: error: {exc.path}: {exc.reason}")
+            _input_error(exc.path, exc.reason)
             failed = True
             continue
         if out_dir is not None:
-            write_atomic(out_dir / f"{'stdin' if name == '-' else Path(name).stem}.txt", text)
+            write_atomic(out_dir / f"{_stem(name)}.txt", text)
         else:  # several inputs on one stream: a `==> FILE <==` line before each, as head(1) does
-            chunks.append(f"==> {name} <==\n{text}" if len(files) > 1 else text)
+            chunks.append(f"==> {one_line(name)} <==\n{text}" if len(files) > 1 else text)
     if chunks:
-        if output is not None and out_dir is None:
-            write_atomic(output, "".join(chunks))
+        if out_file is not None:
+            write_atomic(out_file, "".join(chunks))
         else:
             sys.stdout.write("".join(chunks))
     return ExitCode.INPUT if failed else ExitCode.OK
@@ -164,11 +265,15 @@ class BatchFormat(str, Enum):
 
 @app.command()
 def batch(
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...",
-                                       help="Notice files and directories (searched recursively)."),
+    ctx: typer.Context,
+    inputs: List[str] = typer.Argument(..., metavar="INPUT",
+                                       help="Notice files and directories (searched recursively); - reads "
+                                            "the list of inputs from stdin, one path a line."),
     output: Path = typer.Option(..., "--output", "-o", "--out-dir", metavar="OUTDIR",
                                 help="Output directory; mirrors the input tree (a.txt → a.yaml)."),
-    pattern: str = typer.Option("*.txt", "--glob", help="File names to take from directories."),
+    patterns: Optional[List[str]] = typer.Option(
+        None, "--glob", metavar="PATTERN",
+        help="File names to take from directories (default *.txt); give it again for more."),
     fmt: BatchFormat = typer.Option(BatchFormat.yaml, "--format", "-f",
                                     help="Record format; jsonl: one file OUTDIR/notices.jsonl, a record a line."),
     workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1,
@@ -185,19 +290,32 @@ def batch(
                                   help="Refuse inputs larger than this (default 20 MiB)."),
 ) -> None:
     """Convert many notices into OUTDIR in parallel; re-runs skip unchanged inputs and resume."""
-    from .batch import BatchOptions, BatchUsageError, exit_code, run_batch
+    from .batch import DEFAULT_GLOB, BatchOptions, BatchUsageError, Reporter, exit_code, run_batch
 
-    options = BatchOptions(inputs=list(inputs), out_dir=output, fmt=fmt.value, pattern=pattern,
+    class OneLineReporter(Reporter):
+        def message(self, line: str) -> None:
+            super().message(one_line(line))   # a/b\n.txt stays on its line
+
+    if "-" in inputs:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise _usage(ctx, "'INPUT'", "- reads the list of inputs from stdin (one path a line), which "
+                                         "is a terminal: pipe it in, find DIR -name '*.txt' | sj batch - -o OUTDIR")
+        listed = [line.rstrip("\r\n") for line in sys.stdin]
+        inputs = [path for given in inputs for path in (listed if given == "-" else [given]) if path]
+    missing = [given for given in inputs if not os.path.lexists(given)]
+    options = BatchOptions(inputs=list(inputs), out_dir=output, fmt=fmt.value,
+                           pattern=tuple(patterns) if patterns else DEFAULT_GLOB,
                            workers=workers, force=force, scheduler=scheduler, sqlite=sqlite,
                            csv_dir=csv_dir, grammar_dir=str(grammars) if grammars else None,
                            max_bytes=max_bytes)
     try:
-        summary = run_batch(options)
+        summary = run_batch(options, OneLineReporter())
     except (BatchUsageError, GrammarError) as exc:
-        _stderr(f"sj: error: {exc}" if isinstance(exc, BatchUsageError) else str(exc))
+        _stderr(f"sj: error: {one_line(str(exc))}" if isinstance(exc, BatchUsageError) else str(exc))
         raise typer.Exit(ExitCode.USAGE)
     _stderr(summary.line())
-    raise typer.Exit(exit_code(summary))
+    code = exit_code(summary)
+    raise typer.Exit(ExitCode.INPUT if missing and code != ExitCode.INTERRUPTED else code)
 
 
 @app.command()
@@ -211,6 +329,7 @@ def show(
     """Show one notice for reading: outline tree, members and member units, duties by unit, diagnostics."""
     from rich.console import Console
 
+    from .files import read_input
     from .pipeline import parser_for, read_text
     from .show import show_notice
 
@@ -223,7 +342,7 @@ def show(
         data = read_input(file, max_bytes)
         result = parser.run(data, file, max_bytes)
     except InputError as exc:
-        _stderr(f"sj: error: {exc.path}: {exc.reason}")
+        _input_error(exc.path, exc.reason)
         raise typer.Exit(ExitCode.INPUT)
     console = Console(highlight=False, width=width, soft_wrap=False)
     show_notice(result.notice, read_text(data, file, max_bytes), console, parser.canonical.rank_label)
@@ -237,7 +356,7 @@ class CompareFormat(str, Enum):
 
 @app.command()
 def compare(
-    paths: List[str] = typer.Argument(..., metavar="RECORD_DIR...",
+    paths: List[str] = typer.Argument(..., metavar="RECORD",
                                       help="Records (.yaml .yml .json) or directories of them, as written "
                                            "by `sj parse -o DIR` or `sj batch`."),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f",
@@ -252,22 +371,24 @@ def compare(
     if table not in TABLES:
         _stderr(f"sj: error: --table must be one of {', '.join(TABLES)}, not {table!r}")
         raise typer.Exit(ExitCode.USAGE)
+    missing = [path for path in paths if not os.path.exists(path)]
+    for path in missing:
+        _input_error(path, "no such file or directory")
     reader = parser_for().canonical
-    records, problems = load_records(paths, reader)
+    records, problems = load_records([path for path in paths if path not in missing], reader)
     for problem in problems:
-        _stderr(f"sj: warning: {problem}")
-    if any(problem.endswith("no such file or directory") for problem in problems):
-        raise typer.Exit(ExitCode.USAGE)
+        _stderr(f"sj: warning: {one_line(problem)}")
     if not records:
         _stderr("sj: error: no valid records found (.yaml, .yml, .json)")
-        raise typer.Exit(ExitCode.INVALID)
+        raise typer.Exit(ExitCode.INPUT if missing else ExitCode.INVALID)
     comparison = compare_records(records, reader)
+    done = ExitCode.INPUT if missing else ExitCode.OK
     if fmt is CompareFormat.table:
         from rich.console import Console
 
         if output is None:
             print_tables(comparison, Console(highlight=False))
-            return
+            raise typer.Exit(done)
         buffer = io.StringIO()
         print_tables(comparison, Console(file=buffer, highlight=False, width=160, color_system=None))
         text = buffer.getvalue()
@@ -278,6 +399,7 @@ def compare(
     else:
         write_atomic(output, text)
         _stderr(f"wrote {output} ({len(comparison.notices)} notices, {len(comparison.sectors)} sectors)")
+    raise typer.Exit(done)
 
 
 @app.command()
@@ -381,7 +503,7 @@ class ProblemFormat(str, Enum):
 
 @app.command()
 def validate(
-    paths: List[str] = typer.Argument(..., metavar="PATH...",
+    paths: List[str] = typer.Argument(..., metavar="PATH",
                                       help="Record files (.yaml .yml .json) or directories, searched "
                                            "recursively; - reads stdin."),
     fmt: ProblemFormat = typer.Option(ProblemFormat.text, "--format", "-f",
@@ -390,23 +512,28 @@ def validate(
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse record files larger than this (default 10 MiB)."),
 ) -> None:
-    """Check stored records against the record schema: exit 0 all valid, 1 any invalid, 2 usage."""
+    """Check stored records against the record schema: exit 0 all valid, 1 any invalid, 3 none found."""
     from .validate import RENDERERS, expand_paths, validate_paths
 
-    files, missing = expand_paths(paths)
-    for name in missing:
-        _stderr(f"sj: error: {name}: no such file or directory")
+    files: list[str] = []
+    unread = False
+    for path in paths:
+        found, missing = expand_paths([path])
+        files += found
+        if missing:
+            _input_error(path, "no such file or directory")
+        elif not found:   # a directory a CI job may point at by mistake
+            _input_error(path, "no record files (.yaml, .yml, .json) in this directory")
+        unread |= not found
     report = validate_paths(files, max_bytes)
     sys.stdout.write(RENDERERS[fmt.value](report))
     bad = len({p.file for p in report.problems})
     if report.problems:
         _stderr(f"sj: {len(report.problems)} problem(s) in {bad} of {len(report.files)} file(s)")
-    elif report.files:
+    elif report.files:   # a file without a record is a problem ("empty")
         _stderr(f"sj: {len(report.files)} file(s), {report.records} record(s): valid")
-    else:
-        _stderr("sj: warning: no record files found (.yaml, .yml, .json)")
-    if missing:
-        raise typer.Exit(ExitCode.USAGE)
+    if unread:
+        raise typer.Exit(ExitCode.INPUT)
     if report.problems:
         raise typer.Exit(ExitCode.INVALID)
 
@@ -436,18 +563,19 @@ def eval_command(
 
     from .evaluate import GoldError, evaluate, load_gold, parse_notices, render_text
 
-    for directory in (gold_dir, input_dir):
-        if not directory.is_dir():
-            _stderr(f"sj: error: {directory}: not a directory")
-            raise typer.Exit(ExitCode.USAGE)
+    unread = [d for d in (gold_dir, input_dir) if not d.is_dir()]
+    for directory in unread:
+        _input_error(str(directory), "not a directory" if directory.exists() else "no such file or directory")
+    if unread:
+        raise typer.Exit(ExitCode.INPUT)
     try:
         gold = load_gold(gold_dir)
     except GoldError as exc:
-        _stderr(f"sj: error: {exc}")
-        raise typer.Exit(ExitCode.USAGE)
+        _stderr(f"sj: error: {one_line(str(exc))}")
+        raise typer.Exit(ExitCode.INPUT)
     if not gold:
-        _stderr(f"sj: error: {gold_dir}: no gold files (<stem>.yaml)")
-        raise typer.Exit(ExitCode.USAGE)
+        _input_error(str(gold_dir), "no gold files (<stem>.yaml) in this directory")
+        raise typer.Exit(ExitCode.INPUT)
     try:
         records, warnings = parse_notices(list(gold), input_dir, str(grammars) if grammars else None,
                                           max_bytes)
@@ -470,24 +598,36 @@ def eval_command(
 def main() -> None:
     """Entry point of the `sj` script: exit codes as documented, never a traceback."""
     try:
-        code = app(standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _stderr("sj: interrupted")
-        sys.exit(ExitCode.INTERRUPTED)
-    except (typer.BadParameter, typer.Abort) as exc:  # pragma: no cover - click wraps these
-        _stderr(f"sj: error: {exc}")
-        sys.exit(ExitCode.USAGE)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        code = app(prog_name="sj", standalone_mode=False)
+    except (typer.Exit, typer.Abort, KeyboardInterrupt) as exc:
+        # Ctrl-C: click < 8.2 makes it an Abort; typer >= 0.29 returns 130 itself, silently
+        if isinstance(exc, KeyboardInterrupt) or isinstance(exc.__cause__, KeyboardInterrupt):
+            _stderr("sj: interrupted")
+            sys.exit(ExitCode.INTERRUPTED)
+        if isinstance(exc, typer.Abort):
+            _stderr("sj: aborted")
             sys.exit(ExitCode.USAGE)
+        sys.exit(exc.exit_code)
+    except _CLICK_EXCEPTION as exc:
+        # typer >= 0.29 checks values with pydantic, whose message starts "Value error, "
+        message = getattr(exc, "message", "")
+        if isinstance(message, str) and message.startswith("Value error, "):
+            exc.message = message[len("Value error, "):]
+        option = getattr(exc, "option_name", None)   # No such option: -l, from -leading-dash.txt
+        named = next((a for a in sys.argv[1:] if option and a.startswith(option) and os.path.exists(a)), None)
+        if named:
+            exc.message = f"{exc.message} ({one_line(named)} is a file: put -- before it, -- {one_line(named)})"
+        exc.show()
+        sys.exit(ExitCode.USAGE)
+    except BrokenPipeError:
+        # the reader of stdout left (sj parse … | head): stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(ExitCode.DIAGNOSTICS)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if os.environ.get("SJ_DEBUG"):
             raise
-        _stderr(f"sj: internal error: {type(exc).__name__}: {exc} (set SJ_DEBUG=1 for a traceback)")
+        _stderr(f"sj: internal error: {type(exc).__name__}: {one_line(str(exc))} "
+                "(set SJ_DEBUG=1 for a traceback)")
         sys.exit(ExitCode.USAGE)
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 

@@ -1,9 +1,10 @@
 """`sj batch --scheduler ADDRESS`: the same batch on a Dask distributed cluster.
 
-Imported only with --scheduler; needs the optional extra: `pip install 'shuangjian-parse[dask]'`
-on the machine running `sj batch` and on every worker. The parent reads the inputs and sends
-their bytes (so workers need no shared file system), workers run batch.convert_chunk with the
-Parser they built once, and the parent writes the outputs: the bytes are those of a local run.
+Imported only with --scheduler; needs the optional extra, `pip install 'shuangjian-parse[dask]'`
+(from a checkout of sj: `pip install '.[dask]'`), on the machine running `sj batch` and on every
+worker. The parent reads the inputs and sends their bytes (so workers need no shared file
+system), workers run batch.convert_chunk with the Parser they built once, and the parent writes
+the outputs: the bytes are those of a local run.
 
     pool = DaskPool("tcp://10.0.0.5:8786", grammar_dir=None, max_bytes=20 << 20)
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Optional
 
 from . import __version__
+from .errors import install_hint
 from .batch import BatchUsageError, Outcome, Task, convert_chunk, failed_outcomes
 
 
@@ -38,7 +40,7 @@ class DaskPool:
         try:
             from distributed import Client
         except ImportError:
-            raise BatchUsageError("--scheduler needs Dask: pip install 'shuangjian-parse[dask]'") from None
+            raise BatchUsageError(f"--scheduler needs Dask: {install_hint('dask')}") from None
         from .grammar import load_grammar
 
         self.grammar_dir = grammar_dir

@@ -19,7 +19,7 @@ try:
 except ImportError:  # pragma: no cover - a platform without orjson wheels
     orjson = None
 
-FORMATS = ("yaml", "json")
+FORMATS = ("yaml", "json", "jsonl")
 
 # A string may stand unquoted when it starts like text and holds nothing YAML reads itself.
 _PLAIN = re.compile(r"^[\u4e00-\u9fff\u3400-\u4dbf“‘《〔（【A-Za-z_\u3001-\u3003\uff08\uff3b]"
@@ -45,6 +45,11 @@ def to_json_array(notices: list[Notice]) -> str:
     return _dumps([record_data(n) for n in notices]) + "\n"
 
 
+def to_json_line(notice: Notice) -> str:
+    """One record as one line of JSON (JSON Lines), the line `sj batch -f jsonl` writes."""
+    return json.dumps(record_data(notice), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def _dumps(data: Any) -> str:
     """2-space JSON, the bytes json.dumps(ensure_ascii=False, indent=2) writes; orjson does it
     in C (the json module falls back to pure Python as soon as it indents: 0.4 ms a record)."""
@@ -63,6 +68,9 @@ def to_yaml_stream(notices: list[Notice]) -> str:
 
 
 def render(notice: Notice, fmt: str) -> str:
+    """One record in a format of FORMATS."""
+    if fmt == "jsonl":
+        return to_json_line(notice)
     return to_yaml(notice) if fmt == "yaml" else to_json(notice)
 
 

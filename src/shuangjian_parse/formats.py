@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass
 
 from .diagnostics import Report
-from .errors import InputError
+from .errors import InputError, install_hint
 from .numerals import chinese_numeral
 
 _SNIFF_BYTES = 4096
@@ -120,8 +120,7 @@ def _starts_with_markup(sample: str) -> bool:
 
 
 def _missing(path: str, what: str, extra: str) -> InputError:
-    return InputError(path, f"reading {what} needs the {extra} extra: "
-                            f"pip install 'shuangjian-parse[{extra}]'")
+    return InputError(path, f"reading {what} needs the {extra} extra: {install_hint(extra)}")
 
 
 def _short(exc: BaseException) -> str:

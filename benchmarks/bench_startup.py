@@ -1,0 +1,98 @@
+"""Start-up cost of `sj`, as ratios to a bare interpreter start measured in the same run.
+
+    python benchmarks/bench_startup.py               # 15 rounds; exit 1 over a target
+    python benchmarks/bench_startup.py --rounds 40
+
+Each round starts, one after the other, `python -c pass`, `sj --version`, `sj -h` and
+`sj parse NOTICE --format json` (and --format yaml) as fresh processes with the interpreter
+that runs this script and the `sj` script beside it (else `python -m shuangjian_parse`).
+For each command the table gives its median wall time, and its median CPU time (user + sys,
+of the process alone), as multiples of those of `python -c pass`; "paired" is the median of
+each round's own ratio. Milliseconds depend on the machine; the ratios are what to compare.
+On a busy machine wall times wait for a core and scatter, where CPU times barely move: the
+targets (issue 12), `sj parse` at most 18x and `sj --version` at most 4x, are checked on the
+paired CPU ratio, and the exit status is 1 when one is over.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "000_9a14945eab7843f1.txt"
+TARGETS = {"sj --version": 4.0, "sj parse --format json": 18.0}
+
+
+def sj_command() -> list[str]:
+    """The installed `sj` script of this interpreter's environment, else `python -m shuangjian_parse`."""
+    script = Path(sys.executable).with_name("sj")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "shuangjian_parse"]
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run from start to exit; a failing command stops the benchmark."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(command)}: exit {proc.returncode}: {stderr[-500:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15, help="runs of each command (default 15)")
+    parser.add_argument("--notice", type=Path, default=SAMPLE, help="the notice `sj parse` reads")
+    args = parser.parse_args()
+
+    sj = sj_command()
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "sj --version": [*sj, "--version"],
+        "sj -h": [*sj, "-h"],
+        "sj parse --format json": [*sj, "parse", str(args.notice), "--format", "json"],
+        "sj parse --format yaml": [*sj, "parse", str(args.notice)],
+    }
+    os.environ.pop("SJ_DEBUG", None)
+    for command in commands.values():  # fill the bytecode caches once
+        run(command)
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(args.rounds):
+        for name, command in commands.items():
+            elapsed, used = run(command)
+            wall[name].append(elapsed)
+            cpu[name].append(used)
+
+    print(f"start-up of {' '.join(sj)} against `python -c pass` ({sys.executable}), "
+          f"{args.rounds} rounds interleaved")
+    print(f"{'command':<26} {'wall':>7} {'paired':>7} {'CPU':>7} {'paired':>7} {'target':>7}")
+    failed = False
+    for name in commands:
+        ratios = [_ratios(times[name], times["python -c pass"]) for times in (wall, cpu)]
+        target = TARGETS.get(name)
+        over = target is not None and ratios[1][1] > target
+        failed |= over
+        mark = "" if target is None else f"{target:>6.0f}x {'✗' if over else '✓'}"
+        print(f"{name:<26} {ratios[0][0]:>6.1f}x {ratios[0][1]:>6.1f}x "
+              f"{ratios[1][0]:>6.1f}x {ratios[1][1]:>6.1f}x {mark}")
+    return 1 if failed else 0
+
+
+def _ratios(runs: list[float], base: list[float]) -> tuple[float, float]:
+    """(median / median of the base, median of the ratios run by run)."""
+    return (statistics.median(runs) / statistics.median(base),
+            statistics.median(run / b for run, b in zip(runs, base)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
