@@ -183,6 +183,9 @@ def batch(
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
     max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse inputs larger than this (default 20 MiB)."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE",
+                                          help="Write each notice's status, warning codes or "
+                                               "failure to FILE (JSON lines)."),
 ) -> None:
     """Convert many notices into OUTDIR in parallel; re-runs skip unchanged inputs and resume."""
     from .batch import BatchOptions, BatchUsageError, exit_code, run_batch
@@ -190,7 +193,7 @@ def batch(
     options = BatchOptions(inputs=list(inputs), out_dir=output, fmt=fmt.value, pattern=pattern,
                            workers=workers, force=force, scheduler=scheduler, sqlite=sqlite,
                            csv_dir=csv_dir, grammar_dir=str(grammars) if grammars else None,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, report=report)
     try:
         summary = run_batch(options)
     except (BatchUsageError, GrammarError) as exc:
