@@ -374,6 +374,9 @@ def validate(
                                            "json, github (Actions annotations) or sarif (SARIF 2.1.0)."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse record files larger than this (default 10 MiB)."),
+    max_problems: int = typer.Option(100, "--max-problems", min=0,
+                                     help="Per file, show this many problems, then count the rest "
+                                          "(0: no limit)."),
 ) -> None:
     """Check stored records against the record schema: exit 0 all valid, 1 any invalid, 2 usage."""
     from .validate import RENDERERS, expand_paths, validate_paths
@@ -381,11 +384,13 @@ def validate(
     files, missing = expand_paths(paths)
     for name in missing:
         _stderr(f"sj: error: {name}: no such file or directory")
-    report = validate_paths(files, max_bytes)
+    report = validate_paths(files, max_bytes, max_problems)
     sys.stdout.write(RENDERERS[fmt.value](report))
     bad = len({p.file for p in report.problems})
+    for cut in report.cut:
+        _stderr(cut.line())
     if report.problems:
-        _stderr(f"sj: {len(report.problems)} problem(s) in {bad} of {len(report.files)} file(s)")
+        _stderr(f"sj: {report.found} problem(s) in {bad} of {len(report.files)} file(s)")
     elif report.files:
         _stderr(f"sj: {len(report.files)} file(s), {report.records} record(s): valid")
     else:
