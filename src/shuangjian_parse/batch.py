@@ -190,8 +190,9 @@ def discover(inputs: Iterable[str], pattern: str, out_dir: Path, fmt: str) -> In
 
 # --- OUTDIR -------------------------------------------------------------------------------------
 
-# A folder below OUTDIR is opened by name in its parent's fd, never through a symbolic link.
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+# A folder below OUTDIR is opened by name in its parent's fd, never through a symbolic link
+# (os.open's fds are not inherited: PEP 446).
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 # What stops a batch: the disk is full (or over quota), read-only, or not ours to write.
 DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
@@ -245,7 +246,7 @@ class OutputTree:
 
     def __init__(self, root: str) -> None:
         self.root = root
-        self.fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        self.fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
         self.tmp_fd: Optional[int] = None
         self._pid = os.getpid()
 
@@ -330,7 +331,7 @@ class OutputTree:
         """os.open OUTDIR/rel without following a link anywhere on the way."""
         fd, name = self._parent(rel, create=False)
         try:
-            return os.open(name, flags | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666, dir_fd=fd)
+            return os.open(name, flags | os.O_NOFOLLOW, 0o666, dir_fd=fd)
         finally:
             self._release(fd)
 
@@ -391,7 +392,7 @@ class OutputDir(OutputTree):
             if strict:
                 raise
 
-    def read_text(self, rel: str) -> Iterator[str]:
+    def lines(self, rel: str) -> Iterator[str]:
         """The lines of OUTDIR/rel (undecodable bytes replaced); FileNotFoundError, LinkRefused,
         or OSError(ELOOP) for a link."""
         fd = self.open(rel, os.O_RDONLY)
@@ -453,7 +454,7 @@ class Manifest:
         shown = os.path.join(out.root, MANIFEST)
         refused: list[str] = []
         try:
-            for line in out.read_text(MANIFEST):
+            for line in out.lines(MANIFEST):
                 try:
                     e = json.loads(line)
                     rel, output, fmt = e["input"], e["output"], e["format"]
@@ -979,7 +980,9 @@ class _Run:
                                      outcome.status, outcome.codes, stamp)
             except LinkRefused as exc:
                 self.done[outcome.key] = 0
-                _fail(self.summary, self.reporter, rel, refusal(str(self.options.out_dir), exc))
+                reason = refusal(str(self.options.out_dir), exc)
+                _fail(self.summary, self.reporter, rel, reason)
+                self._book(outcome.key, FAILED, reason)
                 return
             except OSError as exc:
                 if exc.errno in DISK_ERRORS:
