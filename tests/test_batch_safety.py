@@ -261,19 +261,33 @@ def fail_at(monkeypatch, code: int, where: str) -> None:
     monkeypatch.setattr(batch, "write_all", write_all)
 
 
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    """The outputs of an uninterrupted batch of make_src's notices, by format."""
+    src = tmp_path_factory.mktemp("src")
+    make_src(src)
+    found = {}
+    for fmt in ("json", "jsonl"):
+        whole = tmp_path_factory.mktemp(f"whole-{fmt}")
+        done = subprocess.run([sys.executable, "-m", "shuangjian_parse", "batch", str(src), "-o",
+                               str(whole), "-f", fmt], capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        found[fmt] = outputs(whole)
+    return found
+
+
 @pytest.mark.parametrize("pool", ["worker writes", "parent writes"])
 @pytest.mark.parametrize("code, reason", [(errno.ENOSPC, "no space left on device"),
                                           (errno.EROFS, "read-only file system"),
                                           (errno.EACCES, "permission denied")])
 @pytest.mark.parametrize("where", ["output", "manifest line", "manifest rewrite", "jsonl join"])
 def test_a_disk_error_is_one_line_exit_1_and_a_rerun_completes(tmp_path, run_sj, monkeypatch,
-                                                                 pool, code, reason, where):
+                                                                 uninterrupted, pool, code, reason, where):
     """Must show: ENOSPC, EROFS, EACCES at each kind of write: one line, exit 1, the manifest
     naming only whole outputs, no .sj-tmp, and a re-run ending as an uninterrupted batch."""
-    src, out, whole = tmp_path / "src", tmp_path / "out", tmp_path / "whole"
+    src, out = tmp_path / "src", tmp_path / "out"
     rels = make_src(src)
     fmt = "jsonl" if where == "jsonl join" else "json"
-    assert run_sj("batch", str(src), "-o", str(whole), "-f", fmt)[0] == 0
     inline = lambda *a: InlinePool(*a, needs_bytes=pool == "parent writes")  # noqa: E731
     monkeypatch.setattr(batch, "LocalPool", inline)
     fail_at(monkeypatch, code, where)
@@ -289,7 +303,7 @@ def test_a_disk_error_is_one_line_exit_1_and_a_rerun_completes(tmp_path, run_sj,
     monkeypatch.setattr(batch, "LocalPool", inline)
     code_, _, err = run_sj("batch", str(src), "-o", str(out), "-f", fmt)
     assert code_ == 0, err
-    assert outputs(out) == outputs(whole)
+    assert outputs(out) == uninterrupted[fmt]
     assert_books_true(src, out)
     assert sorted(e["input"] for e in manifest_lines(out)) == rels
 
