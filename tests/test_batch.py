@@ -254,7 +254,39 @@ def test_summary_counts_and_no_progress_bar_off_a_terminal(tmp_path, run_sj):
     assert code == 0
     assert err.count("\n") == 1 and "\x1b" not in err
     assert err.startswith(f"sj batch: {len(SAMPLE_FILES)} notices: ")
-    assert err.rstrip().endswith("notices/s")
+    assert " with warnings, " in err and err.rstrip().endswith("notices/s; which ones: --report FILE")
+    # a re-run where every input is unchanged still deals with notices at some rate
+    code, _, err = run_sj("batch", str(SAMPLES), "-o", str(tmp_path / "out"))
+    assert code == 0 and f" 0 with warnings, 0 failed, {len(SAMPLE_FILES)} unchanged; " in err
+    rate = float(err.rstrip().split(", ")[-1].split()[0])
+    assert rate > 0, err
+
+
+def test_report_lists_each_notice_with_its_warnings_or_failure(tmp_path, run_sj, parser):
+    src, out, report = tmp_path / "src", tmp_path / "out", tmp_path / "report.jsonl"
+    rels = make_tree(src)
+    (src / "empty.txt").write_bytes(b"")
+    code, _, err = run_sj("batch", str(src), str(tmp_path / "gone.txt"), "-o", str(out), "-f", "json",
+                          "--report", str(report))
+    assert code == 1 and err.rstrip().endswith(f"; each notice's status in {report}")
+    lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
+    assert lines[0] == {"input": str(tmp_path / "gone.txt"), "status": "failed",
+                        "reason": "no such file or directory"}
+    by_input = {line["input"]: line for line in lines[1:]}
+    assert list(by_input) == sorted(rels + ["empty.txt"])
+    assert by_input["empty.txt"] == {"input": "empty.txt", "status": "failed", "reason": "empty file"}
+    for rel in rels:
+        notice = parser.run((src / rel).read_bytes(), rel).notice
+        codes = sorted({d.code for d in notice.diagnostics if d.severity in ("warning", "error")})
+        assert by_input[rel] == {"input": rel, "status": "warnings" if codes else "ok",
+                                 "output": output_name(rel, "json"), "codes": codes,
+                                 "unchanged": False}
+    assert any(line.get("codes") for line in lines)   # the samples do have warnings
+    # a re-run: the same statuses and codes, from the manifest, marked unchanged
+    (src / "empty.txt").unlink()
+    assert run_sj("batch", str(src), "-o", str(out), "-f", "json", "--report", str(report))[0] == 0
+    again = {e["input"]: e for e in map(json.loads, report.read_text(encoding="utf-8").splitlines())}
+    assert again == {rel: {**by_input[rel], "unchanged": True} for rel in rels}
 
 
 @pytest.mark.parametrize("inputs, expected", [
@@ -297,7 +329,12 @@ def test_output_name(rel, fmt, expected):
 def test_summary_line():
     summary = Summary(notices=10, ok=6, warnings=2, failed=1, skipped=1, elapsed=2.0)
     assert summary.line() == ("sj batch: 10 notices: 6 ok, 2 with warnings, 1 failed, 1 unchanged; "
-                              "2.00 s, 4.0 notices/s")
+                              "2.00 s, 5.0 notices/s; which ones: --report FILE")
+    assert Summary(notices=4, skipped=4, elapsed=2.0).line() == (
+        "sj batch: 4 notices: 0 ok, 0 with warnings, 0 failed, 4 unchanged; 2.00 s, 2.0 notices/s")
+    stopped = Summary(notices=10, ok=6, stopped="out: no space left on device")
+    assert stopped.line() == ("sj: error: out: no space left on device (4 of 10 notices not done; "
+                              "run sj batch again to resume)")
     summary.interrupted, summary.ok = True, 2
     assert summary.line().startswith("sj batch: interrupted with 4 of 10 notices not done "
                                      "(run it again to resume): 2 ok, ")

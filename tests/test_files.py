@@ -56,7 +56,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path, way,
     def disk_full(fd, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files, "_write_all", disk_full)
+    monkeypatch.setattr(files, "write_all", disk_full)
     with pytest.raises(OSError):
         write_atomic(target, "new\n")
     assert target.read_text(encoding="utf-8") == "old\n"

@@ -281,6 +281,119 @@ def test_a_directory_without_records_fails(run_sj, tmp_path, record):
     assert code == 1 and out.endswith("(root): no record in the list\n")
 
 
+# --- many problems: --max-problems ---------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_max_problems_shows_the_first_and_counts_the_rest(run_sj, tmp_path, record, fmt):
+    records = []
+    for i in range(30):
+        bad = copy.deepcopy(record)
+        bad["bodies"][0]["kind"] = "committee"          # one problem a record
+        records.append(bad)
+    text = dump_yaml(records) if fmt == "yaml" else json.dumps(records, ensure_ascii=False, indent=1)
+    file = tmp_path / f"many.{fmt}"
+    file.write_text(text, encoding="utf-8")
+    code, out, err = run_sj("validate", str(file), "--max-problems", "7")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 7
+    # each at its own record's kind, in order: positions are right past the first record
+    needle = "committee" if fmt == "yaml" else '"committee"'
+    wanted = [position_of(text, needle, n) for n in range(1, 8)]
+    assert [tuple(map(int, line.split(":")[1:3])) for line in lines] == wanted
+    assert [line.split(": ")[1] for line in lines] == [f"[{i}].bodies[0].kind" for i in range(7)]
+    assert err.splitlines() == [f"sj: {file}: only the first 7 problems are shown (--max-problems): "
+                                "23 of 30 records not checked", "sj: 7 problem(s) in 1 of 1 file(s)"]
+    code, out, err = run_sj("validate", str(file), "--max-problems", "0")
+    assert code == 1 and len(out.splitlines()) == 30 and err == "sj: 30 problem(s) in 1 of 1 file(s)\n"
+    code, out, _ = run_sj("validate", str(file), "-f", "json", "--max-problems", "7")
+    data = json.loads(out)
+    assert len(data["problems"]) == 7
+    assert data["cut_short"] == [{"file": str(file), "shown": 7, "more": 0, "unchecked_records": 23}]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_max_problems_counts_every_duplicate_key_past_the_limit(run_sj, tmp_path, fmt):
+    keys = [f'"k{i % 7}": {i}' for i in range(1000)]
+    text = ("{" + ", ".join(keys) + "}") if fmt == "json" else "".join(f"{k}\n" for k in keys)
+    file = tmp_path / f"dups.{fmt}"
+    file.write_text(text, encoding="utf-8")
+    code, out, err = run_sj("validate", str(file))
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 100
+    assert lines[0].endswith(": k0: duplicate key 'k0' (first at line 1)")
+    assert f"sj: {file}: only the first 100 problems are shown (--max-problems): 893 more, " \
+           "1 of 1 records not checked" in err
+    assert err.splitlines()[-1] == "sj: 993 problem(s) in 1 of 1 file(s)"
+
+
+def test_a_missing_field_deep_in_a_long_list_is_placed_at_its_record(tmp_path):
+    """Positions are found by a second pass that stops once the paths asked about are settled:
+    a missing field is settled when its record ends."""
+    text = "[\n" + ",\n".join(['{"schema_version": "2"}'] * 50 + ["{}"] * 3) + "\n]\n"
+    file = tmp_path / "late.json"
+    file.write_text(text, encoding="utf-8")
+    problems, records = validate_file(str(file))
+    assert records == 53
+    first = [p for p in problems if p.path.startswith("[50]")]
+    assert {(p.line, p.column) for p in first} == {(52, 1)}
+    assert [p.path for p in first] == ["[50].schema_version", "[50].source", "[50].document"]
+
+
+# --- 10 MB inputs: linear and lean ---------------------------------------------------------
+
+def _zeros_broken_at_the_end(size: int) -> str:
+    return "[" + "0," * (size // 2 - 2) + "0 0]"
+
+
+# (name, text built for ~10 MB or as the issue describes it, stdout lines, where the last problem is)
+BIG_INPUTS = {
+    "comments.yaml": lambda: 'schema_version: "2"\n' + "# 注释 comment, comment, comment\n" * 270_000,
+    "empty-records.json": lambda: "[" + ",".join(["{}"] * 1_000_000) + "]",
+    "empty-records-10mb.json": lambda: "[" + ",".join(["{}"] * 3_333_333) + "]",
+    "duplicate-keys.yaml": lambda: "a: 1\n" * 100_000,
+    "duplicate-keys.json": lambda: "{" + ",".join(['"a": 1'] * 100_000) + "}",
+    "broken-at-the-end.json": lambda: _zeros_broken_at_the_end(10_000_000),
+}
+
+_CHILD = """
+import json, resource, sys, time
+from shuangjian_parse.cli import main
+sys.argv = ["sj", "validate", sys.argv[1]]
+start = time.process_time()
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+sys.stderr.write(json.dumps({"code": int(code), "cpu": time.process_time() - start,
+                             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}) + "\\n")
+"""
+
+
+@pytest.mark.parametrize("name", list(BIG_INPUTS))
+def test_validate_is_linear_and_lean_on_10_mb_inputs(tmp_path, name):
+    """Must show: each input of the issue (10 MB of YAML comments, 1M empty records in 3 MB of
+    JSON, 100k duplicate keys) and 10 MB of the densest JSON, in a child process: under 10 s of
+    CPU and 500 MB (they take 0.3-1.5 s and 70-300 MB; before: 20 s to 7 min, up to 1.6 GB).
+    The whole set costs CI about 10 s."""
+    import subprocess
+    import sys
+
+    file = tmp_path / name
+    file.write_text(BIG_INPUTS[name](), encoding="utf-8")
+    assert file.stat().st_size <= 10 * 1024 * 1024
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(file)], capture_output=True, text=True,
+                          timeout=300, cwd=tmp_path)
+    measured = json.loads(done.stderr.splitlines()[-1])
+    assert measured["code"] == 1, done.stderr
+    assert measured["cpu"] < 10, measured
+    assert measured["rss_mb"] < 500, measured
+    assert "Traceback" not in done.stderr
+    lines = done.stdout.splitlines()
+    assert 1 <= len(lines) <= 100
+    if name == "broken-at-the-end.json":
+        assert lines == [f"{file}:1:{file.stat().st_size - 1}: (root): JSON syntax: expected ',' or ']'"]
+
+
 # --- the position-keeping loaders ----------------------------------------------------------
 
 @pytest.mark.parametrize("text, path, where", [

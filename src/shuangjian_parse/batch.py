@@ -6,8 +6,11 @@
 - discover(): the input files (directories recursively, `--glob`), as paths relative to
   the input root; that path is the record's `source.path` and names the output in OUTDIR.
 - Manifest: OUTDIR/.sj-manifest.jsonl, one line per converted input (sha256, sj version,
-  grammar digest, format → output), flushed as each completes; a re-run skips inputs whose
-  line still matches, so a killed run resumes where it stopped.
+  grammar digest, format → output and the output file's stamp), appended as each completes;
+  a re-run skips inputs whose line still matches, so a killed run resumes where it stopped.
+- OutputTree: every write, rename and delete below OUTDIR goes from OUTDIR's directory fd a
+  folder at a time with O_NOFOLLOW, so nothing lands outside it; a full, read-only or
+  unwritable disk stops the batch (DiskError: one line, exit 1) with the books true.
 - LocalPool: worker processes, each with its Parser built once, fed small chunks of paths (a
   bounded number in flight, so memory stays flat); each worker reads, hashes, parses, renders
   and writes its outputs atomically (files.write_atomic), and
@@ -16,6 +19,7 @@
 """
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -23,19 +27,21 @@ import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, TextIO
+from typing import Any, Callable, Iterable, Iterator, Optional, TextIO
 
 from . import __version__
 from .errors import InputError
-from .files import read_input, remove_quietly, write_atomic
+from .files import create_temp, read_input, remove_quietly, write_all, write_atomic
 
 FORMATS = ("yaml", "json", "jsonl")
 MANIFEST = ".sj-manifest.jsonl"
@@ -66,6 +72,7 @@ class BatchOptions:
     csv_dir: Optional[Path] = None
     grammar_dir: Optional[str] = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    report: Optional[Path] = None
 
 
 @dataclass
@@ -80,21 +87,38 @@ class Summary:
     errors: int = 0        # notices with an error-severity diagnostic
     elapsed: float = 0.0
     interrupted: bool = False
+    stopped: Optional[str] = None   # why the batch stopped: "out: no space left on device"
+    report: Optional[str] = None    # the --report file written
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def converted(self) -> int:
         return self.ok + self.warnings
 
+    @property
+    def left(self) -> int:
+        return self.notices - self.converted - self.failed - self.skipped
+
     def line(self) -> str:
-        """`sj batch: 1020 notices: 1002 ok, 16 with warnings, 2 failed, 0 unchanged; 2.10 s, 485.7 notices/s`."""
-        rate = self.converted / self.elapsed if self.elapsed > 0 else 0.0
+        """`sj batch: 1020 notices: 1002 ok, 16 with warnings, 2 failed, 0 unchanged; 2.10 s,
+        485.7 notices/s; listed with --report FILE`. The rate counts every notice dealt with,
+        unchanged ones too (a re-run of an unchanged batch is not 0 notices/s)."""
+        if self.stopped is not None:
+            if not self.notices:
+                return f"sj: error: {self.stopped}"
+            return (f"sj: error: {self.stopped} ({self.left} of {self.notices} notices not done; "
+                    "run sj batch again to resume)")
+        handled = self.converted + self.failed + self.skipped
+        rate = handled / self.elapsed if self.elapsed > 0 else 0.0
         counts = (f"{self.ok} ok, {self.warnings} with warnings, {self.failed} failed, "
                   f"{self.skipped} unchanged; {self.elapsed:.2f} s, {rate:.1f} notices/s")
         if self.interrupted:
-            left = self.notices - self.converted - self.failed - self.skipped
-            return (f"sj batch: interrupted with {left} of {self.notices} notices not done "
+            return (f"sj batch: interrupted with {self.left} of {self.notices} notices not done "
                     f"(run it again to resume): {counts}")
+        if self.report is not None:
+            counts += f"; each notice's status in {self.report}"
+        elif self.warnings or self.failed:
+            counts += "; which ones: --report FILE"
         return f"sj batch: {self.notices} notices: {counts}"
 
 
@@ -165,141 +189,347 @@ def discover(inputs: Iterable[str], pattern: str | tuple[str, ...], out_dir: Pat
     return Inputs(root, rels, missing)
 
 
+# --- OUTDIR -------------------------------------------------------------------------------------
+
+# A folder below OUTDIR is opened by name in its parent's fd, never through a symbolic link
+# (os.open's fds are not inherited: PEP 446).
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+# What stops a batch: the disk is full (or over quota), read-only, or not ours to write.
+DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+class LinkRefused(Exception):
+    """A path below OUTDIR goes through a symbolic link (or a file where a folder belongs):
+    `LinkRefused("sub")`; sj writes, renames and deletes nothing there."""
+
+    def __init__(self, rel: str, link: bool = True) -> None:
+        super().__init__(rel)
+        self.rel = rel
+        self.link = link
+
+
+class DiskError(Exception):
+    """Writing below OUTDIR (or a table) failed for the whole batch: `DiskError("out", ENOSPC)`."""
+
+    def __init__(self, where: str, code: int) -> None:
+        reason = os.strerror(code)
+        super().__init__(f"{where}: {reason[:1].lower()}{reason[1:]}")
+        self.where = where
+        self.code = code
+
+
+@contextmanager
+def writing(where: Any) -> Iterator[None]:
+    """Writes to `where` (a table, the report): their disk errors stop the batch, naming it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in DISK_ERRORS:
+            raise DiskError(str(where), exc.errno) from None
+        raise
+
+
+def is_inside(rel: str) -> bool:
+    """A '/'-separated path that stays below OUTDIR: `is_inside("a/b.json")`, not `../v.txt`,
+    `/etc/x` or `a//b` (no empty, `.` or `..` part, no NUL)."""
+    return bool(rel) and "\0" not in rel and all(p not in ("", ".", "..") for p in rel.split("/"))
+
+
+def stamp_of(info: os.stat_result) -> str:
+    """Which file an output is: inode and mtime; a file replaced since has another stamp."""
+    return f"{info.st_ino}-{info.st_mtime_ns}"
+
+
+class OutputTree:
+    """OUTDIR as a directory fd: every path below it is walked a folder at a time with
+    O_NOFOLLOW (openat), so no symbolic link, planted before or during a batch, can send a
+    write, a rename or a delete outside OUTDIR. OUTDIR itself may be a link the user chose."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+        self.tmp_fd: Optional[int] = None
+        self._pid = os.getpid()
+
+    def attach_tmp(self) -> None:
+        self.tmp_fd = os.open(TMP_DIR, _DIR_FLAGS, dir_fd=self.fd)
+
+    def _parent(self, rel: str, create: bool) -> tuple[int, str]:
+        """The fd of the folder holding `rel` (the caller closes it unless it is self.fd) and
+        the last name; LinkRefused when a folder on the way is a link or not a folder."""
+        if not is_inside(rel):
+            raise LinkRefused(rel, link=False)
+        *folders, name = rel.split("/")
+        fd = self.fd
+        try:
+            for depth, folder in enumerate(folders):
+                try:
+                    child = os.open(folder, _DIR_FLAGS, dir_fd=fd)
+                except FileNotFoundError:
+                    if not create:
+                        raise
+                    try:
+                        os.mkdir(folder, dir_fd=fd)
+                    except FileExistsError:   # made by another worker meanwhile, or a dangling link
+                        pass
+                    child = os.open(folder, _DIR_FLAGS, dir_fd=fd)
+                except OSError as exc:
+                    if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                        raise
+                    link = stat.S_ISLNK(os.lstat(folder, dir_fd=fd).st_mode)
+                    raise LinkRefused("/".join(folders[:depth + 1]), link) from None
+                if fd != self.fd:
+                    os.close(fd)
+                fd = child
+        except BaseException:
+            if fd != self.fd:
+                os.close(fd)
+            raise
+        return fd, name
+
+    def _release(self, fd: int) -> None:
+        if fd != self.fd:
+            os.close(fd)
+
+    def write(self, rel: str, text: str) -> str:
+        """Write OUTDIR/rel whole or not at all, making its folders; its stamp.
+
+        A file that must be renamed into place is first written to OUTDIR/.sj-tmp, which every
+        run empties first: even a kill -9 between the write and the rename leaves nothing that
+        looks like an output."""
+        fd, name = self._parent(rel, create=True)
+        try:
+            return stamp_of(write_atomic(name, text, dir_fd=fd, tmp_dir_fd=self.tmp_fd))
+        finally:
+            self._release(fd)
+
+    def stamp(self, rel: str) -> Optional[str]:
+        """The stamp of the regular file OUTDIR/rel; None when there is none (or a link)."""
+        try:
+            fd, name = self._parent(rel, create=False)
+        except (OSError, LinkRefused):
+            return None
+        try:
+            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+        except OSError:
+            return None
+        finally:
+            self._release(fd)
+        return stamp_of(info) if stat.S_ISREG(info.st_mode) else None
+
+    def remove(self, rel: str) -> None:
+        """Remove OUTDIR/rel if it is there; nothing through a link, nothing outside."""
+        try:
+            fd, name = self._parent(rel, create=False)
+        except (OSError, LinkRefused):
+            return
+        try:
+            remove_quietly(name, dir_fd=fd)
+        finally:
+            self._release(fd)
+
+    def open(self, rel: str, flags: int) -> int:
+        """os.open OUTDIR/rel without following a link anywhere on the way."""
+        fd, name = self._parent(rel, create=False)
+        try:
+            return os.open(name, flags | os.O_NOFOLLOW, 0o666, dir_fd=fd)
+        finally:
+            self._release(fd)
+
+    def close(self) -> None:
+        for fd in (self.tmp_fd, self.fd):
+            if fd is not None:
+                os.close(fd)
+        self.tmp_fd = None
+
+
+_WORKER_TREES: dict[str, OutputTree] = {}
+
+
+def worker_tree(root: str) -> OutputTree:
+    """A worker's own OutputTree of OUTDIR (opened once per process)."""
+    tree = _WORKER_TREES.get(root)
+    if tree is None or tree._pid != os.getpid():
+        tree = _WORKER_TREES[root] = OutputTree(root)
+        tree.attach_tmp()
+    return tree
+
+
+class OutputDir(OutputTree):
+    """OUTDIR, locked for one batch at a time; every file lands whole or not at all.
+
+    `.sj-tmp` and `.sj-parts` are sj's: a link (or a file) there is removed, not followed,
+    and `warn` says so."""
+
+    def __init__(self, root: Path, warn: Callable[[str], None]) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(root))
+        try:
+            _lock_dir(self.fd, root)
+            for name in (TMP_DIR, PARTS_DIR):
+                try:
+                    info = os.lstat(name, dir_fd=self.fd)
+                except FileNotFoundError:
+                    continue
+                if not stat.S_ISDIR(info.st_mode):
+                    os.unlink(name, dir_fd=self.fd)
+                    what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a folder"
+                    warn(f"sj: warning: {os.path.join(self.root, name)} was {what}; removed it "
+                         "(sj writes nothing through a link)")
+            self._remove_tmp(strict=True)   # left by a killed run
+            os.mkdir(TMP_DIR, dir_fd=self.fd)
+            self.attach_tmp()
+        except BaseException:
+            OutputTree.close(self)
+            raise
+
+    def _remove_tmp(self, strict: bool = False) -> None:
+        # rmtree's fd-based walk follows no link below .sj-tmp, itself checked above to be a folder
+        try:
+            shutil.rmtree(os.path.join(self.root, TMP_DIR))
+        except FileNotFoundError:
+            pass
+        except OSError:
+            if strict:
+                raise
+
+    def lines(self, rel: str) -> Iterator[str]:
+        """The lines of OUTDIR/rel (undecodable bytes replaced); FileNotFoundError, LinkRefused,
+        or OSError(ELOOP) for a link."""
+        fd = self.open(rel, os.O_RDONLY)
+        with open(fd, encoding="utf-8", errors="replace") as handle:
+            yield from handle
+
+    def join(self, rel: str, parts: Iterable[str]) -> None:
+        """Concatenate the files `parts` (relative to OUTDIR) into OUTDIR/rel, atomically."""
+        assert self.tmp_fd is not None
+        fd, tmp = create_temp("", suffix=".tmp", dir_fd=self.tmp_fd)
+        try:
+            with open(fd, "wb") as out:
+                for part in parts:
+                    with open(self.open(part, os.O_RDONLY), "rb") as handle:
+                        shutil.copyfileobj(handle, out)
+            os.replace(tmp, rel, src_dir_fd=self.tmp_fd, dst_dir_fd=self.fd)
+        except BaseException:
+            remove_quietly(tmp, dir_fd=self.tmp_fd)
+            raise
+
+    def close(self) -> None:
+        if self.tmp_fd is not None:
+            self._remove_tmp()
+        super().close()   # closing the fd releases the lock
+
+
+def _lock_dir(fd: int, path: Path) -> None:
+    """An exclusive lock on OUTDIR's fd (released by the kernel if the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no locking
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise BatchUsageError(f"{path} is in use by another sj batch") from None
+
+
 # --- the manifest -----------------------------------------------------------------------------
 
 class Manifest:
     """OUTDIR/.sj-manifest.jsonl: what each output was made from, one JSON line per input.
 
     `{"input": "sub/a.txt", "sha256": "…", "sj": "0.1.0", "grammar": "…", "format": "json",
-    "output": "sub/a.json", "status": "ok"}`. The last line of an input wins. Lines are
-    appended and flushed as outputs are written, so a kill loses at most the work in flight;
-    a half-written last line is ignored.
+    "output": "sub/a.json", "status": "warnings", "codes": "SJ301", "stamp": "…"}`. The last
+    line of an input wins. Lines are appended as outputs are written, so a kill loses at most
+    the work in flight; a half-written last line is ignored. A line is trusted only for the
+    output sj would write for its input (never a path outside OUTDIR), and only while that
+    output is the very file written then (`stamp`: its inode and mtime).
     """
 
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        self.path = out_dir / MANIFEST
-        # input -> (sha256 as bytes, sj version, grammar digest, format, output, status); the
-        # repeated strings are interned: a manifest of 100,000 lines costs about 25 MB.
+    def __init__(self, out: OutputDir, warn: Callable[[str], None]) -> None:
+        self.out = out
+        # input -> (sha256 as bytes, sj version, grammar digest, format, output, status, codes,
+        # stamp); the repeated strings are interned: 100,000 lines cost about 35 MB.
         self.entries: dict[str, tuple] = {}
-        self._handle: Optional[TextIO] = None
+        self._fd: Optional[int] = None
+        self._size = 0
+        shown = os.path.join(out.root, MANIFEST)
+        refused: list[str] = []
         try:
-            with open(self.path, encoding="utf-8", errors="replace") as handle:
-                for line in handle:
-                    try:
-                        e = json.loads(line)
-                        self.entries[e["input"]] = (
-                            bytes.fromhex(e["sha256"]), sys.intern(e["sj"]), sys.intern(e["grammar"]),
-                            sys.intern(e["format"]), e["output"], sys.intern(e.get("status", OK)))
-                    except (ValueError, KeyError, TypeError, AttributeError):
+            for line in out.lines(MANIFEST):
+                try:
+                    e = json.loads(line)
+                    rel, output, fmt = e["input"], e["output"], e["format"]
+                    if not (isinstance(rel, str) and is_inside(rel) and fmt in FORMATS
+                            and output == output_name(rel, fmt)):
+                        refused.append(str(output))
                         continue
+                    self.entries[rel] = (
+                        bytes.fromhex(e["sha256"]), sys.intern(e["sj"]), sys.intern(e["grammar"]),
+                        sys.intern(fmt), output, sys.intern(e.get("status", OK)),
+                        sys.intern(e.get("codes", "")), e.get("stamp"))
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    continue
         except FileNotFoundError:
             pass
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            warn(f"sj: warning: {shown} is a symbolic link; not read, and replaced by a file")
+        if refused:
+            warn(f"sj: warning: {shown}: ignored {len(refused)} line(s) whose output is not the "
+                 f"one sj writes for their input inside OUTDIR (first: {refused[0]!r})")
 
     def open(self) -> None:
         """Rewrite the manifest without stale or broken lines, then open it for appending."""
-        alive = {rel: e for rel, e in self.entries.items() if (self.out_dir / e[4]).is_file()}
-        self.entries = alive
-        tmp = self.out_dir / TMP_DIR / MANIFEST
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-            for rel, (sha256, *rest) in alive.items():
-                handle.write(_manifest_line(rel, sha256.hex(), *rest))
-        os.replace(tmp, self.path)
-        self._handle = open(self.path, "a", encoding="utf-8", newline="\n")
+        self.entries = {rel: e for rel, e in self.entries.items() if self.out.stamp(e[4]) is not None}
+        self.out.write(MANIFEST, "".join(_manifest_line(rel, e[0].hex(), *e[1:])
+                                         for rel, e in self.entries.items()))
+        self._fd = self.out.open(MANIFEST, os.O_WRONLY | os.O_APPEND)
+        self._size = os.fstat(self._fd).st_size
 
     def known(self, rel: str, output: str, grammar: str, fmt: str) -> Optional[str]:
         """The sha256 `rel`'s output was made from, if this sj, grammar and format made it and
-        it is still there: an input that still hashes to it need not be converted again."""
+        it is still the file written then: an input that still hashes to it need not be
+        converted again."""
         e = self.entries.get(rel)
         if (e is not None and e[1:5] == (__version__, grammar, fmt, output)
-                and (self.out_dir / output).is_file()):
+                and e[7] is not None and self.out.stamp(output) == e[7]):
             return e[0].hex()
         return None
 
-    def record(self, rel: str, output: str, sha256: str, grammar: str, fmt: str, status: str) -> None:
-        assert self._handle is not None
-        self._handle.write(_manifest_line(rel, sha256, __version__, grammar, fmt, output, status))
-        self._handle.flush()
+    def record(self, rel: str, output: str, sha256: str, grammar: str, fmt: str, status: str,
+               codes: str, stamp: Optional[str]) -> None:
+        """Append one line, whole: a write that fails (a full disk) is cut off again."""
+        assert self._fd is not None
+        data = _manifest_line(rel, sha256, __version__, grammar, fmt, output, status, codes,
+                              stamp).encode("utf-8")
+        try:
+            write_all(self._fd, data)
+        except OSError:
+            try:
+                os.ftruncate(self._fd, self._size)
+            except OSError:
+                pass
+            raise
+        self._size += len(data)
 
     def forget(self, rel: str) -> None:
         """An input that failed: remove the output an earlier run made of its old content."""
         e = self.entries.pop(rel, None)
         if e is not None:
-            remove_quietly(self.out_dir / e[4])
+            self.out.remove(e[4])
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _manifest_line(rel: str, sha256: str, version: str, grammar: str, fmt: str, output: str,
-                   status: str) -> str:
+                   status: str, codes: str, stamp: Optional[str]) -> str:
     return json.dumps({"input": rel, "sha256": sha256, "sj": version, "grammar": grammar,
-                       "format": fmt, "output": output, "status": status}, ensure_ascii=False) + "\n"
-
-
-# --- OUTDIR -------------------------------------------------------------------------------------
-
-class OutputDir:
-    """OUTDIR, locked for one batch at a time; every file lands whole or not at all."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self._lock = _lock_dir(root)
-        self.tmp = root / TMP_DIR
-        shutil.rmtree(self.tmp, ignore_errors=True)   # left by a killed run
-        self.tmp.mkdir()
-
-    def write(self, rel: str, text: str) -> None:
-        write_output(str(self.root), rel, text)
-
-    def join(self, rel: str, parts: Iterable[str]) -> None:
-        """Concatenate the files `parts` (relative to OUTDIR) into OUTDIR/rel, atomically."""
-        tmp = self.tmp / f"{rel.replace('/', '_')}.tmp"
-        with open(tmp, "wb") as out:
-            for part in parts:
-                with open(self.root / part, "rb") as handle:
-                    shutil.copyfileobj(handle, out)
-        os.replace(tmp, self.root / rel)
-
-    def close(self) -> None:
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
-
-
-def write_output(root: str, rel: str, text: str) -> None:
-    """Write root/rel whole or not at all (files.write_atomic).
-
-    A file that must be renamed into place is first written to root/.sj-tmp, which every run
-    empties first: even a kill -9 between the write and the rename leaves nothing that looks
-    like an output.
-    """
-    target = os.path.join(root, rel)
-    tmp_dir = os.path.join(root, TMP_DIR)
-    try:
-        write_atomic(target, text, tmp_dir)
-    except FileNotFoundError:   # the first output of its directory
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        write_atomic(target, text, tmp_dir)
-
-
-def _lock_dir(path: Path) -> Optional[int]:
-    """An exclusive lock on OUTDIR (released by the kernel if the process dies)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no locking
-        return None
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise BatchUsageError(f"{path} is in use by another sj batch") from None
-    return fd
+                       "format": fmt, "output": output, "status": status, "codes": codes,
+                       "stamp": stamp}, ensure_ascii=False) + "\n"
 
 
 # --- the work sent to workers ----------------------------------------------------------------
@@ -330,6 +560,9 @@ class Outcome:
     text: Optional[str] = None
     rows: Optional[dict[str, list[tuple]]] = None
     errors: bool = False              # an error-severity diagnostic
+    codes: str = ""                   # the warning and error codes, "SJ201 SJ301"
+    stamp: Optional[str] = None       # of the output the worker wrote (stamp_of)
+    disk: Optional[int] = None        # errno of a write that stops the batch (DISK_ERRORS)
 
 
 def convert(task: Task, grammar_dir: Optional[str], max_bytes: int,
@@ -351,14 +584,14 @@ def convert(task: Task, grammar_dir: Optional[str], max_bytes: int,
             return Outcome(task.key, UNCHANGED, task.unchanged_if)
         notice = parser_for(grammar_dir).run(data, task.rel, max_bytes).notice
         sha256 = notice.source.sha256
-        text = rows = None
+        text = rows = stamp = None
         if not unchanged:
             if task.fmt == "jsonl":
                 text = json.dumps(record_data(notice), ensure_ascii=False, separators=(",", ":")) + "\n"
             else:
                 text = render(notice, task.fmt)
             if out_dir is not None:
-                write_output(out_dir, task.output, text)
+                stamp = worker_tree(out_dir).write(task.output, text)
                 text = None
         if task.rows:
             from .tables import notice_rows
@@ -366,13 +599,28 @@ def convert(task: Task, grammar_dir: Optional[str], max_bytes: int,
             rows = notice_rows(task.key, record_data(notice))
     except InputError as exc:
         return Outcome(task.key, FAILED, reason=exc.reason)
+    except LinkRefused as exc:
+        return Outcome(task.key, FAILED, reason=refusal(out_dir or "OUTDIR", exc))
+    except OSError as exc:
+        if exc.errno in DISK_ERRORS:
+            return Outcome(task.key, FAILED, reason=exc.strerror, disk=exc.errno)
+        return Outcome(task.key, FAILED, reason=f"internal error: {type(exc).__name__}: {exc}")
     except Exception as exc:  # noqa: BLE001 - one bad notice must not stop the batch
         return Outcome(task.key, FAILED, reason=f"internal error: {type(exc).__name__}: {exc}")
     if unchanged:
         return Outcome(task.key, UNCHANGED, sha256, rows=rows)
-    severities = {d.severity for d in notice.diagnostics}
-    status = WARNINGS if severities & {"warning", "error"} else OK
-    return Outcome(task.key, status, sha256, text=text, rows=rows, errors="error" in severities)
+    flagged = sorted({d.code for d in notice.diagnostics if d.severity in ("warning", "error")})
+    return Outcome(task.key, WARNINGS if flagged else OK, sha256, text=text, rows=rows,
+                   errors=any(d.severity == "error" for d in notice.diagnostics),
+                   codes=" ".join(flagged), stamp=stamp)
+
+
+def refusal(root: str, exc: LinkRefused) -> str:
+    """Why a notice's output was not written: `out/sub is a symbolic link; …`."""
+    if not exc.link:
+        return f"{os.path.join(root, exc.rel)} is not a folder; its output cannot go there"
+    return (f"{os.path.join(root, exc.rel)} is a symbolic link; sj writes nothing through a link "
+            "(remove it, or choose another OUTDIR)")
 
 
 def convert_chunk(tasks: list[Task], grammar_dir: Optional[str], max_bytes: int,
@@ -586,7 +834,8 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
     """Convert every input of `options`; never raises for a bad input, only for bad usage.
 
     Ctrl-C or SIGTERM stop the batch cleanly (summary.interrupted): work in flight is
-    dropped, no temporary file is left, and a re-run resumes where this one stopped.
+    dropped, no temporary file is left, and a re-run resumes where this one stopped. So does
+    a full disk, a read-only or unwritable OUTDIR (summary.stopped: one line, no traceback).
     """
     from .grammar import load_grammar
 
@@ -595,11 +844,11 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
     if options.fmt not in FORMATS:
         raise BatchUsageError(f"unknown format {options.fmt!r}; choose from {', '.join(FORMATS)}")
     grammar = load_grammar(options.grammar_dir).digest   # GrammarError: exit 2 before any work
-    out = OutputDir(options.out_dir)
     summary = Summary()
-    manifest = tables = pool = None
+    out = manifest = tables = pool = None
     previous = _on_sigterm()
     try:
+        out = OutputDir(options.out_dir, reporter.message)
         # Workers first: forked now, they do not inherit the lists of a large batch below.
         if options.scheduler:
             from .cluster import DaskPool
@@ -610,14 +859,15 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
                              options.max_bytes, options.out_dir)
         inputs = discover(options.inputs, options.pattern, options.out_dir, options.fmt)
         summary.notices = len(inputs.rels) + len(inputs.missing)
-        manifest = Manifest(options.out_dir)
+        manifest = Manifest(out, reporter.message)
         manifest.open()
         for given, reason in inputs.missing:
             _fail(summary, reporter, given, reason)
         if options.sqlite is not None or options.csv_dir is not None:
             from .tables import TableWriter
 
-            tables = TableWriter(options.sqlite, options.csv_dir)
+            with writing(options.sqlite or options.csv_dir):
+                tables = TableWriter(options.sqlite, options.csv_dir)
         state = _Run(options, inputs, manifest, grammar, summary, reporter, out, tables)
         reporter.start(len(inputs.rels))
         size = chunk_size(len(inputs.rels), pool.window, pool.chunk_size)
@@ -628,10 +878,23 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
             out.join(JSONL_FILE, (output_name(rel, "jsonl") for key, rel in enumerate(inputs.rels, 1)
                                   if state.done[key]))
         if tables is not None:
-            tables.close()
+            with writing(options.csv_dir if options.csv_dir is not None else options.sqlite):
+                tables.close()
             tables = None
+        if options.report is not None:
+            with writing(options.report):
+                state.write_report(options.report)
+            summary.report = str(options.report)
     except KeyboardInterrupt:
         summary.interrupted = True
+    except DiskError as exc:
+        summary.stopped = str(exc)
+    except LinkRefused as exc:   # a link planted in .sj-parts while the batch ran
+        summary.stopped = refusal(str(options.out_dir), exc)
+    except OSError as exc:   # at OUTDIR: making it, its .sj-tmp, the manifest's rewrite
+        if exc.errno not in DISK_ERRORS:
+            raise
+        summary.stopped = str(DiskError(str(options.out_dir), exc.errno))
     finally:
         reporter.stop()
         if pool is not None:
@@ -640,7 +903,8 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
             tables.abort()
         if manifest is not None:
             manifest.close()
-        out.close()
+        if out is not None:
+            out.close()
         _restore_sigterm(previous)
     summary.elapsed = time.perf_counter() - started
     return summary
@@ -660,6 +924,9 @@ class _Run:
         self.out = out
         self.tables = tables
         self.done = bytearray(len(inputs.rels) + 1)   # done[key]: the input has a current output
+        # with --report: key -> (status, codes or reason, unchanged)
+        self.report: Optional[dict[int, tuple[str, str, bool]]] = (
+            {} if options.report is not None else None)
 
     def tasks(self, read: bool) -> Iterator[Task]:
         """A task per input. With `read`, the parent reads and hashes each input and skips
@@ -686,30 +953,73 @@ class _Run:
 
     def finish(self, outcome: Outcome) -> None:
         """Book one outcome: write the output if the worker sent it back, then its manifest
-        line (so the manifest never names an output that is not there), then table rows."""
+        line (so the manifest never names an output that is not there), then table rows.
+        DiskError when an output or a manifest line could not be written for want of space
+        or permission: the batch stops, and what is booked stays true."""
         rel = self.inputs.rels[outcome.key - 1]
+        if outcome.disk is not None:
+            raise DiskError(str(self.options.out_dir), outcome.disk)
         self.reporter.advance()
         if outcome.status == FAILED:
             self.manifest.forget(rel)
             _fail(self.summary, self.reporter, rel, outcome.reason or "failed")
+            self._book(outcome.key, FAILED, outcome.reason or "failed")
             return
         self.done[outcome.key] = 1
         if outcome.status == UNCHANGED:
             self.summary.skipped += 1
+            e = self.manifest.entries[rel]
+            self._book(outcome.key, e[5], e[6], unchanged=True)
         else:
             output = output_name(rel, self.options.fmt)
-            if outcome.text is not None:
-                self.out.write(output, outcome.text)
-            assert outcome.sha256 is not None
-            self.manifest.record(rel, output, outcome.sha256, self.grammar, self.options.fmt,
-                                 outcome.status)
+            stamp = outcome.stamp
+            try:
+                if outcome.text is not None:
+                    stamp = self.out.write(output, outcome.text)
+                assert outcome.sha256 is not None
+                self.manifest.record(rel, output, outcome.sha256, self.grammar, self.options.fmt,
+                                     outcome.status, outcome.codes, stamp)
+            except LinkRefused as exc:
+                self.done[outcome.key] = 0
+                reason = refusal(str(self.options.out_dir), exc)
+                _fail(self.summary, self.reporter, rel, reason)
+                self._book(outcome.key, FAILED, reason)
+                return
+            except OSError as exc:
+                if exc.errno in DISK_ERRORS:
+                    raise DiskError(str(self.options.out_dir), exc.errno) from None
+                raise
             if outcome.status == OK:
                 self.summary.ok += 1
             else:
                 self.summary.warnings += 1
             self.summary.errors += outcome.errors
+            self._book(outcome.key, outcome.status, outcome.codes)
         if self.tables is not None and outcome.rows is not None:
-            self.tables.add(outcome.rows)
+            with writing(self.options.sqlite or self.options.csv_dir):
+                self.tables.add(outcome.rows)
+
+    def _book(self, key: int, status: str, detail: str, unchanged: bool = False) -> None:
+        if self.report is not None:
+            self.report[key] = (status, detail, unchanged)
+
+    def write_report(self, path: Path) -> None:
+        """--report FILE: a JSON line per input, in path order: its status, and the codes of
+        its warnings (or why it failed); missing inputs first."""
+        assert self.report is not None
+        lines = [json.dumps({"input": given, "status": FAILED, "reason": reason}, ensure_ascii=False)
+                 for given, reason in self.inputs.missing]
+        for key, rel in enumerate(self.inputs.rels, 1):
+            status, detail, unchanged = self.report.get(key, (FAILED, "not converted", False))
+            line: dict[str, Any] = {"input": rel, "status": status}
+            if status == FAILED:
+                line["reason"] = detail
+            else:
+                line.update(output=output_name(rel, self.options.fmt), codes=detail.split(),
+                            unchanged=unchanged)
+            lines.append(json.dumps(line, ensure_ascii=False))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, "".join(line + "\n" for line in lines))
 
 
 def _fail(summary: Summary, reporter: Reporter, path: str, reason: str) -> None:
@@ -753,12 +1063,13 @@ def _restore_sigterm(previous: Any) -> None:
 
 
 def exit_code(summary: Summary) -> int:
-    """0 done, 1 a notice failed or has an error diagnostic, 130 interrupted."""
+    """0 done, 1 a notice failed or has an error diagnostic or the disk stopped the batch,
+    130 interrupted."""
     from .errors import ExitCode
 
     if summary.interrupted:
         return ExitCode.INTERRUPTED
-    if summary.failed or summary.errors:
+    if summary.failed or summary.errors or summary.stopped:
         return ExitCode.DIAGNOSTICS
     return ExitCode.OK
 

@@ -288,6 +288,9 @@ def batch(
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
     max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse inputs larger than this (default 20 MiB)."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FILE",
+                                          help="Write each notice's status, warning codes or "
+                                               "failure to FILE (JSON lines)."),
 ) -> None:
     """Convert many notices into OUTDIR in parallel; re-runs skip unchanged inputs and resume."""
     from .batch import DEFAULT_GLOB, BatchOptions, BatchUsageError, Reporter, exit_code, run_batch
@@ -307,7 +310,7 @@ def batch(
                            pattern=tuple(patterns) if patterns else DEFAULT_GLOB,
                            workers=workers, force=force, scheduler=scheduler, sqlite=sqlite,
                            csv_dir=csv_dir, grammar_dir=str(grammars) if grammars else None,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, report=report)
     try:
         summary = run_batch(options, OneLineReporter())
     except (BatchUsageError, GrammarError) as exc:
@@ -511,6 +514,9 @@ def validate(
                                            "json, github (Actions annotations) or sarif (SARIF 2.1.0)."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse record files larger than this (default 10 MiB)."),
+    max_problems: int = typer.Option(100, "--max-problems", min=0,
+                                     help="Per file, show this many problems, then count the rest "
+                                          "(0: no limit)."),
 ) -> None:
     """Check stored records against the record schema: exit 0 all valid, 1 any invalid, 3 none found."""
     from .validate import RENDERERS, expand_paths, validate_paths
@@ -525,11 +531,13 @@ def validate(
         elif not found:   # a directory a CI job may point at by mistake
             _input_error(path, "no record files (.yaml, .yml, .json) in this directory")
         unread |= not found
-    report = validate_paths(files, max_bytes)
+    report = validate_paths(files, max_bytes, max_problems)
     sys.stdout.write(RENDERERS[fmt.value](report))
     bad = len({p.file for p in report.problems})
+    for cut in report.cut:
+        _stderr(cut.line())
     if report.problems:
-        _stderr(f"sj: {len(report.problems)} problem(s) in {bad} of {len(report.files)} file(s)")
+        _stderr(f"sj: {report.found} problem(s) in {bad} of {len(report.files)} file(s)")
     elif report.files:   # a file without a record is a problem ("empty")
         _stderr(f"sj: {len(report.files)} file(s), {report.records} record(s): valid")
     if unread:

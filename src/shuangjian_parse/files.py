@@ -2,7 +2,7 @@
 
     read_input("notice.txt", max_bytes)                      # InputError with a one-line reason
     write_atomic("out/a.json", text)                        # sj parse -o, sj schema --out …
-    write_atomic("out/sub/a.json", text, tmp_dir="out/.sj-tmp")   # sj batch
+    write_atomic("a.json", text, dir_fd=sub_fd, tmp_dir_fd=tmp_fd)  # sj batch, below OUTDIR
 
 On Linux the content goes to an unnamed file (O_TMPFILE) in the target's directory, which is
 linked in place once written: a crash or a kill at any moment leaves nothing behind, there is
@@ -104,62 +104,81 @@ def _reason(exc: OSError, path: str) -> str:
     return exc.strerror or str(exc)
 
 
-def create_temp(directory: os.PathLike | str, prefix: str = "", suffix: str = "") -> tuple[int, str]:
-    """A new file in `directory` with a unique name, opened for writing: (fd, path)."""
+def create_temp(directory: os.PathLike | str, prefix: str = "", suffix: str = "", *,
+                dir_fd: int | None = None) -> tuple[int, str]:
+    """A new file in `directory` (with `dir_fd`: a bare name in that directory) with a unique
+    name, opened for writing: (fd, path). O_EXCL: a symbolic link there is never followed."""
     while True:
-        path = os.path.join(directory, f"{prefix}{os.urandom(16).hex()}{suffix}")
+        path = _temp_name(os.fspath(directory), prefix, suffix)
         try:
-            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), path
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666, dir_fd=dir_fd), path
         except FileExistsError:  # pragma: no cover - 128 random bits
             continue
 
 
-def write_atomic(path: os.PathLike | str, text: str, tmp_dir: os.PathLike | str | None = None) -> None:
-    """Write `text` (UTF-8) to `path` whole or not at all; its directory must exist."""
+def write_atomic(path: os.PathLike | str, text: str, tmp_dir: os.PathLike | str | None = None, *,
+                 dir_fd: int | None = None, tmp_dir_fd: int | None = None) -> os.stat_result:
+    """Write `text` (UTF-8) to `path` whole or not at all; its directory must exist. Returns
+    the new file's stat (its inode and mtime tell it from a file written later).
+
+    With `dir_fd`, `path` is a name in that directory and a temporary file, if one is needed,
+    a name in `tmp_dir_fd` (else in `dir_fd`): nothing is looked up by a path that a symbolic
+    link could redirect (`sj batch` writes below OUTDIR this way). A symbolic link at `path`
+    itself is replaced, never followed.
+    """
     path = os.fspath(path)
     data = text.encode("utf-8")
-    directory = os.path.dirname(path) or "."
+    if dir_fd is not None:
+        place = (dir_fd, ".")
+        temp = (tmp_dir_fd if tmp_dir_fd is not None else dir_fd, "", "", ".tmp")
+    else:
+        place = (None, os.path.dirname(path) or ".")
+        temp = (None, *_temp_place(tmp_dir, path))
     if _UNNAMED:
         try:
-            fd = os.open(directory, os.O_TMPFILE | os.O_WRONLY, 0o666)
+            fd = os.open(place[1], os.O_TMPFILE | os.O_WRONLY, 0o666, dir_fd=place[0])
         except OSError as exc:
             if exc.errno not in _NO_UNNAMED:
                 raise
         else:
             try:
-                _write_all(fd, data)
+                write_all(fd, data)
+                info = os.fstat(fd)
                 try:
-                    _link_unnamed(fd, path)
-                    return
+                    _link_unnamed(fd, path, dir_fd)
+                    return info
                 except FileExistsError:
                     pass
-                tmp = _temp_name(tmp_dir, path)
-                _link_unnamed(fd, tmp)
-                _replace(tmp, path)
-                return
+                tmp = _temp_name(*temp[1:])
+                _link_unnamed(fd, tmp, temp[0])
+                _replace(tmp, path, temp[0], dir_fd)
+                return info
             finally:
                 os.close(fd)
-    fd, tmp = create_temp(*_temp_place(tmp_dir, path))
+    fd, tmp = create_temp(*temp[1:], dir_fd=temp[0])
     try:
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
+            info = os.fstat(fd)
         finally:
             os.close(fd)
     except BaseException:
-        remove_quietly(tmp)
+        remove_quietly(tmp, dir_fd=temp[0])
         raise
-    _replace(tmp, path)
+    _replace(tmp, path, temp[0], dir_fd)
+    return info
 
 
-def _link_unnamed(fd: int, path: str) -> None:
+def _link_unnamed(fd: int, path: str, dir_fd: int | None = None) -> None:
     """Give the unnamed file open as `fd` the name `path` (man 2 open, O_TMPFILE).
 
     linkat() must follow the /proc link to the file; os.link calls plain link(), which cannot,
     unless a dir fd is given: src_dir_fd is ignored for an absolute path, and makes it linkat()."""
-    os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=fd, follow_symlinks=True)
+    os.link(f"/proc/self/fd/{fd}", path, src_dir_fd=fd, dst_dir_fd=dir_fd, follow_symlinks=True)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """os.write until all of `data` is written (a write may take only part of it)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
@@ -172,22 +191,23 @@ def _temp_place(tmp_dir: os.PathLike | str | None, path: str) -> tuple[str, str,
     return os.path.dirname(path) or ".", f".{os.path.basename(path)}.", ".tmp"
 
 
-def _temp_name(tmp_dir: os.PathLike | str | None, path: str) -> str:
-    directory, prefix, suffix = _temp_place(tmp_dir, path)
-    return os.path.join(directory, f"{prefix}{os.urandom(16).hex()}{suffix}")
+def _temp_name(directory: str, prefix: str, suffix: str) -> str:
+    name = f"{prefix}{os.urandom(16).hex()}{suffix}"
+    return os.path.join(directory, name) if directory else name
 
 
-def _replace(tmp: str, path: str) -> None:
+def _replace(tmp: str, path: str, tmp_dir_fd: int | None = None, dir_fd: int | None = None) -> None:
     try:
-        os.replace(tmp, path)
+        os.replace(tmp, path, src_dir_fd=tmp_dir_fd, dst_dir_fd=dir_fd)
     except BaseException:
-        remove_quietly(tmp)
+        remove_quietly(tmp, dir_fd=tmp_dir_fd)
         raise
 
 
-def remove_quietly(path: os.PathLike | str) -> None:
-    """Remove a file if it is there: cleaning up must not raise over a file already gone."""
+def remove_quietly(path: os.PathLike | str, *, dir_fd: int | None = None) -> None:
+    """Remove a file if it is there: cleaning up must not raise over a file already gone.
+    A symbolic link is removed itself; with `dir_fd`, `path` is a name in that directory."""
     try:
-        os.unlink(path)
+        os.unlink(path, dir_fd=dir_fd)
     except OSError:
         pass

@@ -14,13 +14,15 @@ Member and duty units carry their canonical name and sector (the canonical stage
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 from .files import create_temp, remove_quietly
 
@@ -150,21 +152,24 @@ class TableWriter:
         else:
             self._scratch = tempfile.mkdtemp(prefix="sj-tables-")
             self._path = os.path.join(self._scratch, "tables.sqlite")
-        self._db = sqlite3.connect(self._path)
-        self._db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
-        self._db.executescript(schema_sql())
+        with self._disk():
+            self._db = sqlite3.connect(self._path)
+            self._db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            self._db.executescript(schema_sql())
         self._insert = {table: f"INSERT INTO {table} VALUES ({', '.join('?' * len(columns))})"
                         for table, columns in TABLES.items()}
 
     def add(self, rows: Rows) -> None:
         """Insert one notice's rows (from notice_rows)."""
-        for table, table_rows in rows.items():
-            if table_rows:
-                self._db.executemany(self._insert[table], table_rows)
+        with self._disk():
+            for table, table_rows in rows.items():
+                if table_rows:
+                    self._db.executemany(self._insert[table], table_rows)
 
     def close(self) -> None:
         """Commit, then put the database and the CSV files in place (each atomically)."""
-        self._db.commit()
+        with self._disk():
+            self._db.commit()
         if self.csv_dir is not None:
             write_csv(self._db, self.csv_dir)
         self._db.close()
@@ -180,6 +185,20 @@ class TableWriter:
             if self.sqlite is not None:
                 remove_quietly(self._path)
             self._cleanup()
+
+    @contextmanager
+    def _disk(self) -> Iterator[None]:
+        """SQLite's "database or disk is full" and "readonly database" as the OSError they
+        are (ENOSPC, EROFS), naming the database: `sj batch` stops on them with one line."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            code = (errno.ENOSPC if "full" in message else
+                    errno.EROFS if "readonly" in message or "read-only" in message else None)
+            if code is None:
+                raise
+            raise OSError(code, os.strerror(code), str(self.sqlite or self._path)) from None
 
     def _cleanup(self) -> None:
         if self._scratch is not None:

@@ -14,21 +14,24 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, get_args
+from typing import Any, Iterable, Iterator, Optional, get_args
 from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .models import ADDED_FIELDS, RECORD_VERSIONS, SCHEMA_VERSION, Notice
-from .safeload import MAX_BYTES, MAX_DEPTH, DataPath, LoadError, Tree, load_file
+from .safeload import MAX_BYTES, MAX_DEPTH, DataPath, LoadError, Position, Tree, load_file
 
 # Every version is checked by the current models: what a later version added is optional, and
 # `_added_after` reports it as unknown in an older record.
 KNOWN_VERSIONS = {version: Notice for version in RECORD_VERSIONS}
 RECORD_SUFFIXES = (".yaml", ".yml", ".json")
+DEFAULT_MAX_PROBLEMS = 100   # per file: a file with thousands says so once, not thousands of times
 STDIN = "<stdin>"
 
 # Each problem has a rule: its kind, used as the SARIF ruleId and the GitHub annotation title.
@@ -67,17 +70,50 @@ class Problem:
                 "message": self.message, "rule": self.rule}
 
 
+@dataclass(frozen=True)
+class Cut:
+    """A file whose problems --max-problems cut short: `shown` problems shown, `more` found
+    past them, `unchecked` of its `records` records not checked."""
+
+    file: str
+    shown: int
+    more: int
+    unchecked: int
+    records: int
+
+    def line(self) -> str:
+        """`sj: big.json: only the first 100 problems are shown (--max-problems): 5 more, 120 of 150 records not checked`."""
+        left = []
+        if self.more:
+            left.append(f"{self.more:,} more")
+        if self.unchecked:
+            left.append(f"{self.unchecked:,} of {self.records:,} records not checked")
+        return (f"sj: {self.file}: only the first {self.shown:,} problems are shown "
+                f"(--max-problems): {', '.join(left)}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "shown": self.shown, "more": self.more,
+                "unchecked_records": self.unchecked}
+
+
 @dataclass
 class Report:
-    """What validating some paths found: the files read, the records checked, the problems."""
+    """What validating some paths found: the files read, the records checked, the problems
+    shown, and the files whose problems --max-problems cut short."""
 
     files: list[str] = field(default_factory=list)
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
+    cut: list[Cut] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
         return not self.problems
+
+    @property
+    def found(self) -> int:
+        """Problems found: those shown and those only counted."""
+        return len(self.problems) + sum(c.more for c in self.cut)
 
 
 # --- paths ------------------------------------------------------------------------------------
@@ -139,20 +175,24 @@ def _rule_of(error_type: str) -> str:
 
 
 def check_record(data: Any, tree: Tree,
-                 prefix: DataPath = ()) -> list[tuple[DataPath, tuple[int, int], str, str]]:
+                 prefix: DataPath = ()) -> list[tuple[DataPath, Position, str, str]]:
     """Problems of one record as (path, (line, column), message, rule)."""
-    def at(path: DataPath) -> tuple[int, int]:
-        for cut in range(len(path), -1, -1):
-            if path[:cut] in tree.values:
-                return tree.values[path[:cut]]
-        return (1, 1)
+    found = record_problems(data, prefix)
+    spots = tree.locate(path for path, _, _, _ in found)
+    return [(path, (at_key and spots[path].key) or spots[path].value, message, rule)
+            for path, at_key, message, rule in found]
 
+
+def record_problems(data: Any, prefix: DataPath = ()) -> list[tuple[DataPath, bool, str, str]]:
+    """Problems of one record as (path, at its key, message, rule), not yet placed: a problem
+    is shown at its value (for a missing one, at the deepest part of its path there is) or,
+    `at its key`, at the key of an unknown field."""
     if not isinstance(data, dict):
-        return [(prefix, at(prefix), f"a record must be a mapping, got {_describe(data)}", "type")]
+        return [(prefix, False, f"a record must be a mapping, got {_describe(data)}", "type")]
     found = []
     version = data.get("schema_version", None)
     if "schema_version" not in data:
-        found.append((prefix + ("schema_version",), at(prefix),
+        found.append((prefix + ("schema_version",), False,
                       f'required field missing (this sj writes schema_version: "{SCHEMA_VERSION}")',
                       "schema-version"))
         version = SCHEMA_VERSION
@@ -160,13 +200,13 @@ def check_record(data: Any, tree: Tree,
         path = prefix + ("schema_version",)
         is_number = isinstance(version, (int, float)) and not isinstance(version, bool)
         if is_number and str(version) in KNOWN_VERSIONS:
-            found.append((path, at(path), f'must be the string "{version}", got {_describe(version)} '
-                                          f'(quote it: schema_version: "{version}")', "schema-version"))
+            found.append((path, False, f'must be the string "{version}", got {_describe(version)} '
+                                       f'(quote it: schema_version: "{version}")', "schema-version"))
             version = str(version)
         else:
             known = ", ".join(f'"{v}"' for v in KNOWN_VERSIONS)
-            found.append((path, at(path), f"unknown schema_version {_describe(version)}; "
-                                          f"this sj knows {known}", "schema-version"))
+            found.append((path, False, f"unknown schema_version {_describe(version)}; "
+                                       f"this sj knows {known}", "schema-version"))
             return found
     model = KNOWN_VERSIONS[version]
     try:
@@ -179,28 +219,29 @@ def check_record(data: Any, tree: Tree,
             if message.startswith("Value error, "):
                 message = message[len("Value error, "):]
             if kind == "missing":
-                position = at(loc[:-1])
                 message = "required field missing"
             elif kind == "extra_forbidden":
-                position = tree.keys.get(loc) or at(loc)
                 message = f"unknown field (not in schema_version {version})"
-            else:
-                position = at(loc)
-                if kind != "value_error" and "input" in error:
-                    message = f"{message}, got {_describe(error['input'])}"
-            found.append((loc, position, message, _rule_of(kind)))
+            elif kind != "value_error" and "input" in error:
+                message = f"{message}, got {_describe(error['input'])}"
+            found.append((loc, kind == "extra_forbidden", message, _rule_of(kind)))
     for loc in _added_after(data, model, version, prefix):
-        found.append((loc, tree.keys.get(loc) or at(loc),
-                      f"unknown field (not in schema_version {version})", "unknown-field"))
+        found.append((loc, True, f"unknown field (not in schema_version {version})", "unknown-field"))
     return found
+
+
+@lru_cache(maxsize=None)
+def _later_fields(model: type[BaseModel], version: str) -> frozenset[str]:
+    """Fields of `model` that versions after `version` added (models.ADDED_FIELDS)."""
+    return frozenset(name for added_in, models in ADDED_FIELDS.items() if int(added_in) > int(version)
+                     for name in models.get(model.__name__, ()))
 
 
 def _added_after(data: Any, model: type[BaseModel], version: str, path: DataPath) -> Iterator[DataPath]:
     """Fields of `data` that versions after `version` added (models.ADDED_FIELDS), by path."""
     if not isinstance(data, dict):
         return
-    later = {name for added_in, models in ADDED_FIELDS.items() if int(added_in) > int(version)
-             for name in models.get(model.__name__, ())}
+    later = _later_fields(model, version)
     for key, value in data.items():
         if key in later:
             yield path + (key,)
@@ -226,45 +267,94 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def validate_file(name: str, max_bytes: int = MAX_BYTES) -> tuple[list[Problem], int]:
-    """One file's problems and the number of records it holds."""
-    shown = STDIN if name == "-" else name
+@dataclass
+class FileCheck:
+    """One file checked: the problems shown, its records, and what `max_problems` left out:
+    `more` problems found but not shown, `unchecked` records not checked at all."""
 
-    def problem(line: int, column: int, path: DataPath, message: str, rule: str) -> Problem:
-        return Problem(shown, line, column, format_path(path), message, rule)
+    problems: list[Problem]
+    records: int
+    more: int = 0
+    unchecked: int = 0
+
+
+def check_file(name: str, max_bytes: int = MAX_BYTES,
+               max_problems: Optional[int] = DEFAULT_MAX_PROBLEMS) -> FileCheck:
+    """Check one file; after `max_problems` problems (None: no limit) its remaining records
+    are counted, not checked, and the problems already found past it only counted."""
+    shown = STDIN if name == "-" else name
+    limit = max_problems if max_problems else sys.maxsize
+
+    def problem(position: Position, path: DataPath, message: str, rule: str) -> Problem:
+        return Problem(shown, position[0], position[1], format_path(path), message, rule)
 
     try:
         trees = load_file(name, max_bytes)
     except LoadError as exc:
-        return [problem(exc.line, exc.column, exc.path, exc.message, exc.rule)], 0
+        return FileCheck([problem((exc.line, exc.column), exc.path, exc.message, exc.rule)], 0)
     except OSError as exc:
-        return [problem(1, 1, (), f"cannot read: {exc.strerror or exc}", "unreadable")], 0
-    problems: list[Problem] = []
-    records = 0
+        return FileCheck([problem((1, 1), (), f"cannot read: {exc.strerror or exc}", "unreadable")], 0)
     if not trees:
-        return [problem(1, 1, (), "no record in the file", "empty")], 0
+        return FileCheck([problem((1, 1), (), "no record in the file", "empty")], 0)
+    check = FileCheck([], 0)
+    # per tree: the loader's problems kept, and the record problems (path, at key, message, rule)
+    kept: list[tuple[Tree, list[LoadError], list[tuple[DataPath, bool, str, str]]]] = []
+    count = 0
     for tree in trees:
-        problems.extend(problem(e.line, e.column, e.path, e.message, e.rule) for e in tree.problems)
+        loaded = tree.problems[:max(0, limit - count)]
+        check.more += len(tree.problems) - len(loaded)
+        count += len(loaded)
+        found: list[tuple[DataPath, bool, str, str]] = []
+        kept.append((tree, loaded, found))
+        records = tree.data if isinstance(tree.data, list) else [tree.data]
         if tree.data == []:
-            problems.append(problem(*tree.values.get((), (1, 1)), (), "no record in the list", "empty"))
-        items = ([((i,), item) for i, item in enumerate(tree.data)]
-                 if isinstance(tree.data, list) else [((), tree.data)])
-        for prefix, data in items:
-            records += 1
-            for path, (line, column), message, rule in check_record(data, tree, prefix):
-                problems.append(problem(line, column, path, message, rule))
-    problems.sort(key=lambda p: (p.line, p.column))
-    return problems, records
+            found.append(((), False, "no record in the list", "empty"))
+            count += 1
+        for index, data in enumerate(records):
+            if count >= limit:
+                check.unchecked += len(records) - index
+                break
+            for item in record_problems(data, (index,) if records is tree.data else ()):
+                if count < limit:
+                    found.append(item)
+                    count += 1
+                else:
+                    check.more += 1
+        check.records += len(records)
+    for tree, loaded, found in kept:
+        spots = tree.locate([e.first for e in loaded if e.first is not None] +
+                            [path for path, _, _, _ in found])
+        for e in loaded:
+            message = e.message
+            first = spots[e.first].key if e.first is not None else None
+            if first is not None:
+                message += f" (first at line {first[0]})"
+            check.problems.append(problem((e.line, e.column), e.path, message, e.rule))
+        for path, at_key, message, rule in found:
+            spot = spots[path]
+            check.problems.append(problem((at_key and spot.key) or spot.value, path, message, rule))
+    check.problems.sort(key=lambda p: (p.line, p.column))
+    return check
 
 
-def validate_paths(files: Iterable[str], max_bytes: int = MAX_BYTES) -> Report:
+def validate_file(name: str, max_bytes: int = MAX_BYTES) -> tuple[list[Problem], int]:
+    """One file's problems (every one) and the number of records it holds."""
+    check = check_file(name, max_bytes, None)
+    return check.problems, check.records
+
+
+def validate_paths(files: Iterable[str], max_bytes: int = MAX_BYTES,
+                   max_problems: Optional[int] = DEFAULT_MAX_PROBLEMS) -> Report:
     """Validate record files (already expanded by `expand_paths`)."""
     report = Report()
     for name in files:
-        problems, records = validate_file(name, max_bytes)
-        report.files.append(STDIN if name == "-" else name)
-        report.records += records
-        report.problems.extend(problems)
+        check = check_file(name, max_bytes, max_problems)
+        shown = STDIN if name == "-" else name
+        report.files.append(shown)
+        report.records += check.records
+        report.problems.extend(check.problems)
+        if check.more or check.unchecked:
+            report.cut.append(Cut(shown, len(check.problems), check.more, check.unchecked, check.records))
     return report
 
 
@@ -278,6 +368,8 @@ def render_text(report: Report) -> str:
 def render_json(report: Report) -> str:
     data = {"valid": report.valid, "files": len(report.files), "records": report.records,
             "problems": [p.as_dict() for p in report.problems]}
+    if report.cut:
+        data["cut_short"] = [c.as_dict() for c in report.cut]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
