@@ -268,7 +268,7 @@ def test_report_lists_each_notice_with_its_warnings_or_failure(tmp_path, run_sj,
     (src / "empty.txt").write_bytes(b"")
     code, _, err = run_sj("batch", str(src), str(tmp_path / "gone.txt"), "-o", str(out), "-f", "json",
                           "--report", str(report))
-    assert code == 1 and err.rstrip().endswith(f"; each notice's status in {report}")
+    assert code == 3 and err.rstrip().endswith(f"; each notice's status in {report}")  # 3 (missing) wins over 1
     lines = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
     assert lines[0] == {"input": str(tmp_path / "gone.txt"), "status": "failed",
                         "reason": "no such file or directory"}
