@@ -91,10 +91,10 @@ def _clean_line(raw: str) -> str:
 
 @lru_cache(maxsize=8)
 def _key_pattern(fields: tuple[str, ...]) -> re.Pattern:
-    # 关  键  字: a field name may be spaced out on a web page.
+    # 关  键  字: a field name may be spaced out on a web page; a law database writes 【发布部门】.
     alternatives = sorted(fields, key=len, reverse=True)
     spaced = "|".join(r"\s*".join(map(re.escape, f)) for f in alternatives)
-    return re.compile(rf"(?:^|(?<=\s))(?P<key>{spaced})(?:\s*[:：]\s*|\s*)")
+    return re.compile(rf"(?:^|(?<=\s)|(?=【))【?(?P<key>{spaced})(?:】?\s*[:：]\s*|】?\s*)")
 
 
 def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> dict[str, tuple[str, int]]:
