@@ -121,6 +121,7 @@ class DocumentRules(GrammarModel):
     proxy_seal: PatternRule
     title_note: PatternRule
     book_title: PatternRule
+    site_suffix: PatternRule
     run_on_title: PatternRule
     file_name: PatternRule
     doc_number_bare: PatternRule

@@ -172,45 +172,53 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
             header_mark = "".join(mark.group("organ").split())
             i += 1
             continue
-        name = rules.file_name.regex.match(text) if found is None and file_name is None else None
+        name = rules.file_name.regex.match(text) if "." in text and found is None and file_name is None else None
         if name:
             file_name = (name.group("name"), i)
             i += 1
             continue
-        if _SENTENCE.search(text) or text.endswith(("：", ":")):
+        if _SENTENCE.search(text) or (text.endswith(("：", ":")) and _addressee_names(text, rules, organ)):
             if found is not None:
                 break  # the text begins under the title
-            if _is_body_text(text):
-                run_on = _run_on_title(lines[i], i, rules, organ)
+            if "关于" in text and _is_body_text(text):
+                run_on = _run_on_title(lines[i], i, header_mark, rules, organ)
                 if run_on is not None:
-                    return run_on if run_on.header_mark else replace(run_on, header_mark=header_mark)
-                prose = True
+                    return run_on
+            prose = True  # the copy starts inside the text, or under a news report
+            i += 1
+            continue
+        if text.endswith(("：", ":")):  # a label (发布时间：) with its value below
             i += 1
             continue
         if not (starts.search(text) or _title_note(lines, i, rules)):
             i += 1
             continue
-        candidate = _title_at(lines, i, limit, found.end if found else 0, rules, starts, organ, doc_type_end)
-        if (prose or found is not None) and not _confirmed(candidate, lines, rules, organ):
-            i += 1
-            continue
+        candidate = _title_at(lines, i, limit, found.end if found else 0, header_mark, rules, starts, organ,
+                              doc_type_end)
+        # Under prose only a confirmed title counts; a later title replaces an earlier one when
+        # it is confirmed or the text begins right under it.
+        if prose or found is not None:
+            begins = (not prose and candidate.end < len(lines)
+                      and _SENTENCE.search(lines[candidate.end].text) is not None)
+            if not (begins or _confirmed(candidate, lines, rules, organ)):
+                i += 1
+                continue
         if found is not None and found.text != candidate.text:
             skipped.append(lines[found.lines[0]])
-        found = replace(candidate, header_mark=candidate.header_mark or header_mark)
+        found = candidate
         i = candidate.end
     if found is not None:
-        return replace(found, skipped=tuple(skipped))
+        return replace(found, skipped=tuple(skipped)) if skipped else found
     if file_name is not None:
         return _title_from_file_name(lines, *file_name, limit, rules, doc_type_end, header_mark)
     return _Title(header_mark=header_mark)
 
 
-def _title_at(lines: list[Line], i: int, limit: int, floor: int, rules: DocumentRules,
-              starts: re.Pattern, organ: re.Pattern, doc_type_end: re.Pattern) -> _Title:
+def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: str | None,
+              rules: DocumentRules, starts: re.Pattern, organ: re.Pattern, doc_type_end: re.Pattern) -> _Title:
     """The title that starts on line i, with the organ lines right above it and the lines it
     goes on to until its 文种 (at most four), or its 题注."""
     idx = [i]
-    header_mark = None
     # Organ lines right above 关于 (no blank line between) are part of the title; a joint
     # notice stacks several. One set apart by a blank line is the 版头.
     k = i
@@ -218,16 +226,26 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, rules: Document
            and _is_organ_line(lines[k - 1].text, organ)):
         k -= 1
         idx.insert(0, k)
-    if k == i and i > floor and _is_organ_line(lines[i - 1].text, organ):
+    if header_mark is None and k == i and i > floor and _is_organ_line(lines[i - 1].text, organ):
         header_mark = "".join(lines[i - 1].text.split())
-    note = rules.title_note.regex.search(lines[i].text)
+    # The line may close with a 题注 (某县河长名单（2022年3月1日）) or, on a page's own title,
+    # with the site's name after the 文种 (…的通知_某县人民政府网): the title is the rest.
+    head = lines[i].text
+    note = rules.title_note.regex.search(head) if head.endswith((")", "）")) else None
+    if note:
+        head = head[: note.start()]
+    elif not doc_type_end.search("".join(head.split())):
+        site = rules.site_suffix.regex.search(head)
+        if site and doc_type_end.search(head[: site.start()]):
+            head = head[: site.start()]
     note_line = None
     j = i
-    while note is None and not doc_type_end.search("".join(lines[idx[-1]].text.split())) and j + 1 < limit:
+    while (note is None and head == lines[i].text and j + 1 < limit
+           and not doc_type_end.search("".join(lines[idx[-1]].text.split()))):
         j += 1
         nxt = lines[j].text
-        below = rules.title_note.regex.search(nxt)
-        if below and below.start() == 0:
+        below = rules.title_note.regex.match(nxt) if nxt.endswith((")", "）")) else None
+        if below:
             note, note_line = below, j
             break
         if (_SENTENCE.search(nxt) or nxt.endswith(("：", ":")) or len(idx) >= 4 or starts.search(nxt)
@@ -236,9 +254,7 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, rules: Document
         idx.append(j)
     if note is None and not doc_type_end.search("".join(lines[idx[-1]].text.split())):
         idx = idx[: idx.index(i) + 1]
-    title = "".join("".join(lines[k].text for k in idx).split())
-    if note is not None and note_line is None:  # the 题注 closes the title's last line
-        title = title[: len(title) - len("".join(note.group(0).split()))]
+    title = "".join("".join(head if k == i else lines[k].text for k in idx).split())
     title = re.sub(r"^[(（]|[)）]$", "", title) if title.startswith(("(", "（")) else title
     book = rules.book_title.regex.match(title)
     if book:
@@ -251,12 +267,11 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, rules: Document
 
 def _title_note(lines: list[Line], i: int, rules: DocumentRules) -> bool:
     """A 题注 closes line i or stands alone on the next line: `某县河长名单` / `（2022年3月1日）`."""
-    if rules.title_note.regex.search(lines[i].text):
+    closing = (")", "）")
+    if lines[i].text.endswith(closing) and rules.title_note.regex.search(lines[i].text):
         return True
-    if i + 1 < len(lines):
-        below = rules.title_note.regex.search(lines[i + 1].text)
-        return below is not None and below.start() == 0
-    return False
+    below = lines[i + 1].text if i + 1 < len(lines) else ""
+    return below.endswith(closing) and rules.title_note.regex.match(below) is not None
 
 
 def _confirmed(title: _Title, lines: list[Line], rules: DocumentRules, organ: re.Pattern) -> bool:
@@ -271,18 +286,20 @@ def _confirmed(title: _Title, lines: list[Line], rules: DocumentRules, organ: re
     return addressee is not None and addressee <= title.end + 1
 
 
-def _run_on_title(line: Line, i: int, rules: DocumentRules, organ: re.Pattern) -> _Title | None:
+def _run_on_title(line: Line, i: int, header_mark: str | None, rules: DocumentRules,
+                  organ: re.Pattern) -> _Title | None:
     """`某办公室某教基2018 103 号关于…的通知各乡镇：为…`: the title cut from a line that runs on
     into the text, and the 版头 and 发文字号 written before it."""
     m = rules.run_on_title.regex.match(line.text)
     if m is None:
         return None
     lead, title = m.group("lead"), m.group("title")
-    header_mark, doc_number = None, None
+    doc_number = None
     number = rules.doc_number.regex.search(lead) or rules.doc_number_bare.regex.search(lead)
     if number:
         before = _NOT_CJK_START.sub("", lead[: number.start("year")]).rstrip(" 〔[［(（【")
-        header_mark, code = _split_issuer_code(before, organ)
+        mark, code = _split_issuer_code(before, organ)
+        header_mark = mark or header_mark
         digits = "".join(number.group("num").split())
         doc_number = (f"{code}〔{number.group('year')}〕{digits}号", line)
         lead = lead[number.end():]
@@ -322,29 +339,39 @@ def _is_body_text(text: str) -> bool:
 
 
 def _is_organ_line(text: str, organ: re.Pattern) -> bool:
+    """An organ's name alone: `某县人民政府办公室`; not a field (`信息来源：某县人民政府`)."""
     return (len(text) <= 40 and not _SENTENCE.search(text) and "关于" not in text
+            and ":" not in text and "：" not in text
             and bool(organ.search("".join(text.split()))))
 
 
 def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
                      organ: re.Pattern) -> tuple[list[str], int | None]:
     """主送机关: a line of organ names ending with a colon, just under the title."""
-    end_colon = re.compile(rules.addressee_end)
-    addressee = re.compile(rules.addressee_word)
     for i in range(start, min(len(lines), start + 4)):
         text = lines[i].text
-        if end_colon.search(text) and len(text) >= 3:
-            names = [n.strip() for n in re.split(r"[、，,]", text.rstrip(":：")) if n.strip()]
-            looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
-            if all(len(n) <= 25 for n in names) and looks * 2 >= len(names):
-                return names, i
+        names = _addressee_names(text, rules, organ)
+        if names:
+            return names, i
         if _is_body_text(text):
             break
     return [], None
 
 
+def _addressee_names(text: str, rules: DocumentRules, organ: re.Pattern) -> list[str]:
+    """`各乡镇人民政府，县直各单位：` -> its names; [] for a line that is no 主送机关 (发布时间：)."""
+    if len(text) < 3 or not re.search(rules.addressee_end, text):
+        return []
+    names = [n.strip() for n in re.split(r"[、，,]", text.rstrip(":：")) if n.strip()]
+    addressee = re.compile(rules.addressee_word)
+    looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
+    return names if all(len(n) <= 25 for n in names) and looks * 2 >= len(names) else []
+
+
 def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line] | None:
     for line in lines:
+        if "号" not in line.text:
+            continue
         m = rules.doc_number.regex.search(line.text) or rules.doc_number_bare.regex.search(line.text)
         if m:
             number = "".join(m.group("num").split())
