@@ -195,10 +195,12 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
             continue
         candidate = _title_at(lines, i, limit, found.end if found else 0, header_mark, rules, starts, organ,
                               doc_type_end)
-        # Under prose only a confirmed title counts; a later title replaces an earlier one when
-        # it is confirmed or the text begins right under it.
-        if prose or found is not None:
-            begins = (not prose and candidate.end < len(lines)
+        # Under prose only a confirmed title counts, and so does one without its 文种 (关于领导小组
+        # 办公室 is a heading); a later title replaces an earlier one when it is confirmed or the
+        # text begins right under it.
+        complete = candidate.date or doc_type_end.search(candidate.text)
+        if prose or not complete or found is not None:
+            begins = (complete and not prose and candidate.end < len(lines)
                       and _SENTENCE.search(lines[candidate.end].text) is not None)
             if not (begins or _confirmed(candidate, lines, rules, organ)):
                 i += 1
@@ -240,14 +242,15 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: st
             head = head[: site.start()]
     note_line = None
     j = i
-    while (note is None and head == lines[i].text and j + 1 < limit
-           and not doc_type_end.search("".join(lines[idx[-1]].text.split()))):
+    while note is None and j + 1 < limit:
+        below = _note_line(lines[j + 1].text, rules)
+        if below:
+            note, note_line = below, j + 1
+            break
+        if head != lines[i].text or doc_type_end.search("".join(lines[idx[-1]].text.split())):
+            break
         j += 1
         nxt = lines[j].text
-        below = rules.title_note.regex.match(nxt) if nxt.endswith((")", "）")) else None
-        if below:
-            note, note_line = below, j
-            break
         if (_SENTENCE.search(nxt) or nxt.endswith(("：", ":")) or len(idx) >= 4 or starts.search(nxt)
                 or rules.doc_number.regex.search(nxt) or rules.date.regex.match(nxt)):
             break
@@ -267,11 +270,17 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: st
 
 def _title_note(lines: list[Line], i: int, rules: DocumentRules) -> bool:
     """A 题注 closes line i or stands alone on the next line: `某县河长名单` / `（2022年3月1日）`."""
-    closing = (")", "）")
-    if lines[i].text.endswith(closing) and rules.title_note.regex.search(lines[i].text):
-        return True
-    below = lines[i + 1].text if i + 1 < len(lines) else ""
-    return below.endswith(closing) and rules.title_note.regex.match(below) is not None
+    text = lines[i].text
+    if text.endswith((")", "）")):
+        note = rules.title_note.regex.search(text)
+        if note:
+            return note.start() > 0
+    return i + 1 < len(lines) and _note_line(lines[i + 1].text, rules) is not None
+
+
+def _note_line(text: str, rules: DocumentRules) -> re.Match | None:
+    """A line that is a 题注 alone: `（2021年5月6日县政府第12次常务会议通过）`."""
+    return rules.title_note.regex.match(text) if text.endswith((")", "）")) else None
 
 
 def _confirmed(title: _Title, lines: list[Line], rules: DocumentRules, organ: re.Pattern) -> bool:
