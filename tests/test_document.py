@@ -280,3 +280,19 @@ def test_title_in_book_title_marks_loses_them():
     d = doc("《某县人民政府办公室关于建立某县食品安全工作联席会议制度的通知》\n各乡镇人民政府：\n现决定建立联席会议制度。\n")
     assert d.title == "某县人民政府办公室关于建立某县食品安全工作联席会议制度的通知"
     assert d.issuers == ["某县人民政府办公室"]
+
+
+@pytest.mark.parametrize("head", [
+    "某县教育局\n某县财政局\n关于成立某县学生资助工作领导小组的通知\n",   # organs stacked above 关于
+    "某县教育局 某县财政局关于成立某县学生资助工作领导小组的通知\n",
+    "某县教育局、某县财政局关于成立某县学生资助工作领导小组的通知\n",
+])
+def test_joint_issuers_that_open_the_title(head):
+    d = doc(head + "各中小学校：\n为做好学生资助工作，决定成立领导小组。\n")
+    assert d.title == "某县教育局" + ("、" if "、" in head else "") + "某县财政局关于成立某县学生资助工作领导小组的通知"
+    assert d.issuers == ["某县教育局", "某县财政局"]
+
+
+def test_a_greeting_above_the_title_does_not_hide_it():
+    d = doc("欢迎访问某县人民政府网站！\n关于成立某县学生资助工作领导小组的通知\n为做好学生资助工作，经研究，决定成立领导小组。\n")
+    assert d.title == "关于成立某县学生资助工作领导小组的通知"

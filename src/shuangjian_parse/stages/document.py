@@ -96,9 +96,9 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
         field = next((k for k in rules.issuer_fields if k in text.metadata), None)
         if field:
             issuers = ["".join(text.metadata[field][0].split())]
-    if not issuers and title and "关于" in title:
-        lead = title.split("关于", 1)[0]
-        issuers = [o for o in re.split(r"[、\s]+", lead) if o and organ.search(o)]
+    if not issuers and found.opening:
+        issuers = [o for part in re.split(r"[、，,]", found.opening)
+                   for o in _organs(part.strip(), organ, rules) if organ.search(o)]
 
     first_line = lines[0].line if lines else 1
     if title is None:
@@ -141,6 +141,7 @@ class _Title:
     lines: tuple[int, ...] = ()
     header_mark: str | None = None  # the 版头 organ
     end: int = 0  # the first line after the title (its own line when the text runs on after it)
+    opening: str = ""  # the organs written before 关于, spaces kept: `某县教育局 某县财政局`
     doc_number: tuple[str, Line] | None = None  # read before the title on a run-on line
     date: str | None = None  # from a 题注
     source: str | None = None  # how a title not written on lines of its own was read (SJ205)
@@ -180,11 +181,11 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
         if _SENTENCE.search(text) or (text.endswith(("：", ":")) and _addressee_names(text, rules, organ)):
             if found is not None:
                 break  # the text begins under the title
-            if "关于" in text and _is_body_text(text):
-                run_on = _run_on_title(lines[i], i, header_mark, rules, organ)
+            if _is_body_text(text):
+                run_on = _run_on_title(lines[i], i, header_mark, rules, organ) if "关于" in text else None
                 if run_on is not None:
                     return run_on
-            prose = True  # the copy starts inside the text, or under a news report
+                prose = True  # the copy starts inside the text, or under a news report
             i += 1
             continue
         if text.endswith(("：", ":")):  # a label (发布时间：) with its value below
@@ -257,14 +258,16 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: st
         idx.append(j)
     if note is None and not doc_type_end.search("".join(lines[idx[-1]].text.split())):
         idx = idx[: idx.index(i) + 1]
-    title = "".join("".join(head if k == i else lines[k].text for k in idx).split())
+    raw = " ".join(head if k == i else lines[k].text for k in idx)
+    title = "".join(raw.split())
     title = re.sub(r"^[(（]|[)）]$", "", title) if title.startswith(("(", "（")) else title
     book = rules.book_title.regex.match(title)
     if book:
         title = book.group("title")
+    opening = _NOT_CJK_START.sub("", raw.split("关于", 1)[0].rsplit("《", 1)[-1]) if "关于" in raw else ""
     if note_line is not None:
         idx.append(note_line)
-    return _Title(text=title, lines=tuple(idx), header_mark=header_mark, end=idx[-1] + 1,
+    return _Title(text=title, lines=tuple(idx), header_mark=header_mark, end=idx[-1] + 1, opening=opening,
                   date=parse_date(note) if note else None)
 
 
@@ -312,10 +315,12 @@ def _run_on_title(line: Line, i: int, header_mark: str | None, rules: DocumentRu
         digits = "".join(number.group("num").split())
         doc_number = (f"{code}〔{number.group('year')}〕{digits}号", line)
         lead = lead[number.end():]
-    lead = "".join(_NOT_CJK_START.sub("", lead).split())
+    lead = _NOT_CJK_START.sub("", lead).strip()
     if lead and _is_organ_line(lead, organ):
-        title = lead + title
-    return _Title(text=title, lines=(i,), header_mark=header_mark, end=i, doc_number=doc_number,
+        title = "".join(lead.split()) + title
+    else:
+        lead = ""
+    return _Title(text=title, lines=(i,), header_mark=header_mark, end=i, opening=lead, doc_number=doc_number,
                   source="a line that runs on into the text")
 
 
