@@ -296,3 +296,8 @@ def test_joint_issuers_that_open_the_title(head):
 def test_a_greeting_above_the_title_does_not_hide_it():
     d = doc("欢迎访问某县人民政府网站！\n关于成立某县学生资助工作领导小组的通知\n为做好学生资助工作，经研究，决定成立领导小组。\n")
     assert d.title == "关于成立某县学生资助工作领导小组的通知"
+
+
+def test_doc_number_from_a_law_site_field_above_the_text():
+    d = doc("发布文号: 某政办发[2003]88号\n各县人民政府，市政府各部门：\n为做好计划生育工作，经市政府同意，现就有关事项通知如下。\n")
+    assert (d.title, d.doc_number) == (None, "某政办发〔2003〕88号")
