@@ -40,6 +40,13 @@ def test_clean_line(raw, clean):
 @pytest.mark.parametrize("noise", [
     "— 4 —", "- 12 -", "(", ")", "(此件公开发布)", "（此件主动公开）", "主题词:科技 全民科学素质",
     "法搜网--中国法律信息搜索网", "第 [1] 页 共[2]页", "【发表评论】 【互动社区】", "字体大小:", "关闭", "相关文章",
+    # web-page residue around a copied notice
+    "当前位置：某县人民政府 > 政务公开 > 通知公告", "首页 > 信息公开 > 政策文件", "您的位置:首页 » 部门文件",
+    "发布时间：2022-06-01 10:00 来源：某县应急管理局", "来源:某市教育局网站 作者:佚名 点击数:120",
+    "更新时间:2023-05-06 08:30:12", "浏览次数：88", "阅读量:1024", "分享到：微信 微博 QQ空间", "【字号：大 中 小】",
+    "收藏 打印 关闭", "转自：某某教育网", "第[2]页", "第2页 / 共3页", "上一页 1 2 下一页", "下一篇：关于做好春季开学工作的通知",
+    "2022-06-01 10:00 上传", "IMG_0012.jpg (88.2 KB, 下载次数: 3)", "某县课后服务方案.docx_第3页",
+    "《某县课后服务方案.docx》由会员分享，可在线阅读。", "原文链接：http://www.example.gov.cn/art/2022/6/1/art_1.html",
 ])
 def test_noise_lines_are_dropped(noise, parser):
     text, _ = norm(f"一、组织机构\n{noise}\n二、职责分工\n", parser)
@@ -94,6 +101,36 @@ def test_glued_metadata_fields_on_one_line(parser):
     assert text.metadata["发文机关"][0] == "临县人民政府办公室"
     assert text.metadata["标题"][0] == "关于成立县消防安全管理中心的通知"
     assert [ln.text for ln in text.lines] == ["临县人民政府"]
+
+
+@pytest.mark.parametrize("line", [
+    "来源：县财政预算安排，专款专用。",      # a sentence that starts with 来源
+    "时间：2022年6月1日上午9:00 地点：县政府三楼会议室",  # a meeting's time, not a byline
+    "某政办函〔2022〕8号.png",                # a doc number kept in an image name
+    "2022年6月1日",                          # a 成文日期 is no time stamp
+    "首页",
+    "收藏",
+])
+def test_content_that_looks_like_page_residue_stays(line, parser):
+    text, _ = norm(f"一、组织机构\n{line}\n", parser)
+    assert [ln.text for ln in text.lines] == ["一、组织机构", line]
+
+
+def test_law_database_fields_in_brackets_are_metadata(parser):
+    raw = ("【发布部门】某省人民政府办公厅\n【发布文号】某政办发〔2019〕12号\n【发布日期】2019-05-06\n【失效日期】\n"
+           "关于成立某省河湖保护工作领导小组的通知\n")
+    text, report = norm(raw, parser)
+    assert text.metadata["发布部门"][0] == "某省人民政府办公厅"
+    assert text.metadata["发布文号"][0] == "某政办发〔2019〕12号"
+    assert [ln.text for ln in text.lines] == ["关于成立某省河湖保护工作领导小组的通知"]
+    text, _ = norm("【发布单位】某市人民政府【发布文号】某政发〔2020〕3号【发布日期】2020-01-02\n正文。\n", parser)
+    assert (text.metadata["发布单位"][0], text.metadata["发布文号"][0]) == ("某市人民政府", "某政发〔2020〕3号")
+
+
+def test_page_fields_with_their_values_below_are_metadata(parser):
+    text, _ = norm("关于成立领导小组的通知\n来源:\n发布时间:\n2019年08月27日\n某省人民政府办公厅\n", parser)
+    assert text.metadata["发布时间"][0] == "2019年08月27日"
+    assert [ln.text for ln in text.lines] == ["关于成立领导小组的通知", "某省人民政府办公厅"]
 
 
 def test_a_single_field_word_in_text_is_not_metadata(parser):

@@ -74,6 +74,20 @@ What it means: 附件说明 names attachment N but no `附件N` heading follows 
 Why it matters: rosters or duties in that attachment are missing from the record.
 Example: notice.txt:59: SJ204 warning: attachment 3 is listed in 附件说明 but its heading is missing
 How to fix: check whether the copy includes the attachment."""),
+    _code("SJ205", "info", "title read from {source}: {title}", """
+What it means: no line of the header is the title alone; it was cut from a line that runs on
+into the text (line breaks lost: `…的通知 各乡镇：为…`), or taken from the file name a
+document-sharing page shows (`某县双减工作.docx`), carried on to its 文种 where the text repeats it.
+Why it matters: the title is likelier to be cut at the wrong place than one on its own line.
+Example: notice.txt:1: SJ205 info: title read from a line that runs on into the text: 关于建立联席会议制度的通知
+How to fix: nothing, unless the title is wrong; restore the copy's line breaks if you can."""),
+    _code("SJ206", "info", "a title-like line above the notice's title was skipped: {text}", """
+What it means: a web copy repeats the page's own title (or a headline) above the notice; a
+later title, followed by a 发文字号 or the 主送机关, was taken as the notice's instead.
+Why it matters: the page's title is often shortened or prefixed (`某省关于…`, `文号《…》`) and would
+give a wrong title and issuer.
+Example: notice.txt:1: SJ206 info: a title-like line above the notice's title was skipped: 某省关于成立领导小组的通知
+How to fix: nothing, unless the skipped line is the notice's real title."""),
     _code("SJ301", "warning", "{body}: {declared} units declared, {found} found", """
 What it means: the notice says how many member units there are (等16个部门组成) and the list
 read has a different count.

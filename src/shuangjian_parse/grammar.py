@@ -163,6 +163,14 @@ class DocumentRules(GrammarModel):
     date: PatternRule
     header_mark: PatternRule
     proxy_seal: PatternRule
+    title_note: PatternRule
+    book_title: PatternRule
+    site_suffix: PatternRule
+    run_on_title: PatternRule
+    file_name: PatternRule
+    doc_number_bare: PatternRule
+    doc_number_fields: list[str]
+    issuer_fields: list[str]
     attachment_line: PatternRule
     attachment_item: PatternRule
     addressee_end: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..diagnostics import Report
 from ..grammar import DocumentRules, any_of, words
@@ -16,6 +16,8 @@ from ..numerals import cn_digits, cn_number
 from .units import UnitReader
 
 _SENTENCE = re.compile(r"[。，；,;！？]")
+# Numbering a copy puts before a run-on line (1、), up to its first Chinese character.
+_NOT_CJK_START = re.compile(r"^[^\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -63,17 +65,18 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     organ = re.compile(rf"(?:{words(rules.organ_suffixes)})$")
     doc_type_end = re.compile(rf"(?:{words(rules.doc_types)})$")
 
-    title, title_idx, header_mark = _find_title(lines, rules, organ, doc_type_end)
-    after_title = max(title_idx) + 1 if title_idx else 0
+    found = _find_title(lines, rules, organ, doc_type_end)
+    title, title_idx, header_mark = found.text, list(found.lines), found.header_mark
+    after_title = found.end
     addressees, addressee_idx = _find_addressees(lines, after_title, rules, organ)
     # 各乡镇党委、人民政府 -> 各乡镇党委, 各乡镇人民政府: shared affixes, as in unit lists.
     addressees = units.distribute(addressees, stems=False)
     body_start = addressee_idx + 1 if addressee_idx is not None else after_title
     header = [ln for ln in lines[:max(body_start, after_title + 2)] if not _is_body_text(ln.text)]
-    doc_number = _find_doc_number(header, rules)
-    if doc_number is None and ("发文字号" in text.metadata or "文号" in text.metadata):
-        value = (text.metadata.get("发文字号") or text.metadata["文号"])[0]
-        doc_number = _find_doc_number([Line(value, 1)], rules)
+    doc_number = found.doc_number or _find_doc_number(header, rules)
+    field = next((k for k in rules.doc_number_fields if k in text.metadata), None)
+    if doc_number is None and field:
+        doc_number = _find_doc_number([Line(text.metadata[field][0], 1)], rules)
     if doc_number is not None and doc_number[1] in header:
         body_start = max(body_start, lines.index(doc_number[1]) + 1)
 
@@ -87,18 +90,25 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     if not issuers and header_mark:
         issuers = [header_mark]
     if not issuers:
-        for key in ("发文单位", "发文机关", "发布机构"):
-            if key in text.metadata:
-                issuers = ["".join(text.metadata[key][0].split())]
-                break
-    if not issuers and title and "关于" in title:
-        lead = title.split("关于", 1)[0]
-        issuers = [o for o in re.split(r"[、\s]+", lead) if o and organ.search(o)]
+        field = next((k for k in rules.issuer_fields if k in text.metadata), None)
+        if field:
+            issuers = ["".join(text.metadata[field][0].split())]
+    if not issuers and found.opening:
+        issuers = [o for part in re.split(r"[、，,]", found.opening)
+                   for o in _organs(part.strip(), organ, rules) if organ.search(o)]
 
+    first_line = lines[0].line if lines else 1
     if title is None:
-        report.add("SJ202", lines[0].line if lines else 1)
-    if date is None:
-        report.add("SJ203", lines[0].line if lines else 1)
+        report.add("SJ202", first_line)
+    elif found.source:
+        report.add("SJ205", lines[found.lines[0]].line if found.lines else first_line,
+                   source=found.source, title=title)
+    for skipped in found.skipped:
+        report.add("SJ206", skipped.line, text=skipped.text)
+    if date is None and found.date:
+        date = found.date  # the 题注 of a list or rules issued without a signature
+    elif date is None:
+        report.add("SJ203", first_line)
     doc_type = None
     if title:
         m = doc_type_end.search(title)
@@ -107,9 +117,9 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     attachments = note_items or [Attachment(index=p.index, title=p.title, line=lines[p.start].line)
                                  for p in parts if p.title]
     if note_items and parts:
-        found = {p.index for p in parts}
+        found_parts = {p.index for p in parts}
         for a in note_items:
-            if a.index is not None and a.index not in found and len(parts) > 1:
+            if a.index is not None and a.index not in found_parts and len(parts) > 1:
                 report.add("SJ204", a.line, index=a.index)
     document = Document(title=title, doc_number=doc_number[0] if doc_number else None,
                         issuers=issuers, date=date, addressees=addressees, doc_type=doc_type,
@@ -120,47 +130,219 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     return DocumentResult(document=document, layout=layout)
 
 
+@dataclass(frozen=True)
+class _Title:
+    """The title _find_title settled on, and what stands around it."""
+
+    text: str | None = None
+    lines: tuple[int, ...] = ()
+    header_mark: str | None = None  # the 版头 organ
+    end: int = 0  # the first line after the title (its own line when the text runs on after it)
+    opening: str = ""  # the organs written before 关于, spaces kept: `某县教育局 某县财政局`
+    doc_number: tuple[str, Line] | None = None  # read before the title on a run-on line
+    date: str | None = None  # from a 题注
+    source: str | None = None  # how a title not written on lines of its own was read (SJ205)
+    skipped: tuple[Line, ...] = ()  # title-like lines above it: a web page's own title (SJ206)
+
+
 def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
-                doc_type_end: re.Pattern) -> tuple[str | None, list[int], str | None]:
-    """The title's text and line indices, and the 版头 organ if one stands above it."""
+                doc_type_end: re.Pattern) -> _Title:
+    """The notice's title: the last title before its text begins.
+
+    A web copy repeats the page's own title, or a headline, above the notice: a later title
+    replaces an earlier one when a 发文字号 or the 主送机关 follows it (or it carries a 题注).
+    Above a news report or a sharing site's blurb only such a confirmed title counts; a line
+    that runs on from the title into the text gives the title at its start; failing all, the
+    file name a document-sharing page shows.
+    """
     starts = any_of(rules.title_start)
     header_mark = None
+    found: _Title | None = None
+    skipped: list[Line] = []
+    prose = False
+    file_name: tuple[str, int] | None = None
     limit = min(len(lines), 20)
-    for i in range(limit):
+    i = 0
+    while i < limit:
         text = lines[i].text
         mark = rules.header_mark.regex.match(text)
         if mark and not starts.search(text):
             header_mark = "".join(mark.group("organ").split())
+            i += 1
             continue
-        if _SENTENCE.search(text) or text.endswith(("：", ":")):
+        name = rules.file_name.regex.match(text) if "." in text and found is None and file_name is None else None
+        if name:
+            file_name = (name.group("name"), i)
+            i += 1
+            continue
+        if _SENTENCE.search(text) or (text.endswith(("：", ":")) and _addressee_names(text, rules, organ)):
+            if found is not None:
+                break  # the text begins under the title
             if _is_body_text(text):
-                break
+                run_on = _run_on_title(lines[i], i, header_mark, rules, organ) if "关于" in text else None
+                if run_on is not None:
+                    return run_on
+                prose = True  # the copy starts inside the text, or under a news report
+            i += 1
             continue
-        if not starts.search(text):
+        if text.endswith(("：", ":")):  # a label (发布时间：) with its value below
+            i += 1
             continue
-        idx = [i]
-        # Organ lines right above 关于 (no blank line between) are part of the title; a joint
-        # notice stacks several. One set apart by a blank line is the 版头.
-        k = i
-        while k > 0 and not lines[k].gap_before and len(idx) < 4 and _is_organ_line(lines[k - 1].text, organ):
-            k -= 1
-            idx.insert(0, k)
-        if k == i and i > 0 and header_mark is None and _is_organ_line(lines[i - 1].text, organ):
-            header_mark = "".join(lines[i - 1].text.split())
-        j = i
-        while not doc_type_end.search("".join(lines[idx[-1]].text.split())) and j + 1 < limit:
-            j += 1
-            nxt = lines[j].text
-            if (_SENTENCE.search(nxt) or nxt.endswith(("：", ":")) or len(idx) >= 4
-                    or rules.doc_number.regex.search(nxt) or rules.date.regex.match(nxt)):
-                break
-            idx.append(j)
-        if not doc_type_end.search("".join(lines[idx[-1]].text.split())):
-            idx = idx[: idx.index(i) + 1]
-        title = "".join("".join(lines[k].text for k in idx).split())
-        title = re.sub(r"^[(（]|[)）]$", "", title) if title.startswith(("(", "（")) else title
-        return title, idx, header_mark
-    return None, [], header_mark
+        if not (starts.search(text) or _title_note(lines, i, rules)):
+            i += 1
+            continue
+        candidate = _title_at(lines, i, limit, found.end if found else 0, header_mark, rules, starts, organ,
+                              doc_type_end)
+        # Under prose only a confirmed title counts, and so does one without its 文种 (关于领导小组
+        # 办公室 is a heading); a later title replaces an earlier one when it is confirmed or the
+        # text begins right under it.
+        complete = candidate.date or doc_type_end.search(candidate.text)
+        if prose or not complete or found is not None:
+            begins = (complete and not prose and candidate.end < len(lines)
+                      and _SENTENCE.search(lines[candidate.end].text) is not None)
+            if not (begins or _confirmed(candidate, lines, rules, organ)):
+                i += 1
+                continue
+        if found is not None and found.text != candidate.text:
+            skipped.append(lines[found.lines[0]])
+        found = candidate
+        i = candidate.end
+    if found is not None:
+        return replace(found, skipped=tuple(skipped)) if skipped else found
+    if file_name is not None:
+        return _title_from_file_name(lines, *file_name, limit, rules, doc_type_end, header_mark)
+    return _Title(header_mark=header_mark)
+
+
+def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: str | None,
+              rules: DocumentRules, starts: re.Pattern, organ: re.Pattern, doc_type_end: re.Pattern) -> _Title:
+    """The title that starts on line i, with the organ lines right above it and the lines it
+    goes on to until its 文种 (at most four), or its 题注."""
+    idx = [i]
+    # Organ lines right above 关于 (no blank line between) are part of the title; a joint
+    # notice stacks several. One set apart by a blank line is the 版头.
+    k = i
+    while (k > floor and not lines[k].gap_before and len(idx) < 4
+           and _is_organ_line(lines[k - 1].text, organ)):
+        k -= 1
+        idx.insert(0, k)
+    if header_mark is None and k == i and i > floor and _is_organ_line(lines[i - 1].text, organ):
+        header_mark = "".join(lines[i - 1].text.split())
+    # The line may close with a 题注 (某县河长名单（2022年3月1日）) or, on a page's own title,
+    # with the site's name after the 文种 (…的通知_某县人民政府网): the title is the rest.
+    head = lines[i].text
+    note = rules.title_note.regex.search(head) if head.endswith((")", "）")) else None
+    if note:
+        head = head[: note.start()]
+    elif not doc_type_end.search("".join(head.split())):
+        site = rules.site_suffix.regex.search(head)
+        if site and doc_type_end.search(head[: site.start()]):
+            head = head[: site.start()]
+    note_line = None
+    j = i
+    while note is None and j + 1 < limit:
+        below = _note_line(lines[j + 1].text, rules)
+        if below:
+            note, note_line = below, j + 1
+            break
+        if head != lines[i].text or doc_type_end.search("".join(lines[idx[-1]].text.split())):
+            break
+        j += 1
+        nxt = lines[j].text
+        if (_SENTENCE.search(nxt) or nxt.endswith(("：", ":")) or len(idx) >= 4 or starts.search(nxt)
+                or rules.doc_number.regex.search(nxt) or rules.date.regex.match(nxt)):
+            break
+        idx.append(j)
+    if note is None and not doc_type_end.search("".join(lines[idx[-1]].text.split())):
+        idx = idx[: idx.index(i) + 1]
+    raw = " ".join(head if k == i else lines[k].text for k in idx)
+    title = "".join(raw.split())
+    title = re.sub(r"^[(（]|[)）]$", "", title) if title.startswith(("(", "（")) else title
+    book = rules.book_title.regex.match(title)
+    if book:
+        title = book.group("title")
+    opening = _NOT_CJK_START.sub("", raw.split("关于", 1)[0].rsplit("《", 1)[-1]) if "关于" in raw else ""
+    if note_line is not None:
+        idx.append(note_line)
+    return _Title(text=title, lines=tuple(idx), header_mark=header_mark, end=idx[-1] + 1, opening=opening,
+                  date=parse_date(note) if note else None)
+
+
+def _title_note(lines: list[Line], i: int, rules: DocumentRules) -> bool:
+    """A 题注 closes line i or stands alone on the next line: `某县河长名单` / `（2022年3月1日）`."""
+    text = lines[i].text
+    if text.endswith((")", "）")):
+        note = rules.title_note.regex.search(text)
+        if note:
+            return note.start() > 0
+    return i + 1 < len(lines) and _note_line(lines[i + 1].text, rules) is not None
+
+
+def _note_line(text: str, rules: DocumentRules) -> re.Match | None:
+    """A line that is a 题注 alone: `（2021年5月6日县政府第12次常务会议通过）`."""
+    return rules.title_note.regex.match(text) if text.endswith((")", "）")) else None
+
+
+def _confirmed(title: _Title, lines: list[Line], rules: DocumentRules, organ: re.Pattern) -> bool:
+    """The notice's own title: a 发文字号 or the 主送机关 follows it, or it carries a 题注."""
+    if title.date:
+        return True
+    for j in range(title.end, min(title.end + 2, len(lines))):
+        text = lines[j].text
+        if not _is_body_text(text) and rules.doc_number.regex.search(text):
+            return True
+    addressee = _find_addressees(lines, title.end, rules, organ)[1]
+    return addressee is not None and addressee <= title.end + 1
+
+
+def _run_on_title(line: Line, i: int, header_mark: str | None, rules: DocumentRules,
+                  organ: re.Pattern) -> _Title | None:
+    """`某办公室某教基2018 103 号关于…的通知各乡镇：为…`: the title cut from a line that runs on
+    into the text, and the 版头 and 发文字号 written before it."""
+    m = rules.run_on_title.regex.match(line.text)
+    if m is None:
+        return None
+    lead, title = m.group("lead"), m.group("title")
+    doc_number = None
+    number = rules.doc_number.regex.search(lead) or rules.doc_number_bare.regex.search(lead)
+    if number:
+        before = _NOT_CJK_START.sub("", lead[: number.start("year")]).rstrip(" 〔[［(（【")
+        mark, code = _split_issuer_code(before, organ)
+        header_mark = mark or header_mark
+        digits = "".join(number.group("num").split())
+        doc_number = (f"{code}〔{number.group('year')}〕{digits}号", line)
+        lead = lead[number.end():]
+    lead = _NOT_CJK_START.sub("", lead).strip()
+    if lead and _is_organ_line(lead, organ):
+        title = "".join(lead.split()) + title
+    else:
+        lead = ""
+    return _Title(text=title, lines=(i,), header_mark=header_mark, end=i, opening=lead, doc_number=doc_number,
+                  source="a line that runs on into the text")
+
+
+def _split_issuer_code(text: str, organ: re.Pattern) -> tuple[str | None, str]:
+    """`某市某领导小组办公室某教基` -> (某市某领导小组办公室, 某教基): the 版头 organ ends at its
+    last organ word that leaves a 机关代字 of three characters or more."""
+    suffix = re.compile(organ.pattern.rstrip("$"))
+    ends = [m.end() for m in suffix.finditer(text) if len(text) - m.end() >= 3]
+    if not ends or not _is_organ_line(text[: ends[-1]], organ):
+        return None, text[-12:]
+    return text[: ends[-1]], text[ends[-1]:]
+
+
+def _title_from_file_name(lines: list[Line], name: str, at: int, limit: int, rules: DocumentRules,
+                          doc_type_end: re.Pattern, header_mark: str | None) -> _Title:
+    """The title a sharing page's file name gives: carried on to its 文种 where the text repeats
+    it (`某县双减工作.docx` … `某县双减工作实施方案为规范…` -> 某县双减工作实施方案)."""
+    carried = re.compile(re.escape(name) + rf"[^。，,；;：:《》\s]{{0,30}}?(?:{words(rules.doc_types)})")
+    for j in range(at + 1, limit):
+        m = carried.search(lines[j].text)
+        if m:
+            return _Title(text=m.group(0), header_mark=header_mark, source="the file name the page shows")
+    if doc_type_end.search(name):
+        return _Title(text=name, header_mark=header_mark, source="the file name the page shows")
+    return _Title(header_mark=header_mark)
 
 
 def _is_body_text(text: str) -> bool:
@@ -168,30 +350,40 @@ def _is_body_text(text: str) -> bool:
 
 
 def _is_organ_line(text: str, organ: re.Pattern) -> bool:
+    """An organ's name alone: `某县人民政府办公室`; not a field (`信息来源：某县人民政府`)."""
     return (len(text) <= 40 and not _SENTENCE.search(text) and "关于" not in text
+            and ":" not in text and "：" not in text
             and bool(organ.search("".join(text.split()))))
 
 
 def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
                      organ: re.Pattern) -> tuple[list[str], int | None]:
     """主送机关: a line of organ names ending with a colon, just under the title."""
-    end_colon = re.compile(rules.addressee_end)
-    addressee = re.compile(rules.addressee_word)
     for i in range(start, min(len(lines), start + 4)):
         text = lines[i].text
-        if end_colon.search(text) and len(text) >= 3:
-            names = [n.strip() for n in re.split(r"[、，,]", text.rstrip(":：")) if n.strip()]
-            looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
-            if all(len(n) <= 25 for n in names) and looks * 2 >= len(names):
-                return names, i
+        names = _addressee_names(text, rules, organ)
+        if names:
+            return names, i
         if _is_body_text(text):
             break
     return [], None
 
 
+def _addressee_names(text: str, rules: DocumentRules, organ: re.Pattern) -> list[str]:
+    """`各乡镇人民政府，县直各单位：` -> its names; [] for a line that is no 主送机关 (发布时间：)."""
+    if len(text) < 3 or not re.search(rules.addressee_end, text):
+        return []
+    names = [n.strip() for n in re.split(r"[、，,]", text.rstrip(":：")) if n.strip()]
+    addressee = re.compile(rules.addressee_word)
+    looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
+    return names if all(len(n) <= 25 for n in names) and looks * 2 >= len(names) else []
+
+
 def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line] | None:
     for line in lines:
-        m = rules.doc_number.regex.search(line.text)
+        if "号" not in line.text:
+            continue
+        m = rules.doc_number.regex.search(line.text) or rules.doc_number_bare.regex.search(line.text)
         if m:
             number = "".join(m.group("num").split())
             return f"{m.group('org')}〔{m.group('year')}〕{number}号", line

@@ -90,10 +90,13 @@ def _clean_line(raw: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _key_pattern(fields: tuple[str, ...]) -> re.Pattern:
-    # 关  键  字: a field name may be spaced out on a web page.
+def _key_pattern(fields: tuple[str, ...], bracketed: bool = False) -> re.Pattern:
+    # 关  键  字: a field name may be spaced out on a web page; a law database writes 【发布部门】
+    # (looked for only on lines with a 【, where it costs a test at every character).
     alternatives = sorted(fields, key=len, reverse=True)
     spaced = "|".join(r"\s*".join(map(re.escape, f)) for f in alternatives)
+    if bracketed:
+        return re.compile(rf"(?:^|(?<=\s)|(?=【))【?(?P<key>{spaced})(?:】?\s*[:：]\s*|】?\s*)")
     return re.compile(rf"(?:^|(?<=\s))(?P<key>{spaced})(?:\s*[:：]\s*|\s*)")
 
 
@@ -101,16 +104,18 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
     """Find a web page's field block near the top, blank its lines, return {field: (value, line)}."""
     meta = rules.metadata
     keys = _key_pattern(tuple(meta.fields))
+    bracketed_keys = _key_pattern(tuple(meta.fields), bracketed=True)
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
     limit = min(len(lines), meta.within_lines)
     i = 0
     while i < limit:
         text = lines[i]
-        starts = [m for m in keys.finditer(text)]
-        if not starts or starts[0].start() != 0:
+        pattern = bracketed_keys if "【" in text else keys
+        if not pattern.match(text):  # a block's line starts with a field name
             i += 1
             continue
+        starts = list(pattern.finditer(text))
         consumed = [i]
         for n, m in enumerate(starts):
             end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
