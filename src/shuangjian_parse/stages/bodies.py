@@ -187,6 +187,8 @@ def extract_bodies(text: Text, layout: Layout, outline: Outline, title: str | No
     Each line goes to the first line layout (bodies.yaml `line_layouts`) that reads it; `trace`,
     when given, records which one did, by source line."""
     cursor = Cursor(reader, report, text.lines, outline.kinds, trace if trace is not None else {})
+    for i in layout.lead(text.lines):
+        cursor.read_line(i)
     if title and layout.title_lines:
         cursor.read_title(title, text.lines[min(layout.title_lines)].line)
     for i in layout.main_text():

@@ -16,6 +16,7 @@ from ..numerals import cn_digits, cn_number
 from .units import UnitReader
 
 _SENTENCE = re.compile(r"[。，；,;！？]")
+_SENTENCE_END = re.compile(r"[。；;！？]")
 # Numbering a copy puts before a run-on line (1、), up to its first Chinese character.
 _NOT_CJK_START = re.compile(r"^[^\u4e00-\u9fff]+")
 
@@ -52,6 +53,12 @@ class Layout:
         skip = self.signature | self.attachment_note
         return [i for i in range(self.body_start, self.main_end) if i not in skip]
 
+    def lead(self, lines: list[Line]) -> list[int]:
+        """Indices of prose above the title: the news paragraph a web copy puts before the notice
+        it carries (…委员会成立。日前，…由A任主任…); 版头, 发文字号 and short lines left out."""
+        return [i for i in range(min(self.title_lines, default=0)) if is_body_text(lines[i].text)
+                and _SENTENCE_END.search(lines[i].text)]
+
 
 @dataclass(frozen=True)
 class DocumentResult:
@@ -72,7 +79,7 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     # 各乡镇党委、人民政府 -> 各乡镇党委, 各乡镇人民政府: shared affixes, as in unit lists.
     addressees = units.distribute(addressees, stems=False)
     body_start = addressee_idx + 1 if addressee_idx is not None else after_title
-    header = [ln for ln in lines[:max(body_start, after_title + 2)] if not _is_body_text(ln.text)]
+    header = [ln for ln in lines[:max(body_start, after_title + 2)] if not is_body_text(ln.text)]
     doc_number = found.doc_number or _find_doc_number(header, rules)
     field = next((k for k in rules.doc_number_fields if k in text.metadata), None)
     if doc_number is None and field:
@@ -178,7 +185,7 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
         if _SENTENCE.search(text) or (text.endswith(("：", ":")) and _addressee_names(text, rules, organ)):
             if found is not None:
                 break  # the text begins under the title
-            if _is_body_text(text):
+            if is_body_text(text):
                 run_on = _run_on_title(lines[i], i, header_mark, rules, organ) if "关于" in text else None
                 if run_on is not None:
                     return run_on
@@ -289,7 +296,7 @@ def _confirmed(title: _Title, lines: list[Line], rules: DocumentRules, organ: re
         return True
     for j in range(title.end, min(title.end + 2, len(lines))):
         text = lines[j].text
-        if not _is_body_text(text) and rules.doc_number.regex.search(text):
+        if not is_body_text(text) and rules.doc_number.regex.search(text):
             return True
     addressee = _find_addressees(lines, title.end, rules, organ)[1]
     return addressee is not None and addressee <= title.end + 1
@@ -345,7 +352,8 @@ def _title_from_file_name(lines: list[Line], name: str, at: int, limit: int, rul
     return _Title(header_mark=header_mark)
 
 
-def _is_body_text(text: str) -> bool:
+def is_body_text(text: str) -> bool:
+    """A line of running text: long, or with commas (not a title, an organ or a date)."""
     return len(text) > 30 or text.count("，") + text.count(",") >= 2
 
 
@@ -364,7 +372,7 @@ def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
         names = _addressee_names(text, rules, organ)
         if names:
             return names, i
-        if _is_body_text(text):
+        if is_body_text(text):
             break
     return [], None
 
