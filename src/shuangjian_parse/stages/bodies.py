@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
@@ -212,7 +213,7 @@ class LineView:
     number: tuple[int, str, int] | None = None  # (level, number, end) of a numbered line
     table: bool = False  # a roster table's header row or a row under it
 
-    @property
+    @cached_property
     def compact(self) -> str:
         return "".join(self.text.split())
 

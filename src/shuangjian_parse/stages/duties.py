@@ -99,7 +99,8 @@ class DutyReader:
     def may_hold_task(self, text: str) -> bool:
         """A task word (负责, 承担) or a duty label (共青团的主要职责) is in the text: outside a
         duties section no other line can hold a duty (duties.yaml task_start, duty_label)."""
-        return self._task_word.search(text) is not None or self.rules.duty_label.regex.match(text) is not None
+        return self._task_word.search(text) is not None \
+            or ("职责" in text and self.rules.duty_label.regex.match(text) is not None)
 
     def looks_like_duty(self, body: str) -> bool:
         """A line no duty form read that names a unit at its start, or a unit and a verb, as

@@ -71,7 +71,7 @@ def table_cells(entry: Entry, people: PersonReader) -> Entries | None:
 @ENTRY_FORMS.rule("name_with_post_in_brackets")
 def name_with_post_in_brackets(entry: Entry, people: PersonReader) -> Entries | None:
     """`孙会方(县委常委、县政府常务副县长)`: one name, its posts in brackets."""
-    m = _NAME_POST_PAREN.match(entry.text)
+    m = _NAME_POST_PAREN.match(entry.text) if ")" in entry.text or "）" in entry.text else None
     if m and people.is_name(_compact(m.group("name")), loose=True):
         return [(_compact(m.group("name")), people.posts(m.group("post")))]
     return None
@@ -81,6 +81,8 @@ def name_with_post_in_brackets(entry: Entry, people: PersonReader) -> Entries | 
 def several_names_with_posts_in_brackets(entry: Entry, people: PersonReader) -> Entries | None:
     """`何某(交警大队大队长) 李某(公安分局副局长)`, also with 、 or ， between: one entry each."""
     text = entry.text
+    if text.count(")") + text.count("）") < 2:
+        return None
     found, pos = [], 0
     for m in _BRACKETED.finditer(text):
         gap = text[pos:m.start()]
@@ -130,7 +132,7 @@ def names_glued_to_posts(entry: Entry, people: PersonReader) -> Entries | None:
     """`王刚 县长 李明 副县长`, `万五龙市政协副主席陈文亮市人民政府副秘书长`, `谭兵 颜钊市民政局副局长
     市工商局副局长`: several people, names and posts in turn or glued (Word text that lost its
     breaks); names written first and their posts after are paired in order."""
-    return people.glued(entry.text)
+    return people.glued(entry.text) if people.may_be_glued(entry.text) else None
 
 
 @ENTRY_FORMS.rule("name_then_posts")

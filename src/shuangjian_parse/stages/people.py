@@ -53,6 +53,10 @@ class PersonReader:
             rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
         self._not_names = set(rules.not_names)
         self._titles = frozenset(rules.post_titles)
+        surnames = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
+        # A title then a surname (副市长陈文亮, 县长 李明), or two names first (谭兵 颜钊市民政局…)
+        self._title_then_surname = re.compile(rf"(?:{words(rules.post_ends)})\s?[{surnames}]"
+                                              rf"|^[{surnames}][^\s]{{1,3}}\s[{surnames}]")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
         self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
@@ -193,6 +197,12 @@ class PersonReader:
             else:
                 return None
         return people if len(people) >= 2 else None
+
+    def may_be_glued(self, text: str) -> bool:
+        """A title word followed by a surname, where one glued person may end and the next begin
+        (`副市长陈文亮`, `县长 李明`), or two names first (`谭兵 颜钊…`): without either, `glued`
+        cannot read two people."""
+        return self._title_then_surname.search(text) is not None
 
     def _glued_items(self, text: str) -> list[tuple[str, str]] | None:
         """`王刚市长李明副市长` -> [(name, 王刚), (post, 市长), (name, 李明), (post, 副市长)]."""
