@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
@@ -213,9 +212,13 @@ class LineView:
     number: tuple[int, str, int] | None = None  # (level, number, end) of a numbered line
     table: bool = False  # a roster table's header row or a row under it
 
-    @cached_property
+    _compact: str | None = None
+
+    @property
     def compact(self) -> str:
-        return "".join(self.text.split())
+        if self._compact is None:
+            self._compact = "".join(self.text.split())
+        return self._compact
 
 
 class Cursor:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from ..diagnostics import Report
 from ..grammar import DutyRules, SectionRules, any_of, words
@@ -21,6 +20,7 @@ from .sections import Outline, match_number, strip_article
 from .units import UnitReader
 
 _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
+_AFTER_COMMA = re.compile(r"(?<=[，,])")
 
 
 class DutyReader:
@@ -34,12 +34,12 @@ class DutyReader:
         self.units = units
         self._lead = re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
         self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?P<verb>{words(rules.clause_verbs)})")
-        self._split = rules.clause_split
+        self._clause_end = re.compile(rf"(?<={rules.clause_split})")
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
         self._bullet = re.compile(rules.bullet)
-        self._task_word = re.compile(rules.task_start.pattern.lstrip("^"))
+        self._task_word = re.compile(rules.task_start.pattern.lstrip("^"))  # anywhere in a line
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
@@ -82,8 +82,8 @@ class DutyReader:
     def _pieces(self, body: str) -> list[str]:
         """Clauses, further cut at ， where the next part starts with units and a verb."""
         out = []
-        for clause in re.split(rf"(?<={self._split})", body):
-            parts = re.split(r"(?<=[，,])", clause)
+        for clause in self._clause_end.split(body):
+            parts = _AFTER_COMMA.split(clause)
             current = ""
             for part in parts:
                 m = self._clause.match(self._drop.sub("", part))
@@ -96,11 +96,14 @@ class DutyReader:
                 out.append(current)
         return out
 
-    def may_hold_task(self, text: str) -> bool:
-        """A task word (负责, 承担) or a duty label (共青团的主要职责) is in the text: outside a
-        duties section no other line can hold a duty (duties.yaml task_start, duty_label)."""
-        return self._task_word.search(text) is not None \
-            or ("职责" in text and self.rules.duty_label.regex.match(text) is not None)
+    def may_hold_duty(self, view: DutyLine, next_text: str) -> bool:
+        """Outside a duties section only these lines can hold a duty: one with a task word (负责,
+        承担) or a duty label (共青团的主要职责), one above a task (`(1)市林业局。` / `负责…`), and
+        a numbered item that ends with its units in brackets (duties.yaml task_start, duty_label,
+        trailing_units)."""
+        return self._task_word.search(view.body) is not None or self._task_word.match(next_text) is not None \
+            or ("职责" in view.body and self.rules.duty_label.regex.match(view.body) is not None) \
+            or (view.number is not None and self.rules.trailing_units.regex.search(view.body) is not None)
 
     def looks_like_duty(self, body: str) -> bool:
         """A line no duty form read that names a unit at its start, or a unit and a verb, as
@@ -134,11 +137,14 @@ class DutyLine:
     number: tuple[int, str, int] | None
     in_duties: bool  # inside a duties section or a duties attachment
     reader: DutyReader
+    _leading: tuple[list[Duty] | None] | None = None
 
-    @cached_property
+    @property
     def leading(self) -> list[Duty] | None:
         """Units, a separator and the task (`县教委：抓好……`), asked for by several forms."""
-        return self.reader.leading(self.line, self.body)
+        if self._leading is None:
+            self._leading = (self.reader.leading(self.line, self.body),)
+        return self._leading[0]
 
 
 class DutyCursor:
@@ -186,11 +192,10 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
     duties: list[Duty] = []
     while cursor.k < len(regions):
         view = cursor.view()
-        if not view.in_duties and view.number is None and not reader.may_hold_task(view.body) \
-                and not reader.may_hold_task(cursor.next_text()):
+        if not view.in_duties and not reader.may_hold_duty(view, cursor.next_text()):
             cursor.previous = None
             cursor.k += 1
-            continue  # outside a duties section only a line with a task (负责…) can hold a duty
+            continue
         for name, form in reader.forms:
             found = form(cursor, view)
             if found is not None:

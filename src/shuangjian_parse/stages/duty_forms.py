@@ -64,7 +64,7 @@ def labelled_duties(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     """`（二）纪检监察部门职责：负责…`, `共青团的主要职责 组织…`: a label names the unit's duties,
     the task follows it (a label alone, `一、市教育局的工作职责`, is read with its items below)."""
     r = cursor.r
-    m = r.rules.duty_label.regex.match(view.body)
+    m = r.rules.duty_label.regex.match(view.body) if "职责" in view.body else None
     task = view.body[m.end():].strip() if m else ""
     if not m or not task:
         return None
@@ -139,7 +139,9 @@ def _heading_units(cursor: DutyCursor, view: DutyLine) -> list[str] | None:
     found = view.leading
     if found:
         return found[0].units if not found[0].text else None
-    label = r.rules.duty_label.regex.match(view.body)
+    if len(view.body) > r.units.rules.max_chars:
+        return None  # a heading of units is short
+    label = r.rules.duty_label.regex.match(view.body) if "职责" in view.body else None
     if label and not view.body[label.end():].strip():
         return _named_units(r, label.group("units"))
     if view.number or (view.in_duties and match_number(cursor.next_text(), r.sections)):

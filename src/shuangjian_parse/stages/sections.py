@@ -54,7 +54,7 @@ def match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
 
 def strip_article(text: str, rules: SectionRules) -> str:
     """The text after an article number: `第三条 联席会议由…组成` -> `联席会议由…组成`."""
-    m = rules.article.regex.match(text)
+    m = rules.article.regex.match(text) if text.startswith("第") else None
     return text[m.end():] if m else text
 
 

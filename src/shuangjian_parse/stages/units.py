@@ -30,6 +30,7 @@ class UnitReader:
         self.rules = rules
         self._catalogue = catalogue
         self._suffix = re.compile(rf"(?:{words(rules.suffixes)})$")
+        self._suffix_ends = frozenset(s[-1] for s in rules.suffixes) | {"）", ")"}
         self._known = set(rules.known_units)
         self._collective = set(rules.collective)
         self._trailing = [r.regex for r in rules.trailing_phrases]
@@ -121,6 +122,8 @@ class UnitReader:
         shortest = None
         known = None
         for end in range(2, min(len(text) - 1, self.rules.max_chars) + 1):
+            if text[end - 1] not in self._suffix_ends:
+                continue  # no unit ends here
             name = text[:end]
             if not self.is_named(name):
                 continue
