@@ -145,10 +145,11 @@ class BodyReader:
         """The body name that ends at `end`, read backwards to a stop: `…，成立领导小组` -> 领导小组.
         A space between two Chinese characters is a line wrapped inside a word, not a stop."""
         start = max(0, end - 40)
-        inner = [m.span() for m in _INNER_BRACKETS.finditer(text, start, end)]
+        inner = [m.span() for m in _INNER_BRACKETS.finditer(text, start, end)] \
+            if "(" in text or "（" in text else []
         for stop in self._stop.finditer(text, start, end):  # name_stop: one character each
-            if _WRAP_SPACE.fullmatch(text, stop.start() - 1, stop.end() + 1) \
-                    or any(a <= stop.start() < b for a, b in inner):
+            if (stop.group().isspace() and _WRAP_SPACE.fullmatch(text, stop.start() - 1, stop.end() + 1)) \
+                    or (inner and any(a <= stop.start() < b for a, b in inner)):
                 continue  # 专 项工作小组, 局(委)际联席会议: inside the name
             start = stop.end()
         return self.strip_verbs("".join(text[start:end].split()))

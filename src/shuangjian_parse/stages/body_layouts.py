@@ -319,12 +319,11 @@ def unit_list(cursor: Cursor, view: LineView) -> bool:
 def prose(cursor: Cursor, view: LineView) -> bool:
     """Sentences: the bodies they set up (成立X), offices (下设办公室), people named to a role
     (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
-    in_roster = cursor.roster is not None
+    watch = view.number is None and (cursor.roster is not None or cursor.kinds.get(view.i) == "roster")
     cursor.end_roster()
-    found = cursor.found()
+    found = cursor.found() if watch else None
     _read_prose(cursor, view.text, view)
-    if view.number is None and cursor.found() == found \
-            and (in_roster or cursor.kinds.get(view.i) == "roster"):
+    if watch and cursor.found() == found:
         # Silence is a bug: a roster's line that gave nothing is reported, as a warning when a
         # roster layout could have read part of it (a role label, a name with a post).
         code = "SJ307" if _looks_like_roster(cursor, view.text) else "SJ304"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..layouts import ENTRY_FORMS
@@ -37,11 +36,14 @@ class Entry:
     """One roster entry, `同志` after a name already dropped: `王刚 县长` (tokens 王刚, 县长)."""
 
     text: str
+    _tokens: list[str] | None = None
 
-    @cached_property
+    @property
     def tokens(self) -> list[str]:
         """Words between white space; a phone number (13800000000) is left out."""
-        return [t for t in _WS.split(self.text) if t and not _PHONE.match(t)]
+        if self._tokens is None:
+            self._tokens = [t for t in _WS.split(self.text) if t and not _PHONE.match(t)]
+        return self._tokens
 
 
 def _compact(text: str) -> str:
