@@ -12,7 +12,7 @@ from .stages.canonical import Canonical, CanonicalReader, extract_canonical
 from .stages.columns import ColumnReader
 from .stages.document import DocumentResult, extract_document
 from .stages.duties import DutyReader, extract_duties
-from .stages.normalize import normalize
+from .stages.normalize import LineStarts, normalize
 from .stages.people import PersonReader
 from .stages.read import DEFAULT_MAX_BYTES, Decoded, read_source
 from .stages.sections import Outline, extract_sections
@@ -32,6 +32,7 @@ class Parser:
 
     def __init__(self, grammar: Grammar) -> None:
         self.grammar = grammar
+        self.starts = LineStarts.of(grammar.bodies, grammar.sections)
         self.units = UnitReader(grammar.units)
         self.people = PersonReader(grammar.people, self.units)
         self.columns = ColumnReader(grammar.columns)
@@ -44,7 +45,7 @@ class Parser:
         g = self.grammar
         report = Report()
         decoded = _check(read_source(data, path, report, max_bytes), Decoded)
-        text = _check(normalize(decoded, g.normalize, report), Text)
+        text = _check(normalize(decoded, g.normalize, report, self.starts), Text)
         doc = _check(extract_document(text, g.document, self.units, report), DocumentResult)
         outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
         bodies = _check(extract_bodies(text, doc.layout, outline, doc.document.title, self.bodies, report),
