@@ -1,5 +1,8 @@
-"""The normalise stage: spaces, widths, markdown residue, noise, metadata, broken lines."""
+"""The normalise stage: spaces, widths, markdown residue, noise, metadata, broken lines, and
+the line breaks of hard-wrapped text (a PDF page) and of a notice that lost them."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +14,7 @@ from shuangjian_parse.stages.read import read_source
 def norm(text: str, parser):
     report = Report()
     decoded = read_source(text.encode("utf-8"), "a.txt", report)
-    return normalize(decoded, parser.grammar.normalize, report), report
+    return normalize(decoded, parser.grammar.normalize, report, parser.starts), report
 
 
 @pytest.mark.parametrize("raw, clean", [
@@ -146,3 +149,120 @@ def test_normalising_twice_changes_nothing(parser):
         once, _ = norm(sample.read_text(encoding="utf-8"), parser)
         twice, _ = norm("\n".join(ln.text for ln in once.lines) + "\n", parser)
         assert [ln.text for ln in twice.lines] == [ln.text for ln in once.lines], sample.name
+
+
+# --- hard-wrapped text: a PDF page cuts its lines at one width ----------------------------
+
+def page(paragraphs: list[str], width: int = 30) -> str:
+    """The paragraphs as a PDF's text layer gives them: cut every `width` characters."""
+    return "\n".join(p[i:i + width] for p in paragraphs for i in range(0, len(p), width)) + "\n"
+
+
+DUTIES = [
+    "　　二、工作职责",
+    "县教育局：抓好“双减”工作统筹协调，会同有关部门加强对校外培训机构的日常监管，指导学校做好有关工作。",
+    "县人力资源社会保障局：做好教师绩效工资核定有关工作，做好职业培训机构的监管和查处工作。",
+    "县市场监管局：做好非学科类培训机构登记工作和校外培训机构收费、广告等方面监管工作。",
+    "县公安局：依法加强治安管理，依法查处违法犯罪行为，严防发生伤害师生的案事件，对校外培训机构发生的案件及时查处。",
+    "县住房城乡建委：做好校外培训机构培训场地租赁、出售相关监管工作，依法开展消防设计审查、消防验收。",
+    "　　三、工作要求",
+    "　　各成员单位要相互配合、相互支持，凝聚工作合力，明确职责，常态监管，及时总结经验，研究解决问题。",
+]
+
+
+def test_lines_cut_at_a_page_width_are_joined(parser):
+    text, report = norm(page(DUTIES), parser)
+    assert [ln.text for ln in text.lines] == [p.strip() for p in DUTIES]
+    assert [d.code for d in report.items()] == ["SJ105"]
+    assert "cut at 30 characters" in report.items()[0].message
+    second = text.lines[1]
+    assert (second.line, second.line_at(second.text.index("做好有关工作"))) == (2, 3)
+
+
+@pytest.mark.parametrize("paragraphs", [
+    # a new paragraph: indented, after a full line that ends its sentence
+    ["　　为全面贯彻落实中央关于“双减”工作的决策部署，推动我县工作落实，决定成立工作领导小组。",
+     "　　领导小组下设办公室在县教育局，负责日常工作，办公室主任由县教育局局长担任。"] * 3,
+    # a label after a sentence that ends at the width: 县纪委县监委。负责…
+    ["县委办公室：督促成员单位落实领导小组议定事项，协调解决重大问题。",
+     "县纪委县监委。负责“双减”工作监督的再监督，检查的再检查，履行监督执纪。"] * 3,
+])
+def test_a_line_at_the_width_before_a_new_paragraph_stays_apart(paragraphs, parser):
+    text, _ = norm(page(paragraphs, 32), parser)
+    assert [ln.text for ln in text.lines] == [p.strip() for p in paragraphs]
+
+
+def test_roster_and_heading_lines_of_a_wrapped_page_are_not_joined(parser):
+    roster = ["　　一、组织机构", "组长：冯吉光 县委常委、县委宣传部部长、县委统战部部长",
+              "副组长：蒋海燕 区委常委、宣传部部长", "陈浩 区委常委、组织部部长",
+              "成员：县委办公室、县政府办公室、县教委、县市场监管局、县民政局、县委政法委、县委宣传部、县委网信办等单位主要负责人。"]
+    text, _ = norm(page(DUTIES + roster, 26), parser)
+    assert [ln.text for ln in text.lines][-5:] == [ln.strip() for ln in roster]
+
+
+def test_a_page_break_and_a_bracket_alone_inside_a_wrapped_sentence(parser):
+    """The page number between two halves of a sentence is noise; `）` alone closes the bracket."""
+    bracket = "县市场监管局：做好非学科类培训机构登记和收费广告（含网络广告" + "）"
+    lines = page(DUTIES + [bracket]).split("\n")
+    lines.insert(2, "— 2 —")      # 县教育局：…加强对校外培 | — 2 — | 训机构的日常监管…
+    assert lines[-2] == "）"
+    text, _ = norm("\n".join(lines), parser)
+    assert [ln.text for ln in text.lines][1] == DUTIES[1]
+    assert [ln.text for ln in text.lines][-1] == bracket
+
+
+def test_a_text_of_paragraph_lines_is_not_taken_for_a_page(parser):
+    for sample in sorted(Path(__file__).parent.parent.joinpath("samples").glob("*.txt")):
+        _, report = norm(sample.read_text(encoding="utf-8"), parser)
+        assert "SJ105" not in [d.code for d in report.items()], sample.name
+
+
+# --- a notice whose line breaks were lost ------------------------------------------------
+
+ONE_LINE = ("关于成立某县“双减”工作领导小组的通知各乡镇人民政府，县直各部门：为加强组织领导，决定成立领导小组。"
+            "一、组织机构组　长：张三 县长副组长：李四 副县长成员：县教育局、县财政局、县公安局主要负责人。"
+            "领导小组下设办公室在县教育局。二、工作职责县教育局：负责统筹协调，会同有关部门加强日常监管。"
+            "县财政局、县公安局：负责经费保障和治安管理，依法查处违法犯罪行为，严防发生伤害师生的案事件。"
+            "（一）县民政局：负责登记。特此通知。某县人民政府 2021年9月1日")
+
+
+def test_a_notice_on_one_line_is_split_where_items_start(parser):
+    text, report = norm("\n\n" + ONE_LINE + "\n", parser)
+    assert [ln.text for ln in text.lines] == [
+        "关于成立某县“双减”工作领导小组的通知", "各乡镇人民政府，县直各部门：为加强组织领导，决定成立领导小组。",
+        "一、组织机构", "组长：张三 县长", "副组长：李四 副县长", "成员：县教育局、县财政局、县公安局主要负责人。",
+        "领导小组下设办公室在县教育局。", "二、工作职责", "县教育局：负责统筹协调，会同有关部门加强日常监管。",
+        "县财政局、县公安局：负责经费保障和治安管理，依法查处违法犯罪行为，严防发生伤害师生的案事件。",
+        "（一）县民政局：负责登记。特此通知。", "某县人民政府", "2021年9月1日"]
+    assert {ln.line for ln in text.lines} == {3}        # every piece names the source line it is from
+    assert [d.code for d in report.items()] == ["SJ105"]
+
+
+def test_pieces_of_joined_lines_keep_their_source_lines(parser):
+    """A run-on notice broken once after a comma: each piece names the line it starts on, and
+    the piece across the break still maps its characters to both lines."""
+    cut = ONE_LINE.index("会同有关部门")      # after a comma: joined again
+    text, _ = norm(ONE_LINE[:cut] + "\n" + ONE_LINE[cut:] + "\n", parser)
+    pieces = {ln.text: ln for ln in text.lines}
+    assert pieces["关于成立某县“双减”工作领导小组的通知"].line == 1
+    assert pieces["2021年9月1日"].line == 2
+    across = pieces["县教育局：负责统筹协调，会同有关部门加强日常监管。"]
+    assert (across.line, across.line_at(across.text.index("会同"))) == (1, 2)
+
+
+@pytest.mark.parametrize("line", [
+    # a long paragraph among others: numbered items, labels and dates inside it stay
+    "为全面推进“双减”工作：（一）县教育局：负责统筹协调，会同有关部门加强日常监管。（二）县财政局：负责经费保障。"
+    "各成员单位要于2021年9月1日前报送工作方案，组长：由县长担任。" * 2,
+])
+def test_a_notice_with_line_breaks_is_never_split(line, parser):
+    raw = "关于成立领导小组的通知\n各乡镇：\n" + line + "\n一、组织机构\n组长：张三 县长\n二、工作职责\n县教育局：负责统筹。\n"
+    text, report = norm(raw, parser)
+    assert line in [ln.text for ln in text.lines]
+    assert "SJ105" not in [d.code for d in report.items()]
+
+
+def test_normalising_a_split_notice_twice_changes_nothing(parser):
+    once, _ = norm(ONE_LINE + "\n", parser)
+    twice, _ = norm("\n".join(ln.text for ln in once.lines) + "\n", parser)
+    assert [ln.text for ln in twice.lines] == [ln.text for ln in once.lines]

@@ -53,6 +53,21 @@ traditional Chinese (組長, 縣教育局), which sj's simplified word lists mos
 Example: notice.txt:1: SJ103 warning: read as big5, a guess: as GB18030 50% of its characters are kana, Greek, box drawing or private use; it is traditional Chinese, which sj's simplified word lists read poorly
 How to fix: save the notice as UTF-8 (iconv -f BIG5 -t UTF-8); for traditional Chinese,
 convert it to simplified first (OpenCC t2s). A web page that declares its charset is read in it."""),
+    _code("SJ105", "info", "line breaks rebuilt: {how}", """
+What it means: the text's line breaks were not those of the notice, and sj rebuilt them before
+reading it. Either the text is hard-wrapped at one width (a PDF's text layer: most lines
+have the same length), and a line that reaches that width was joined with the next unless
+that one starts something new (a numbered item, a label, a date, an indented paragraph); or
+the notice lost its line breaks (a few lines of hundreds of characters), and its lines were
+split before numbered items, role labels (组长：), unit labels after a sentence end, 附件 and
+the closing signature and date.
+Why it matters: rosters, duties and headings are read line by line; without this a duty cut
+at a page's line end loses its end, and a notice on one line yields no roster. The rebuilt
+lines are guesses from the layout: check the record where a line starts or ends oddly.
+`line` still names the source line each piece comes from.
+Example: notice.pdf:1: SJ105 info: line breaks rebuilt: the lines are cut at 38 characters, as on a PDF page; a line that reaches that width was joined with the next
+How to fix: nothing to fix when the record reads well; otherwise give sj the notice as text
+with its own line breaks (`sj parse --dump-text` shows the text sj read)."""),
     _code("SJ201", "warning", "{found} follows {previous}; {expected} is missing", """
 What it means: the official numbering 一、（一）1.（1） skips or repeats a number.
 Why it matters: a missing item is often text lost in copying (a page cut, a scraped excerpt).

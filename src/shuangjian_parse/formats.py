@@ -766,7 +766,8 @@ class _LineWriter:
 # --- PDF ---------------------------------------------------------------------------------
 
 def _pdf_text(data: bytes, path: str, max_bytes: int) -> str:
-    """The text layer of every page, page after page; no text layer is an InputError.
+    """The text layer of every page, page after page, as the PDF breaks its lines (hard-wrapped
+    text is joined again by the normalize stage); no text layer is an InputError.
 
     pypdf (>= 6) caps each stream it inflates; the text extracted in all is capped here at
     --max-bytes characters, so that many small bombs in one file cannot run for hours.
@@ -807,4 +808,9 @@ def _pdf_text(data: bytes, path: str, max_bytes: int) -> str:
     if not any(page.strip() for page in pages):
         raise InputError(path, f"PDF has no text layer ({len(pages)} page(s) of images?); "
                                "sj does not do OCR: run OCR first, or give the text")
-    return "\n".join(line.rstrip() for page in pages for line in page.split("\n"))
+    lines: list[str] = []
+    for page in pages:
+        # pypdf ends a page's text with a line end: a page break is no blank line, so that a
+        # sentence running on to the next page reads on (the page number between is noise).
+        lines.extend(line.rstrip() for line in page.rstrip().split("\n"))
+    return "\n".join(lines)

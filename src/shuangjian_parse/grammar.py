@@ -144,11 +144,40 @@ class JoinRules(GrammarModel):
     never_before: list[PatternRule]
 
 
+class WrapRules(GrammarModel):
+    """When a text is hard-wrapped at one width (a PDF page) and what starts a line anew in it."""
+
+    min_width: int
+    min_lines: int
+    min_share: float
+    max_longer: float
+    slack: int
+    sentence_end: str
+    label: PatternRule
+    entry: PatternRule
+    inside_word: str
+    inside_word_ignores: list[str]
+
+
+class RunOnRules(GrammarModel):
+    """When a text has lost its line breaks, and where to cut it again."""
+
+    min_chars_per_line: int
+    split_before: list[PatternRule]
+    break_space: PatternRule
+    roster_end: PatternRule
+    roster_break_space: PatternRule
+    glued_label: PatternRule
+    min_label_chars: int
+
+
 class NormalizeRules(GrammarModel):
     version: int
     noise: list[PatternRule]
     metadata: MetadataRules
     join: JoinRules
+    wrap: WrapRules
+    run_on: RunOnRules
 
 
 # --- document.yaml ------------------------------------------------------------------------

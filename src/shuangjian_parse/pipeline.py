@@ -13,7 +13,7 @@ from .stages.canonical import Canonical, CanonicalReader, extract_canonical
 from .stages.columns import ColumnReader
 from .stages.document import DocumentResult, extract_document
 from .stages.duties import DutyReader, extract_duties
-from .stages.normalize import normalize
+from .stages.normalize import LineStarts, normalize
 from .stages.people import PersonReader
 from .stages.read import DEFAULT_MAX_BYTES, Decoded, read_source
 from .stages.sections import Outline, extract_sections
@@ -35,6 +35,7 @@ class Parser:
 
     def __init__(self, grammar: Grammar) -> None:
         self.grammar = grammar
+        self.starts = LineStarts.of(grammar.bodies, grammar.sections)
         self.units = UnitReader(grammar.units, frozenset(n for n, _ in grammar.catalogue.names()))
         self.people = PersonReader(grammar.people, self.units)
         self.columns = ColumnReader(grammar.columns)
@@ -47,7 +48,7 @@ class Parser:
         g = self.grammar
         report = Report()
         decoded = _check(read_source(data, path, report, max_bytes), Decoded)
-        text = _check(normalize(decoded, g.normalize, report), Text)
+        text = _check(normalize(decoded, g.normalize, report, self.starts), Text)
         doc = _check(extract_document(text, g.document, self.units, report), DocumentResult)
         outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
         layouts: Trace = {}

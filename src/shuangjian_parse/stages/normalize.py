@@ -1,15 +1,21 @@
 """Stage 2: decoded lines -> Text: widths, spaces, markdown residue, noise, metadata, broken lines.
 
 Every normalised line keeps the 1-based source line it starts on, and where a broken
-sentence was joined, the offsets at which later source lines begin.
+sentence was joined, the offsets at which later source lines begin. Two text forms get their
+line breaks rebuilt (SJ105): a hard-wrapped text (a PDF's text layer) has the lines that reach
+its width joined, and a notice whose line breaks were lost is split again where a new item starts.
 """
 from __future__ import annotations
 
+import bisect
+import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from ..diagnostics import Report
-from ..grammar import NormalizeRules, any_of
+from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, words
 from ..models import Line, Text
 from .read import Decoded
 
@@ -41,18 +47,46 @@ _CJK_PUNCT_SPACE = re.compile(rf"(?<! ) +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) 
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 # 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
 _GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
+_TEXT = attrgetter("text")
 
 
-def normalize(decoded: Decoded, rules: NormalizeRules, report: Report) -> Text:
+@dataclass(frozen=True)
+class LineStarts:
+    """What starts a line of a notice, from other stages' grammars, compiled once: a role label
+    and its colon (组长：, bodies.yaml `roles`), a number (sections.yaml `levels`) and the
+    keywords that end a heading (sections.yaml `kinds`: 一、工作职责 | 县教育局：)."""
+
+    role_label: re.Pattern | None = None
+    number: re.Pattern | None = None
+    heading_word: re.Pattern | None = None
+
+    @classmethod
+    def of(cls, bodies: BodyRules, sections: SectionRules) -> "LineStarts":
+        """`LineStarts.of(grammar.bodies, grammar.sections)`."""
+        keywords = [word for kind in sections.kinds for word in kind.keywords]
+        roles = sorted(set(bodies.roles + bodies.unit_roles), key=len, reverse=True)
+        spaced = "|".join(r"\s?".join(map(re.escape, role)) for role in roles)    # 组 长：
+        return cls(role_label=re.compile(rf"(?:{spaced})\s*[:：]"),
+                   number=sections.numbering, heading_word=re.compile(words(keywords)))
+
+
+def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
     cleaned = [_clean_line(raw) for raw in decoded.lines]
     noise = any_of(rules.noise)
+    dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     for i, text in enumerate(cleaned):
         if text and noise.match(text):
             cleaned[i] = ""
+            dropped[i] = True
     metadata = _take_metadata(cleaned, rules, report)
-    lines = _join_broken(cleaned, rules)
-    return Text(lines=lines, metadata=metadata)
+    width = _wrap_width(decoded.lines, rules.wrap)
+    lines = _join_broken(cleaned, _JoinRule(rules, width, decoded.lines, dropped, starts.role_label))
+    if width:
+        report.add("SJ105", lines[0].line if lines else 1,
+                   how=f"the lines are cut at {width} characters, as on a PDF page; "
+                       "a line that reaches that width was joined with the next")
+    return Text(lines=_split_run_on(lines, rules.run_on, starts, report), metadata=metadata)
 
 
 def clean_text(text: str) -> str:
@@ -144,44 +178,86 @@ def _next_nonblank(lines: list[str], start: int) -> int | None:
     return None
 
 
-def _join_broken(cleaned: list[str], rules: NormalizeRules) -> list[Line]:
-    rule = _JoinRule(rules.join)
+def _wrap_width(raw_lines: list[str], wrap) -> int | None:
+    """The width a hard-wrapped text is cut at (`38` for a PDF page of 38 characters a line), or
+    None when its lines are paragraphs: most lines of a wrapped text have one length, ±slack."""
+    lengths = sorted(map(len, raw_lines))       # in C: most texts are no PDF, and say so at once
+    blank = bisect.bisect_right(lengths, 0)
+    lines = len(lengths) - blank
+    near = max(math.ceil(wrap.min_share * lines), wrap.min_lines)
+    # Wrapped, `near` lines of the longest (all but `max_longer` of them) are within 2 × slack.
+    for i in range(max(blank, len(lengths) - near - int(wrap.max_longer * lines)), len(lengths) - near + 1):
+        if lengths[i + near - 1] - lengths[i] <= 2 * wrap.slack:
+            break
+    else:
+        return None
+    counts: dict[int, int] = {}
+    for n in lengths[blank:]:
+        counts[n] = counts.get(n, 0) + 1
+    width = max(counts, key=lambda n: (counts[n], n))   # the most common length
+    near = sum(counts.get(n, 0) for n in range(width - wrap.slack, width + wrap.slack + 1))
+    longer = sum(c for n, c in counts.items() if n > width + wrap.slack)
+    if (width < wrap.min_width or near < wrap.min_lines or near < wrap.min_share * lines
+            or longer > wrap.max_longer * lines):
+        return None
+    return width
+
+
+def _join_broken(cleaned: list[str], rule: _JoinRule) -> list[Line]:
     out: list[Line] = []
     current: _Joined | None = None
-    gap = False
+    gap = blank = False
+    wrapped = rule.width is not None
     for number, text in enumerate(cleaned, 1):
         if not text:
+            if wrapped:
+                if current is not None and not gap and rule.closes(current, number):
+                    current.add(rule.raw_lines[number - 1].strip(), number, rule)
+                    continue
+                blank = blank or not rule.dropped[number - 1]   # a blank line, not a page number dropped
             gap = True
             continue
-        if current is not None and rule.continues(current, text):
+        if current is not None and rule.continues(current, text, number, blank):
             current.add(text, number, rule)
         else:
             if current is not None:
                 out.append(current.line())
             current = _Joined(text, number, gap, rule)
-        gap = False
+        gap = blank = False
     if current is not None:
         out.append(current.line())
     return out
 
 
 class _JoinRule:
-    """normalize.yaml's join rule, compiled."""
+    """normalize.yaml's join rule, compiled; for hard-wrapped text also its width, its source
+    lines and which of them were dropped as noise."""
 
-    def __init__(self, join) -> None:
-        self.join = join
+    def __init__(self, rules: NormalizeRules, width: int | None = None, raw_lines: list[str] = (),
+                 dropped: list[bool] = (), role_label: re.Pattern | None = None) -> None:
+        join = self.join = rules.join
         self.never_before = any_of(join.never_before)
         self.word_end = re.compile(join.word_end)
         self.word_start = re.compile(join.word_start)
         self.complete = re.compile(join.complete_endings)
         self.prose = _chars(join.prose_marks)
         self.opening = _chars("".join(join.open_brackets))
+        self.width = width
+        if width is not None:   # the rules of wrapped text, compiled for wrapped text only
+            self.wrap = wrap = rules.wrap
+            self.raw_lines, self.dropped, self.role_label = raw_lines, dropped, role_label
+            self.closing = frozenset(join.open_brackets.values())
+            self.inside_word = re.compile(wrap.inside_word)
+            self.never_inside_word = any_of([r for r in join.never_before if r.id not in wrap.inside_word_ignores])
 
-    def continues(self, prev: _Joined, nxt: str) -> bool:
-        """True when `nxt` carries on the sentence `prev` breaks off (相关成员单 | 位负责同志)."""
+    def continues(self, prev: _Joined, nxt: str, number: int, blank: bool) -> bool:
+        """True when `nxt` (source line `number`) carries on the sentence `prev` breaks off
+        (相关成员单 | 位负责同志)."""
         join = self.join
         tail = prev.tail
-        carries_on = ((self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
+        wraps = self.width is not None and not blank and self._wraps(prev, number)
+        carries_on = (wraps
+                      or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
                       or tail[-1] in join.strong_endings
                       or (prev.length >= join.min_chars
                           and prev.prose
@@ -189,7 +265,38 @@ class _JoinRule:
                           and not self.complete.search(tail)
                           and self.word_end.match(tail[-1]) is not None
                           and self.word_start.match(nxt[0]) is not None))
-        return carries_on and not self.never_before.match(nxt)
+        if not carries_on:
+            return False
+        if self.width is None:
+            return not self.never_before.match(nxt)
+        # Wrapped text: a word cut at the width goes on even into a label (县消 | 防救援大队：).
+        never = self.never_inside_word if wraps and self.inside_word.match(tail[-1]) else self.never_before
+        return not never.match(nxt) and not self._starts_anew(tail, nxt)
+
+    def closes(self, prev: _Joined, number: int) -> bool:
+        """In wrapped text, a closing bracket alone on a line (dropped as noise) closes the
+        bracket the line before left open at the width: `…县教育局` | `)`."""
+        closing = self.raw_lines[number - 1].strip()
+        return (0 < len(closing) <= 2
+                and all(c in self.closing for c in closing) and _open_bracket(prev.tail, self.join.open_brackets)
+                and self._wraps(prev, number))
+
+    def _wraps(self, prev: _Joined, number: int) -> bool:
+        """The last source line of `prev` reaches the wrap width, and source line `number`, the
+        next one, is not indented (a new paragraph)."""
+        wrap = self.wrap
+        last = prev.breaks[-1][1] if prev.breaks else prev.number
+        reach = len(self.raw_lines[last - 1])
+        return (not self.raw_lines[number - 1][:1].isspace()
+                and (reach >= self.width or (reach >= self.width - wrap.slack
+                                             and prev.tail[-1] not in wrap.sentence_end)))
+
+    def _starts_anew(self, tail: str, nxt: str) -> bool:
+        # In wrapped text a line starts anew with a role label, a roster entry (邓小松 区发改局局长),
+        # or with a label (县教育局：) after a sentence end.
+        return ((self.role_label is not None and self.role_label.match(nxt) is not None)
+                or self.wrap.entry.regex.match(nxt) is not None
+                or (tail[-1] in self.wrap.sentence_end and self.wrap.label.regex.match(nxt) is not None))
 
 
 class _Joined:
@@ -216,6 +323,75 @@ class _Joined:
 
     def line(self) -> Line:
         return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
+
+
+def _split_run_on(lines: list[Line], run_on, starts: LineStarts, report: Report) -> list[Line]:
+    """A notice whose line breaks were lost (a whole notice on one line) cut again before each
+    numbered item, role label, attachment, unit label and closing date; other text is left as it is."""
+    chars = sum(map(len, map(_TEXT, lines)))
+    if not lines or chars < run_on.min_chars_per_line * len(lines):
+        return lines
+    out: list[Line] = []
+    for line in lines:
+        text = line.text
+        cuts = {0, len(text)}
+        for rule in run_on.split_before:
+            at = "cut" if "cut" in rule.regex.groupindex else 0    # the cut, or the match's start
+            cuts.update(m.start(at) for m in rule.regex.finditer(text))
+        roles = {m.start() for m in starts.role_label.finditer(text)} if starts.role_label else set()
+        bounds = sorted(cuts | roles)
+        for start, end in zip(bounds, bounds[1:]):
+            if start in roles:   # a roster line: 组长：冯吉光 县委常委 …。
+                roster_end = run_on.roster_end.regex.search(text, start, end)
+                end = roster_end.end() if roster_end else end
+                cuts.add(end)
+                space = run_on.roster_break_space
+            else:
+                space = run_on.break_space
+            cuts.update(m.end() for m in space.regex.finditer(text, start, end))
+            heading_end = _heading_end(text, start, end, run_on, starts)
+            if heading_end:
+                cuts.add(heading_end)
+        bounds = sorted(cuts | roles)
+        first = True
+        for start, end in zip(bounds, bounds[1:]):
+            if text[start:end].strip():
+                out.append(_piece(line, start, end, line.gap_before and first))
+                first = False
+    if len(out) > len(lines):
+        report.add("SJ105", lines[0].line,
+                   how=f"{len(lines)} line(s) of {chars // len(lines)} characters on average, as when "
+                       f"line breaks are lost, were split into {len(out)} lines before numbered items, "
+                       "role labels and dates")
+    return out
+
+
+def _heading_end(text: str, start: int, end: int, run_on, starts: LineStarts) -> int | None:
+    """Where a numbered heading glued to a label ends: `二、工作职责县委办公室：…` -> after 职责."""
+    if starts.number is None or starts.heading_word is None:
+        return None
+    piece = text[start:end].lstrip()
+    start = end - len(piece)
+    number = starts.number.match(piece)        # anchored at the piece's start (^)
+    label = number and run_on.glued_label.regex.match(piece, number.end())
+    if not label:
+        return None
+    label_end = label.end("label")
+    ends = [m.end() for m in starts.heading_word.finditer(piece, number.end(), label_end)
+            if label_end - m.end() >= run_on.min_label_chars]
+    return start + ends[-1] if ends else None
+
+
+def _piece(line: Line, start: int, end: int, gap: bool) -> Line:
+    """Characters start:end of a line as a line of its own, still mapped to its source lines;
+    characters spaced out at its start are one word now, as at any line's (组 长： -> 组长：)."""
+    chunk = line.text[start:end]
+    lead = start + len(chunk) - len(chunk.lstrip())
+    text = chunk.strip()
+    breaks = tuple((offset - lead, number) for offset, number in line.breaks if lead < offset < end)
+    if " " in text and not breaks:   # (with breaks, their offsets would move)
+        text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    return Line(text, line.line_at(lead), gap, breaks)
 
 
 def _gap_in_words(text: str) -> bool:
