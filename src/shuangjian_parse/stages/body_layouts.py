@@ -21,7 +21,8 @@ _PARTS = re.compile(r"[，。；、,;]")
 # A role label that lost its first character: `长:孙海方(…)`.
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
-_ROSTER_END = re.compile(r"[。；;]|[一二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
+_NEXT_ITEM = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
+_ROSTER_END = re.compile(rf"[。；;]|{_NEXT_ITEM.pattern}")
 
 
 @LINE_LAYOUTS.rule("table_row")
@@ -129,8 +130,16 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
 @LINE_LAYOUTS.rule("role_label")
 def role_label(cursor: Cursor, view: LineView) -> bool:
     """`组　长：冯吉光 县委常委`, `副组长：` alone, `成员单位：县教育局、县财政局`: a role label
-    and its entries (people.yaml `entry_forms`) or units."""
-    return _read_labelled(cursor, view.text, view.line)
+    and its entries (people.yaml `entry_forms`) or units; a numbered item run into the line (a
+    notice that lost its line breaks: `…科长二、工作原则…`) ends the roster."""
+    if not cursor.r._roles.match(view.text):
+        return False
+    cut = _NEXT_ITEM.search(view.text)
+    if cut is None:
+        return _read_labelled(cursor, view.text, view.line)
+    _read_labelled(cursor, view.text[: cut.start()], view.line)
+    _read_prose(cursor, view.text[cut.start():], view)
+    return True
 
 
 def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
