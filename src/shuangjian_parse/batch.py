@@ -64,6 +64,8 @@ class BatchOptions:
     scheduler: Optional[str] = None
     sqlite: Optional[Path] = None
     csv_dir: Optional[Path] = None
+    xlsx: Optional[Path] = None
+    csv_bom: bool = True
     grammar_dir: Optional[str] = None
     max_bytes: int = DEFAULT_MAX_BYTES
 
@@ -613,10 +615,10 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
         manifest.open()
         for given, reason in inputs.missing:
             _fail(summary, reporter, given, reason)
-        if options.sqlite is not None or options.csv_dir is not None:
+        if options.sqlite is not None or options.csv_dir is not None or options.xlsx is not None:
             from .tables import TableWriter
 
-            tables = TableWriter(options.sqlite, options.csv_dir)
+            tables = TableWriter(options.sqlite, options.csv_dir, options.xlsx, options.csv_bom)
         state = _Run(options, inputs, manifest, grammar, summary, reporter, out, tables)
         reporter.start(len(inputs.rels))
         size = chunk_size(len(inputs.rels), pool.window, pool.chunk_size)
