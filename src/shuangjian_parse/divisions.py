@@ -31,7 +31,6 @@ from importlib import resources
 from typing import Any, Iterable, NamedTuple, Optional
 
 DATA = "data/divisions.tsv"
-LEVELS = ("province", "city", "county")
 # Revisions of GB/T 2260 read for former names: before 1990 codes were reassigned often, and
 # no notice sj reads is that old.
 FIRST_REVISION = "199012"
@@ -53,18 +52,7 @@ class Division(NamedTuple):
     @property
     def level(self) -> str:
         """province (xx0000), city (xxxx00) or county."""
-        if self.code.endswith("0000"):
-            return "province"
-        return "city" if self.code.endswith("00") else "county"
-
-    @property
-    def current(self) -> bool:
-        return not self.until
-
-    @property
-    def suffix(self) -> str:
-        """The level word the name ends with: 省 市 县 区 州 旗 盟."""
-        return self.full_name[-1]
+        return _level(self.code)
 
 
 class DivisionIndex:
@@ -72,8 +60,7 @@ class DivisionIndex:
     (full name, short name); a row becomes a Division only when looked up."""
 
     def __init__(self, text: str) -> None:
-        head, index, rows, forms = text.rstrip("\n").split("\n## ")
-        self.sources = [line[2:] for line in head.splitlines() if line.startswith("# ")]
+        _, index, rows, forms = text.rstrip("\n").split("\n## ")
         longest, tails = index.split("\n")[1].split("\t")
         self.longest = int(longest)
         pairs = iter(tails)

@@ -47,7 +47,6 @@ class JurisdictionReader:
     def __init__(self, rules: JurisdictionRules, canonical: CanonicalReader) -> None:
         self.rules = rules
         self.canonical = canonical
-        self._national = rules.national.organ.regex
         self._post = rules.post_after.regex
         self._prefixes = tuple(rules.prefixes)
 
@@ -123,7 +122,7 @@ def extract_jurisdiction(text: Text, document: Document, bodies: list[Body], dut
     """The notice's jurisdiction, or None (SJ508): `关于成立彭水县“双减”…` → 彭水县, 500243."""
     rules = reader.rules
     for kind, string in (*(("issuer", i) for i in document.issuers), ("title", document.title or "")):
-        national = reader._national.match(string)
+        national = rules.national.organ.regex.match(string)
         if national:
             return Jurisdiction(name=national.group(), full_name=rules.national.name, level="national",
                                 source=kind, line=_line_of(text, national.group()))
@@ -132,7 +131,7 @@ def extract_jurisdiction(text: Text, document: Document, bodies: list[Body], dut
     sources += [("metadata", *text.metadata[f]) for f in rules.metadata_fields if f in text.metadata]
     sources += [("title", document.title, None)] if document.title else []
     sources += [("body", b.name, b.line) for b in bodies]
-    named = _Named(reader, text)
+    named = _Lazy(lambda: _named_codes(reader, text))  # only an ambiguous name needs them
     ambiguous: Optional[tuple[Mention, list[Division]]] = None
     for kind, string, line in sources:
         organ = kind in ("issuer", "metadata")
@@ -177,25 +176,18 @@ class _Lazy:
         return self._compute()
 
 
-class _Named:
+def _named_codes(reader: JurisdictionReader, text: Text) -> frozenset[str]:
     """Codes of the places the notice names without ambiguity, for telling apart 朝阳区s."""
-
-    def __init__(self, reader: JurisdictionReader, text: Text) -> None:
-        self._reader, self._text = reader, text
-
-    @cached_property
-    def codes(self) -> frozenset[str]:
-        reader = self._reader
-        codes = set()
-        for item in self._text.lines:
-            for mention in reader.mentions(item.text):
-                division, _ = reader.resolve(mention)
-                if division is not None:
-                    codes.add(division.code)
-        return frozenset(codes)
+    codes = set()
+    for item in text.lines:
+        for mention in reader.mentions(item.text):
+            division, _ = reader.resolve(mention)
+            if division is not None:
+                codes.add(division.code)
+    return frozenset(codes)
 
 
-def _places(reader: JurisdictionReader, string: str, named: _Named, posts: bool = False):
+def _places(reader: JurisdictionReader, string: str, named: _Lazy, posts: bool = False):
     """(mention, division or None, candidates) for the places of one string; a place right
     after its parent (成都市金牛区, 晋城市城区) stands for both, and the parent is dropped."""
     mentions = [m for m in reader.mentions(string) if posts or not m.post]
@@ -205,7 +197,7 @@ def _places(reader: JurisdictionReader, string: str, named: _Named, posts: bool 
         parent = [before[1].code] if before and before[1] is not None else []
         division, candidates = reader.resolve(mention, parent)
         if division is None and len(candidates) > 1:
-            division, candidates = reader.resolve(mention, named.codes)
+            division, candidates = reader.resolve(mention, named.value)
         if before is not None and division is not None and before[1] is not None \
                 and reader.index.is_within(division, before[1]):
             resolved[-1] = (mention, division, candidates)
