@@ -87,3 +87,10 @@ def test_the_terminal_table_fits_and_cuts_no_cell(monkeypatch, capsys, records, 
         ends = [int(b) for _, b, _ in pages]
         assert starts[0] == 1 and ends[-1] == len(data["notices"])
         assert all(s == e + 1 for s, e in zip(starts[1:], ends))
+
+
+def test_sj_show_says_where_a_notice_is_from_and_what_about(monkeypatch, capsys):
+    code, out, err = sj(monkeypatch, capsys, "show", str(SAMPLES / "001_8e1b09cf0d4fe309.txt"), "--width", "160")
+    assert (code, err) == (0, "")
+    assert re.search(r"发文地区 place\s+房县 \(湖北省, 十堰市, 420325\)", out)
+    assert re.search(r"议题 topics\s+双减、校外培训、教育", out)
