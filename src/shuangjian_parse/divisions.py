@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 DATA = "data/divisions.tsv"
 # Revisions of GB/T 2260 read for former names: before 1990 codes were reassigned often, and
