@@ -11,9 +11,12 @@ import pytest
 from conftest import ROOT, SAMPLES, run_cli as sj
 from shuangjian_parse.compare import compare, load_records, render_csv, render_html
 from shuangjian_parse.emit import dump_yaml, record_data
+from shuangjian_parse.models import SCHEMA_VERSION
 from test_canonical import as_version_1
 
 STEMS = [p.stem for p in sorted(SAMPLES.glob("*.txt"))]
+# Columns are labelled by place and date (彭水's notice carries no date)
+LABELS = ["彭水县", "房县 2022-10-25", "陵川县 2021-12-13", "象山区 2021-09-08", "息烽县 2022-07-05"]
 IN_ALL_FIVE = ["教育", "宣传", "政法", "编制", "发展改革", "公安", "民政", "财政", "人社", "住房城乡建设",
                "卫生健康", "市场监管", "消防"]
 
@@ -59,11 +62,12 @@ def test_leaders_rank_and_member_counts(comparison):
 
 def test_csv_tables(comparison):
     rows = list(csv.reader(io.StringIO(render_csv(comparison, "sectors"))))
-    assert rows[0] == ["sector", *STEMS, "notices"]
+    assert rows[0] == ["sector", *LABELS, "notices"]
     assert rows[1] == ["教育", "MDL", "MDL", "MDL", "MDL", "D", "5"]
     bodies = list(csv.DictReader(io.StringIO(render_csv(comparison, "bodies"))))
     assert len(bodies) == len(comparison.bodies)
     assert bodies[0]["leader_post"] == "县委常委、县委宣传部部长" and bodies[0]["rank"] == "4"
+    assert bodies[0]["notice"] == "彭水县"
 
 
 class Tables(HTMLParser):
@@ -110,7 +114,7 @@ def test_html_report_renders_the_heatmap(comparison):
     page = Tables()
     page.feed(render_html(comparison))
     sectors = page.tables["sectors"]
-    assert sectors[0] == ["领域 sector", *STEMS, "notices"]
+    assert sectors[0] == ["领域 sector", *LABELS, "notices"]
     assert sectors[1] == ["教育", "MDL", "MDL", "MDL", "MDL", "D", "5"]
     assert [row[0] for row in sectors[1:]] == comparison.sectors
     assert page.texts["present-in-all"] == "、".join(IN_ALL_FIVE)
@@ -132,7 +136,7 @@ def test_version_1_records_are_compared_alike(tmp_path, record_dir, parser, comp
         (tmp_path / f"{path.stem}.json").write_text(json.dumps(as_version_1(data), ensure_ascii=False),
                                                     encoding="utf-8")
     records, problems = load_records([str(tmp_path)], parser.canonical)
-    assert problems == [] and [n.schema_version for _, n in records] == ["2"] * 5
+    assert problems == [] and [n.schema_version for _, n in records] == [SCHEMA_VERSION] * 5
     again = compare(records, parser.canonical)
     assert again.present_in_all() == IN_ALL_FIVE and again.cells == comparison.cells
 

@@ -26,7 +26,7 @@ def test_yaml_and_json_round_trip_to_the_record(sample):
 def test_record_keys_follow_the_contract_order():
     notice = run(sorted(SAMPLES.glob("*.txt"))[0].read_bytes(), "a.txt").notice
     assert list(record_data(notice)) == ["schema_version", "source", "document", "sections", "bodies",
-                                         "duties", "diagnostics"]
+                                         "duties", "diagnostics", "jurisdiction", "topics"]
     assert to_yaml(notice).startswith(f'schema_version: "{SCHEMA_VERSION}"\nsource:\n  path: a.txt\n')
 
 

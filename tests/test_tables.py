@@ -16,17 +16,18 @@ from shuangjian_parse.tables import KEYS, TABLES, TableWriter, notice_rows
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 
-# The query the README shows: which departments sit on every county's “双减” body?
+# The query the README shows: which departments take part in every county's “双减” work?
 README_QUERY = """
-WITH shuangjian AS (
-  SELECT mu.notice_id, COALESCE(mu.canonical, mu.name) AS unit
-  FROM member_units AS mu JOIN bodies AS b USING (notice_id, body_no)
-  WHERE b.name LIKE '%双减%'
+WITH shuangjian AS (SELECT notice_id FROM topics WHERE topic = '双减'),
+units AS (
+  SELECT notice_id, COALESCE(canonical, name) AS unit FROM member_units
+  UNION
+  SELECT notice_id, COALESCE(canonical, unit) FROM duty_units
 )
 SELECT unit, COUNT(DISTINCT notice_id) AS counties
-FROM shuangjian
+FROM units JOIN shuangjian USING (notice_id)
 GROUP BY unit
-HAVING COUNT(DISTINCT notice_id) = (SELECT COUNT(DISTINCT notice_id) FROM shuangjian)
+HAVING counties = (SELECT COUNT(*) FROM shuangjian)
 ORDER BY unit;
 """
 
@@ -100,15 +101,16 @@ def test_batch_writes_sqlite_and_csv(tmp_path, monkeypatch, capsys):
     assert count("duties") == sum(len(r["duties"]) for r in out_records)
     assert count("diagnostics") == sum(len(r["diagnostics"]) for r in out_records)
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-    # the README's question, answered from the records by hand
-    per_notice = [{u["canonical"] or u["name"] for b in r["bodies"] if "双减" in b["name"]
-                   for u in b["member_units"]} for r in out_records]
-    per_notice = [units for units in per_notice if units]
+    # the README's question, answered from the records by hand: every 双减 notice takes part
+    per_notice = [{u["canonical"] or u["name"] for b in r["bodies"] for u in b["member_units"]}
+                  | {u["canonical"] or u["name"] for d in r["duties"] for u in d["unit_refs"]}
+                  for r in out_records if "双减" in [t["name"] for t in r["topics"]]]
     everywhere = set.intersection(*per_notice)
-    assert everywhere and len(per_notice) >= 4
+    assert everywhere and len(per_notice) == len(paths)
     assert db.execute(README_QUERY).fetchall() == [(u, len(per_notice)) for u in sorted(everywhere)]
     for table, columns in TABLES.items():
-        with open(csv_dir / f"{table}.csv", encoding="utf-8", newline="") as handle:
+        assert (csv_dir / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM, for Excel
+        with open(csv_dir / f"{table}.csv", encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
         assert rows[0] == [name for name, _ in columns]
         expected = db.execute(f"SELECT * FROM {table} ORDER BY {', '.join(KEYS[table])}").fetchall()

@@ -70,6 +70,8 @@ class BatchOptions:
     scheduler: Optional[str] = None
     sqlite: Optional[Path] = None
     csv_dir: Optional[Path] = None
+    xlsx: Optional[Path] = None
+    csv_bom: bool = True
     grammar_dir: Optional[str] = None
     max_bytes: int = DEFAULT_MAX_BYTES
     report: Optional[Path] = None
@@ -863,11 +865,11 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
         manifest.open()
         for given, reason in inputs.missing:
             _fail(summary, reporter, given, reason)
-        if options.sqlite is not None or options.csv_dir is not None:
+        if options.sqlite is not None or options.csv_dir is not None or options.xlsx is not None:
             from .tables import TableWriter
 
-            with writing(options.sqlite or options.csv_dir):
-                tables = TableWriter(options.sqlite, options.csv_dir)
+            with writing(options.sqlite or options.csv_dir or options.xlsx):
+                tables = TableWriter(options.sqlite, options.csv_dir, options.xlsx, options.csv_bom)
         state = _Run(options, inputs, manifest, grammar, summary, reporter, out, tables)
         reporter.start(len(inputs.rels))
         size = chunk_size(len(inputs.rels), pool.window, pool.chunk_size)
@@ -878,7 +880,7 @@ def run_batch(options: BatchOptions, reporter: Optional[Reporter] = None) -> Sum
             out.join(JSONL_FILE, (output_name(rel, "jsonl") for key, rel in enumerate(inputs.rels, 1)
                                   if state.done[key]))
         if tables is not None:
-            with writing(options.csv_dir if options.csv_dir is not None else options.sqlite):
+            with writing(options.csv_dir if options.csv_dir is not None else options.sqlite or options.xlsx):
                 tables.close()
             tables = None
         if options.report is not None:
@@ -996,7 +998,7 @@ class _Run:
             self.summary.errors += outcome.errors
             self._book(outcome.key, outcome.status, outcome.codes)
         if self.tables is not None and outcome.rows is not None:
-            with writing(self.options.sqlite or self.options.csv_dir):
+            with writing(self.options.sqlite or self.options.csv_dir or self.options.xlsx):
                 self.tables.add(outcome.rows)
 
     def _book(self, key: int, status: str, detail: str, unchanged: bool = False) -> None:

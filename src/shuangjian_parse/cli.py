@@ -285,6 +285,10 @@ def batch(
                                           help="Also write normalised tables to this SQLite database."),
     csv_dir: Optional[Path] = typer.Option(None, "--csv", metavar="DIR",
                                            help="Also write the tables as DIR/<table>.csv."),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", metavar="FILE",
+                                        help="Also write the tables as an Excel workbook, a sheet each."),
+    csv_bom: bool = typer.Option(True, "--csv-bom/--no-csv-bom",
+                                 help="Start each CSV file with a UTF-8 BOM, which Excel needs (default)."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
     max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse inputs larger than this (default 20 MiB)."),
@@ -309,8 +313,9 @@ def batch(
     options = BatchOptions(inputs=list(inputs), out_dir=output, fmt=fmt.value,
                            pattern=tuple(patterns) if patterns else DEFAULT_GLOB,
                            workers=workers, force=force, scheduler=scheduler, sqlite=sqlite,
-                           csv_dir=csv_dir, grammar_dir=str(grammars) if grammars else None,
-                           max_bytes=max_bytes, report=report)
+                           csv_dir=csv_dir, xlsx=xlsx, csv_bom=csv_bom,
+                           grammar_dir=str(grammars) if grammars else None, max_bytes=max_bytes,
+                           report=report)
     try:
         summary = run_batch(options, OneLineReporter())
     except (BatchUsageError, GrammarError) as exc:
@@ -354,6 +359,7 @@ def show(
 class CompareFormat(str, Enum):
     table = "table"
     csv = "csv"
+    json = "json"
     html = "html"
 
 
@@ -363,12 +369,15 @@ def compare(
                                       help="Records (.yaml .yml .json) or directories of them, as written "
                                            "by `sj parse -o DIR` or `sj batch`."),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f",
-                                      help="table (terminal), csv, or html (a self-contained report)."),
+                                      help="table (terminal), csv, json, or html (a self-contained report)."),
     table: str = typer.Option("sectors", "--table", help="With csv: the sectors or the bodies table."),
+    topic: Optional[str] = typer.Option(None, "--topic", metavar="TOPIC",
+                                        help="Compare only the records on this topic (双减, 教育 …)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
 ) -> None:
     """Compare records by sector (member, has duties, leads), leaders' ranks and member counts."""
-    from .compare import TABLES, compare as compare_records, load_records, print_tables, render_csv, render_html
+    from .compare import (TABLES, compare as compare_records, load_records, on_topic, print_tables, render_csv,
+                          render_html, render_json)
     from .pipeline import parser_for
 
     if table not in TABLES:
@@ -384,6 +393,11 @@ def compare(
     if not records:
         _stderr("sj: error: no valid records found (.yaml, .yml, .json)")
         raise typer.Exit(ExitCode.INPUT if missing else ExitCode.INVALID)
+    if topic is not None:
+        records = on_topic(records, topic)
+        if not records:
+            _stderr(f"sj: error: no record is on the topic {topic!r} (records of schema version 1 or 2 have no topics)")
+            raise typer.Exit(ExitCode.INVALID)
     comparison = compare_records(records, reader)
     done = ExitCode.INPUT if missing else ExitCode.OK
     if fmt is CompareFormat.table:
@@ -396,7 +410,9 @@ def compare(
         print_tables(comparison, Console(file=buffer, highlight=False, width=160, color_system=None))
         text = buffer.getvalue()
     else:
-        text = render_csv(comparison, table) if fmt is CompareFormat.csv else render_html(comparison)
+        render = {CompareFormat.csv: lambda c: render_csv(c, table), CompareFormat.json: render_json,
+                  CompareFormat.html: render_html}[fmt]
+        text = render(comparison)
     if output is None:
         sys.stdout.write(text)
     else:

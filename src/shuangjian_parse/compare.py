@@ -1,9 +1,12 @@
 """`sj compare RECORD_DIR`: notice records side by side, by sector.
 
     records, problems = load_records(["out/"], reader)
-    comparison = compare(records, reader)
+    comparison = compare(on_topic(records, "双减"), reader)
     comparison.present_in_all()          # ['教育', '公安', …]: sectors every notice has
-    render_csv(comparison, "sectors")    # or "bodies"; render_html(comparison); print_tables(…)
+    render_csv(comparison, "sectors")    # or "bodies"; render_json, render_html, print_tables(…)
+
+Each notice is labelled by its place and date (`彭水县 2021-12-13`), or by its file's stem
+when the record names no place.
 
 For each sector and notice a cell says whether the sector is a member (a member unit of a
 body), has duties (a duty names one of its units) and leads (it is a body's 牵头单位, or a
@@ -17,6 +20,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -31,11 +35,16 @@ TABLES = ("sectors", "bodies")
 
 @dataclass(frozen=True)
 class Column:
-    """One notice: `Column("000_9a14945eab7843f1", "关于成立…的通知", "out/000.yaml")`."""
+    """One notice: `Column("000_9a14945eab7843f1", "关于成立…的通知", "out/000.yaml", "彭水县")`."""
 
     id: str
     title: str
     file: str
+    label: str = ""        # place and date, `彭水县 2021-12-13`; the id when the record names no place
+    place: Optional[str] = None
+    date: Optional[str] = None
+    adcode: Optional[str] = None
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,13 @@ def load_records(paths: Iterable[str], reader: CanonicalReader) -> tuple[list[tu
     return records, problems
 
 
+def on_topic(records: list[tuple[str, Notice]], topic: Optional[str]) -> list[tuple[str, Notice]]:
+    """The records whose `topics` hold `topic` (all of them for None): `on_topic(records, "双减")`."""
+    if topic is None:
+        return records
+    return [(file, n) for file, n in records if any(t.name == topic for t in n.topics)]
+
+
 # --- comparing -------------------------------------------------------------------------------
 
 def compare(records: list[tuple[str, Notice]], reader: CanonicalReader) -> Comparison:
@@ -146,7 +162,14 @@ def compare(records: list[tuple[str, Notice]], reader: CanonicalReader) -> Compa
         while any(c.id == notice_id for c in columns):
             k += 1
             notice_id = f"{base}#{k}"
-        columns.append(Column(notice_id, notice.document.title or "", file))
+        place = notice.jurisdiction
+        name = place.name if place else None
+        label, k = " ".join(x for x in (name or notice_id, notice.document.date) if x), 1
+        while any(c.label == label for c in columns):
+            k += 1
+            label = " ".join(x for x in (name or notice_id, notice.document.date) if x) + f" #{k}"
+        columns.append(Column(notice_id, notice.document.title or "", file, label, name, notice.document.date,
+                              place.adcode if place else None, tuple(t.name for t in notice.topics)))
 
         def mark(sector: Optional[str], what: str, name: str) -> None:
             if sector:
@@ -205,63 +228,152 @@ BODY_COLUMNS = ("notice", "body", "kind", "leader_role", "leader", "leader_post"
 
 
 def render_csv(comparison: Comparison, table: str = "sectors") -> str:
-    """`sectors`: sector, one column per notice (cells M/D/L), notices; `bodies`: one row per body."""
+    """`sectors`: sector, one column per notice (labelled by place and date; cells M/D/L),
+    notices; `bodies`: one row per body, its notice by label."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     if table == "sectors":
-        writer.writerow(["sector", *(n.id for n in comparison.notices), "notices"])
+        writer.writerow(["sector", *(n.label for n in comparison.notices), "notices"])
         for sector in comparison.sectors:
             writer.writerow([sector, *(comparison.cell(sector, n.id).code for n in comparison.notices),
                              comparison.count(sector)])
     elif table == "bodies":
+        label = {n.id: n.label for n in comparison.notices}
         writer.writerow(BODY_COLUMNS)
         for row in comparison.bodies:
-            writer.writerow(["" if getattr(row, c) is None else getattr(row, c) for c in BODY_COLUMNS])
+            values = {c: getattr(row, c) for c in BODY_COLUMNS}
+            values["notice"] = label[row.notice]
+            writer.writerow(["" if values[c] is None else values[c] for c in BODY_COLUMNS])
     else:
         raise ValueError(f"unknown table {table!r}; known: {', '.join(TABLES)}")
     return out.getvalue()
 
 
+def render_json(comparison: Comparison) -> str:
+    """The comparison as JSON: notices (id, label, place, adcode, date, topics, title, file),
+    sectors with their cells by notice id, the sectors present in all, and the body rows."""
+    label = {n.id: n.label for n in comparison.notices}
+    data = {
+        "notices": [{"id": n.id, "label": n.label, "place": n.place, "adcode": n.adcode, "date": n.date,
+                     "topics": list(n.topics), "title": n.title, "file": n.file} for n in comparison.notices],
+        "sectors": [{"sector": sector, "notices": comparison.count(sector),
+                     "cells": {n.id: {"code": cell.code, "units": list(cell.units)}
+                               for n in comparison.notices if (cell := comparison.cell(sector, n.id)).code}}
+                    for sector in comparison.sectors],
+        "present_in_all": comparison.present_in_all(),
+        "bodies": [{**{c: getattr(row, c) for c in BODY_COLUMNS}, "label": label[row.notice]}
+                   for row in comparison.bodies],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# The bodies are a table from this console width on, one block each below it.
+WIDE = 120
+
+
 def print_tables(comparison: Comparison, console) -> None:
-    """The two tables as rich tables, with a legend and the sectors every notice has."""
+    """The sectors table, split into pages of notices that fit the console's width; the
+    notices' numbers, labels and titles; the bodies. Text wraps, a cell is never cut."""
+    from rich.table import Table
+    from rich.text import Text
+
+    n = len(comparison.notices)
+    for start, end in _pages(comparison, console):
+        console.print(_sector_table(comparison, start, end))
+    legend = Table.grid(padding=(0, 1))
+    legend.add_column(justify="right", no_wrap=True)
+    legend.add_column(overflow="fold")  # a long title wraps under itself
+    for i, column in enumerate(comparison.notices, 1):
+        legend.add_row(str(i), Text.assemble((column.label, "bold"), "  ", column.title))
+    console.print(legend)
+    console.print(Text("  M member unit · D has duties · L leads (牵头单位, or holds the first role)"),
+                  overflow="fold")
+    everywhere = comparison.present_in_all()
+    console.print(Text(f"  present in all {n}: " + ("、".join(everywhere) if everywhere else "none"),
+                       style="bold"), overflow="fold")
+    if console.width >= WIDE:
+        console.print(_body_table(comparison))
+    else:
+        _print_bodies(comparison, console)
+
+
+def _pages(comparison: Comparison, console) -> list[tuple[int, int]]:
+    """[start, end) of the notices on each page of the sectors table: as many as fit."""
+    from rich.measure import Measurement
+
+    n = len(comparison.notices)
+    unbounded = console.options.update_width(1 << 20)  # the table's own width, not the console's
+    per_page = max(n, 1)
+    while per_page > 1 and Measurement.get(console, unbounded,
+                                           _sector_table(comparison, 0, per_page)).maximum > console.width:
+        per_page -= 1
+    return [(start, min(start + per_page, n)) for start in range(0, n, per_page)] or [(0, 0)]
+
+
+def _sector_table(comparison: Comparison, start: int, end: int):
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     n = len(comparison.notices)
-    sectors = Table(title=f"领域 × 通知 sectors × notices ({n})", box=box.SIMPLE_HEAD, title_justify="left")
-    sectors.add_column("sector")
-    for i, column in enumerate(comparison.notices, 1):
-        sectors.add_column(str(i), justify="center")
-    sectors.add_column("notices", justify="right")
+    span = f"{start + 1}–{end} of {n}" if end - start < n else str(n)
+    table = Table(title=f"领域 × 通知 sectors × notices ({span})", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("sector", overflow="fold")
+    for i in range(start + 1, end + 1):
+        table.add_column(str(i), justify="center", no_wrap=True)
+    table.add_column("notices", justify="right", no_wrap=True)
     styles = {0: "", 1: "cyan", 2: "bold cyan", 3: "bold white on blue"}
     for sector in comparison.sectors:
-        cells = [comparison.cell(sector, c.id) for c in comparison.notices]
-        sectors.add_row(Text(sector), *(Text(c.code or "·", style=styles[c.score]) for c in cells),
-                        str(comparison.count(sector)))
-    console.print(sectors)
-    for i, column in enumerate(comparison.notices, 1):
-        console.print(Text(f"  {i}  {column.id}  {column.title}", no_wrap=True, overflow="ellipsis"))
-    console.print(Text("  M member unit · D has duties · L leads (牵头单位, or holds the first role)"))
-    everywhere = comparison.present_in_all()
-    console.print(Text(f"  present in all {n}: " + ("、".join(everywhere) if everywhere else "none"),
-                       style="bold"))
+        cells = [comparison.cell(sector, c.id) for c in comparison.notices[start:end]]
+        table.add_row(Text(sector), *(Text(c.code or "·", style=styles[c.score]) for c in cells),
+                      str(comparison.count(sector)))
+    return table
+
+
+def _body_table(comparison: Comparison):
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     number = {c.id: str(i) for i, c in enumerate(comparison.notices, 1)}
-    bodies = Table(title="机构 bodies: leader's best rank, people, member units (/ declared)",
-                   box=box.SIMPLE_HEAD, title_justify="left")
-    bodies.add_column("#", justify="right")
-    bodies.add_column("body", overflow="fold", ratio=3)
-    bodies.add_column("kind", overflow="fold")
-    bodies.add_column("leader", overflow="fold", ratio=1)
-    bodies.add_column("rank", overflow="fold")
-    bodies.add_column("people", justify="right")
-    bodies.add_column("units", justify="right")
+    table = Table(title="机构 bodies: leader's best rank, people, member units (/ declared)",
+                  box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("body", overflow="fold", ratio=3)
+    # a kind is one word: as wide as the longest, never broken (leading_grou/p)
+    table.add_column("kind", no_wrap=True, min_width=max((len(r.kind) for r in comparison.bodies), default=4))
+    table.add_column("leader", overflow="fold", ratio=1)
+    table.add_column("rank", overflow="fold", ratio=1)
+    table.add_column("people", justify="right", no_wrap=True)
+    table.add_column("units", justify="right", no_wrap=True)
     for row in comparison.bodies:
-        units = str(row.member_units) + (f"/{row.declared_unit_count}" if row.declared_unit_count else "")
-        leader = " ".join(x for x in (row.leader_role, row.leader) if x)
-        bodies.add_row(number[row.notice], Text(row.body), Text(row.kind), Text(leader),
-                       Text(f"{row.rank} {row.rank_label}" if row.rank else ""), str(row.people), units)
-    console.print(bodies)
+        table.add_row(number[row.notice], Text(row.body), Text(row.kind), Text(_leader(row)),
+                      Text(f"{row.rank} {row.rank_label}" if row.rank else ""), str(row.people), _units(row))
+    return table
+
+
+def _print_bodies(comparison: Comparison, console) -> None:
+    """The bodies one block each, for a narrow console: `3 彭水县 2021-… 彭水县“双减”工作领导小组
+    leading_group`, then the leader, rank and counts on an indented line."""
+    from rich.text import Text
+
+    number = {c.id: i for i, c in enumerate(comparison.notices, 1)}
+    console.print(Text("机构 bodies: leader's best rank, people, member units (/ declared)", style="italic"),
+                  overflow="fold")
+    for row in comparison.bodies:
+        console.print(Text(f"{number[row.notice]:>3}  ") + Text(row.body, style="bold") + Text(f"  {row.kind}"),
+                      overflow="fold")
+        facts = [_leader(row) or "no leader named", f"{row.rank} {row.rank_label}" if row.rank else "",
+                 f"{row.people} people", f"{_units(row)} units"]
+        console.print(Text("     " + " · ".join(f for f in facts if f)), overflow="fold")
+
+
+def _leader(row: BodyRow) -> str:
+    return " ".join(x for x in (row.leader_role, row.leader) if x)
+
+
+def _units(row: BodyRow) -> str:
+    return str(row.member_units) + (f"/{row.declared_unit_count}" if row.declared_unit_count else "")
 
 
 _CSS = """
@@ -295,14 +407,14 @@ def render_html(comparison: Comparison) -> str:
            '<span class="s1">1</span><span class="s2">2</span><span class="s3">3</span> of M, D, L</p>',
            '<table id="sectors" class="heatmap">', "<thead><tr><th>领域 sector</th>"]
     for column in comparison.notices:
-        out.append(f'<th class="notice" title="{e(column.title)}">{e(column.id)}</th>')
+        out.append(f'<th class="notice" title="{e(column.title)}">{e(column.label)}</th>')
     out.append("<th>notices</th></tr></thead>")
     out.append("<tbody>")
     for sector in comparison.sectors:
         out.append(f"<tr><th>{e(sector)}</th>")
         for column in comparison.notices:
             cell = comparison.cell(sector, column.id)
-            tip = f"{sector} · {column.id}: " + ("、".join(cell.units) if cell.units else "—")
+            tip = f"{sector} · {column.label}: " + ("、".join(cell.units) if cell.units else "—")
             out.append(f'<td class="s{cell.score}" title="{e(tip)}">{e(cell.code) or "·"}</td>')
         out.append(f'<td class="num">{comparison.count(sector)}</td></tr>')
     out.append("</tbody></table>")
@@ -319,6 +431,7 @@ def render_html(comparison: Comparison) -> str:
     out.append("</tbody></table>")
     out.append("<h2>通知 notices</h2><ol>")
     for column in comparison.notices:
-        out.append(f"<li><code>{e(column.id)}</code> {e(column.title)} <small>({e(column.file)})</small></li>")
+        out.append(f"<li><b>{e(column.label)}</b> {e(column.title)} <small>(<code>{e(column.id)}</code>, "
+                   f"{e(column.file)})</small></li>")
     out += ["</ol>", f"<p><small>sj compare · record schema {SCHEMA_VERSION}</small></p>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -213,6 +213,17 @@ Why it matters: the number of member units is one too many, and a declared count
 Example: notice.txt:13: SJ507 warning: 县联席会议: 县人社局 and 县人力资源和社会保障局 are the same unit (人力资源和社会保障局), listed twice
 How to fix: check the list in the source; if the two are really different organs, give
 one its own entry in catalogue.yaml."""),
+    _code("SJ508", "info", "jurisdiction unknown: {reason}", """
+What it means: sj found no place it could name as the notice's jurisdiction (发文地区): the
+issuers, the title, the bodies' names and the text name no division of the division table, or
+name one that several divisions share (朝阳区, 城区) without naming a parent that tells them
+apart, or name only places of another level than the notice's units (县教育局 in a notice
+whose title names a city). The record's `jurisdiction` is null.
+Why it matters: the notice drops out of comparisons and tables by province, city or county.
+Example: notice.txt:3: SJ508 info: jurisdiction unknown: 城区 may be 山西省/阳泉市城区、山西省/晋城市城区; the notice names no parent that tells them apart
+How to fix: nothing to fix in the parse when the notice does not say where it is from (a page
+cut from a longer document); otherwise check that the place is written with its level word
+(彭水县, not 彭水) and, for a name several places share, with its city or province."""),
     _code("SJ901", "error", "grammar {file}: {problem}", """
 What it means: a grammar file is not valid: bad YAML, an unknown key, a pattern that does not
 compile, or an example its own rule fails.

@@ -491,6 +491,62 @@ class CatalogueRules(GrammarModel):
         return check_catalogue(self, grammar.units)
 
 
+# --- jurisdiction.yaml --------------------------------------------------------------------
+
+class NationalRules(GrammarModel):
+    """A national organ (国务院办公厅) issues for the whole country: `{name: 中华人民共和国, organ: …}`."""
+
+    name: str
+    organ: PatternRule
+
+
+class JurisdictionRules(GrammarModel):
+    version: int
+    national: NationalRules
+    metadata_fields: list[str]
+    prefixes: list[str]
+    post_after: PatternRule
+    min_counties: int = Field(ge=2)
+
+
+# --- topics.yaml --------------------------------------------------------------------------
+
+class TopicRule(GrammarModel):
+    """A policy area: its words (any one in the notice's subject decides it), the topics it
+    implies (双减 → 校外培训, 教育) and titles that must, or must not, be given it."""
+
+    name: str
+    words: list[str] = Field(min_length=1)
+    implies: list[str] = Field(default_factory=list)
+    note: Optional[str] = None
+    examples: Examples
+
+
+class TopicRules(GrammarModel):
+    version: int
+    opening_lines: int = Field(ge=0)
+    unit_after: PatternRule
+    numbered: PatternRule
+    topics: list[TopicRule]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "TopicRules":
+        names = [t.name for t in self.topics]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a topic is listed twice: {sorted(n for n in names if names.count(n) > 1)[0]}")
+        for topic in self.topics:
+            unknown = set(topic.implies) - set(names)
+            if unknown:
+                raise ValueError(f"{topic.name}: implies unknown topics {sorted(unknown)}")
+        return self
+
+    def check_examples(self, grammar: "Grammar") -> list[str]:
+        """Each topic's example titles, run through the topics stage's matcher."""
+        from .stages.topics import check_topics
+
+        return check_topics(self)
+
+
 @dataclass(frozen=True)
 class Grammar:
     """All grammars of one directory, validated and compiled."""
@@ -504,6 +560,8 @@ class Grammar:
     columns: ColumnRules
     duties: DutyRules
     catalogue: CatalogueRules
+    jurisdiction: JurisdictionRules
+    topics: TopicRules
     digest: str
 
     def files(self) -> Iterator[tuple[str, GrammarModel]]:
@@ -521,6 +579,8 @@ FILES: dict[str, type[GrammarModel]] = {
     "columns": ColumnRules,
     "duties": DutyRules,
     "catalogue": CatalogueRules,
+    "jurisdiction": JurisdictionRules,
+    "topics": TopicRules,
 }
 
 
@@ -649,7 +709,7 @@ def check_examples(grammar: Grammar) -> list[str]:
             for text in rule.examples.no_match:
                 if rule.regex.search(text):
                     problems.append(f"{file}: {rule.id}: matches {text!r}, which it must not")
-        if hasattr(model, "check_examples"):  # data checked by its stage: catalogue.yaml
+        if hasattr(model, "check_examples"):  # data checked by its stage: catalogue.yaml, topics.yaml
             problems.extend(f"{file}: {problem}" for problem in model.check_examples(grammar))
     return problems
 

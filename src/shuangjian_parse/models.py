@@ -12,14 +12,15 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Every record version `sj validate` accepts, oldest first.
-RECORD_VERSIONS = ("1", "2")
+RECORD_VERSIONS = ("1", "2", "3")
 # Fields each version added, by model. Every added field is optional, so a stored record of an
 # older version is checked by the current models and must not carry what came after it.
 ADDED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "2": {"MemberUnit": ("canonical", "sector"), "Member": ("post_units",),
           "Body": ("lead_unit_ref",), "Duty": ("unit_refs",)},
+    "3": {"Notice": ("jurisdiction", "topics")},
 }
 
 BodyKind = Literal[
@@ -29,6 +30,9 @@ SectionKind = Literal[
     "organization", "duties", "rules", "requirements", "roster", "guidance", "other"
 ]
 Severity = Literal["error", "warning", "info"]
+PlaceLevel = Literal["national", "province", "city", "county"]
+# 行政区划代码 (GB/T 2260): `500243`.
+Adcode = Annotated[str, Field(pattern=r"^[0-9]{6}$")]
 # 成文日期 as written by the parser: `2021-12-13`; Document checks it is a real calendar date.
 IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                                json_schema_extra={"format": "date"})]
@@ -180,17 +184,56 @@ class Diagnostic(Record):
     text: Optional[str] = Field(default=None, description="原文片段 (the offending text)")
 
 
+class Place(Record):
+    """行政区划: `{name: 重庆市, level: province, adcode: "500000"}`."""
+
+    name: str = Field(min_length=1, description="标准名称 (standard full name)")
+    level: PlaceLevel = Field(description="层级: province 省级, city 地级, county 县级")
+    adcode: Optional[Adcode] = Field(default=None, description="行政区划代码 (6-digit code, GB/T 2260)")
+
+
+class Jurisdiction(Record):
+    """发文地区: where a notice comes from, e.g. `彭水县` → 彭水苗族土家族自治县, county, 500243,
+    parents [重庆市]; read from the issuers, the 版头, the title or the bodies' names."""
+
+    name: str = Field(min_length=1, description="地名 as written (彭水县)")
+    full_name: str = Field(min_length=1, description="标准名称 (standard full name: 彭水苗族土家族自治县)")
+    level: PlaceLevel = Field(description="层级: national 全国, province 省级, city 地级, county 县级")
+    adcode: Optional[Adcode] = Field(default=None, description="行政区划代码 (6-digit code, GB/T 2260; "
+                                     "null for the national level)")
+    parents: list[Place] = Field(default_factory=list, description="上级行政区划 (from the province down)")
+    source: Literal["issuer", "metadata", "title", "body", "text", "units"] = Field(
+        description="依据 (where the place was read: issuer 发文机关, metadata 网页发布机构, title 标题, "
+                    "body 机构名称, text 正文 (an organ's name), units 所辖县区 (the counties its roster names))")
+    line: Optional[int] = Field(default=None, ge=1, description="行号 (1-based source line of the name)")
+    former: bool = Field(default=False, description="旧称 (the name is no longer in use: 吐鲁番地区, "
+                         "撤县设区 …)")
+    successor: Optional[Place] = Field(default=None, description="现行区划 (the current division a former "
+                                       "name became, when it can be told: 余江县 → 余江区)")
+
+
+class Topic(Record):
+    """议题: `{name: 双减, words: [双减, 校外培训]}`: a policy area and the words that decided it."""
+
+    name: str = Field(min_length=1, description="议题 (policy area: 双减, 教育, 卫生健康, 应急管理 …)")
+    words: list[str] = Field(min_length=1, description="依据词 (the words found, as in grammars/topics.yaml)")
+
+
 class Notice(Record):
     """公文记录, the notice record: one per input notice (RECORD.md; schema_version "2" adds the
-    canonical units: MemberUnit.canonical/sector, Member.post_units, Body.lead_unit_ref, Duty.unit_refs)."""
+    canonical units: MemberUnit.canonical/sector, Member.post_units, Body.lead_unit_ref, Duty.unit_refs;
+    "3" the jurisdiction and the topics)."""
 
-    schema_version: Literal["2"] = Field(default=SCHEMA_VERSION, description="记录格式版本")
+    schema_version: Literal["3"] = Field(default=SCHEMA_VERSION, description="记录格式版本")
     source: Source = Field(description="来源 (input file)")
     document: Document = Field(description="公文要素 (document elements)")
     sections: list[Section] = Field(default_factory=list, description="正文结构 (outline)")
     bodies: list[Body] = Field(default_factory=list, description="工作机构 (working bodies)")
     duties: list[Duty] = Field(default_factory=list, description="职责分工 (duties)")
     diagnostics: list[Diagnostic] = Field(default_factory=list, description="诊断 (diagnostics)")
+    jurisdiction: Optional[Jurisdiction] = Field(default=None, description="发文地区 (where the notice "
+                                                 "comes from; null when it names no place)")
+    topics: list[Topic] = Field(default_factory=list, description="议题 (policy areas, grammars/topics.yaml)")
 
 
 # --- the normalised text the stages read (internal, not emitted) --------------------------

@@ -7,16 +7,18 @@ from functools import lru_cache
 from .diagnostics import Report
 from .grammar import Grammar, load_grammar
 from .layouts import Trace
-from .models import Notice, Text
+from .models import Jurisdiction, Notice, Text
 from .stages.bodies import BodyReader, extract_bodies
 from .stages.canonical import Canonical, CanonicalReader, extract_canonical
 from .stages.columns import ColumnReader
 from .stages.document import DocumentResult, extract_document
 from .stages.duties import DutyReader, extract_duties
+from .stages.jurisdiction import JurisdictionReader, extract_jurisdiction
 from .stages.normalize import LineStarts, normalize
 from .stages.people import PersonReader
 from .stages.read import DEFAULT_MAX_BYTES, Decoded, read_source
 from .stages.sections import Outline, extract_sections
+from .stages.topics import TopicReader, extract_topics
 from .stages.units import UnitReader
 
 
@@ -42,6 +44,8 @@ class Parser:
         self.bodies = BodyReader(grammar.bodies, grammar.sections, self.units, self.people, self.columns)
         self.duties = DutyReader(grammar.duties, grammar.sections, self.units, self.columns)
         self.canonical = CanonicalReader(grammar.catalogue, self.units)
+        self.jurisdiction = JurisdictionReader(grammar.jurisdiction, self.canonical)
+        self.topics = TopicReader(grammar.topics)
 
     def run(self, data: bytes, path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Result:
         """Parse one notice's bytes into its record; raises InputError for unreadable input."""
@@ -58,8 +62,13 @@ class Parser:
         duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report, duty_forms),
                         list)
         canon = _check(extract_canonical(bodies, duties, self.canonical, report), Canonical)
-        notice = Notice(source=decoded.source, document=doc.document, sections=outline.sections,
-                        bodies=canon.bodies, duties=canon.duties, diagnostics=report.items())
+        place = extract_jurisdiction(text, doc.document, canon.bodies, canon.duties, self.jurisdiction, report)
+        if place is not None:
+            _check(place, Jurisdiction)
+        topics = _check(extract_topics(text, doc.document, doc.layout, canon.bodies, self.topics), list)
+        notice = Notice(source=decoded.source, document=doc.document, jurisdiction=place, topics=topics,
+                        sections=outline.sections, bodies=canon.bodies, duties=canon.duties,
+                        diagnostics=report.items())
         return Result(notice=notice, text=text, layouts=layouts, duty_forms=duty_forms)
 
 

@@ -45,13 +45,23 @@ def _document(notice: Notice) -> Table:
     grid.add_column()
     rows = [("标题 title", doc.title), ("发文字号 number", doc.doc_number),
             ("发文机关 issuers", "、".join(doc.issuers) or None), ("成文日期 date", doc.date),
-            ("文种 type", doc.doc_type), ("来源 source", f"{notice.source.path} ({notice.source.encoding}, "
-                                                       f"{notice.source.lines} lines)")]
+            ("文种 type", doc.doc_type), ("发文地区 place", _place(notice)),
+            ("议题 topics", "、".join(t.name for t in notice.topics) or None),
+            ("来源 source", f"{notice.source.path} ({notice.source.encoding}, {notice.source.lines} lines)")]
     for label, value in rows:
         grid.add_row(label, Text(value if value is not None else "—"))
     for a in doc.attachments:
         grid.add_row("附件 attachment", Text(f"{a.index or ''} {a.title}".strip()))
     return grid
+
+
+def _place(notice: Notice) -> Optional[str]:
+    """`彭水苗族土家族自治县 (重庆市, 500243)`; None when the record names no place."""
+    place = notice.jurisdiction
+    if place is None:
+        return None
+    within = [p.name for p in place.parents] + ([place.adcode] if place.adcode else [])
+    return place.full_name + (f" ({', '.join(within)})" if within else "")
 
 
 def _outline(sections: list[Section]) -> Tree:
