@@ -93,6 +93,10 @@ class BodyReader:
                           rules.lead_unit]
         self._sentence_gate = needs_any([r.pattern for r in sentence_rules])
         self.layouts = LINE_LAYOUTS.ordered([layout.name for layout in rules.line_layouts])
+        # A numbered item run into a roster line whose breaks were lost: `…秘书四科科长二、工作原则`
+        # (after a post's last character; 张三、李四 is a list, not an item).
+        self.run_in_item = re.compile(rf"(?<=[{re.escape(people.post_end_chars)}])"
+                                      r"[二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
 
     def same_body(self, a: str, b: str) -> bool:
         """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), or

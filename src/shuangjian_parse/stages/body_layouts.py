@@ -21,8 +21,7 @@ _PARTS = re.compile(r"[，。；、,;]")
 # A role label that lost its first character: `长:孙海方(…)`.
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
-_NEXT_ITEM = re.compile(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
-_ROSTER_END = re.compile(rf"[。；;]|{_NEXT_ITEM.pattern}")
+_FULL_STOP = re.compile(r"[。；;]")
 
 
 @LINE_LAYOUTS.rule("table_row")
@@ -120,7 +119,7 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
         _read_prose(cursor, text[: labels[0].start()], view)
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
-        stop = _ROSTER_END.search(text, m.end(), end)
+        stop = _FULL_STOP.search(text, m.end(), end) or cursor.r.run_in_item.search(text, m.end(), end)
         _read_labelled(cursor, text[m.start(): stop.start() if stop else end].strip(), view.line)
         if stop:
             _read_prose(cursor, text[stop.start():end], view)
@@ -134,7 +133,7 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     notice that lost its line breaks: `…科长二、工作原则…`) ends the roster."""
     if not cursor.r._roles.match(view.text):
         return False
-    cut = _NEXT_ITEM.search(view.text)
+    cut = cursor.r.run_in_item.search(view.text)
     if cut is None:
         return _read_labelled(cursor, view.text, view.line)
     _read_labelled(cursor, view.text[: cut.start()], view.line)

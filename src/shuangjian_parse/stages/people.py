@@ -53,6 +53,7 @@ class PersonReader:
             rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
         self._not_names = set(rules.not_names)
         self._titles = frozenset(rules.post_titles)
+        self.post_end_chars = "".join(sorted({w[-1] for w in rules.post_ends}))  # 长, 任, 记 …
         surnames = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
         # A title then a surname (副市长陈文亮, 县长 李明), or two names first (谭兵 颜钊市民政局…)
         self._title_then_surname = re.compile(rf"(?:{words(rules.post_ends)})\s?[{surnames}]"
