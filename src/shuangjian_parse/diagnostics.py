@@ -1,11 +1,12 @@
 """The SJ code catalogue, the Report that collects diagnostics, and their text rendering.
 
-Hundreds by stage: SJ1xx read/normalise, SJ2xx document and sections, SJ3xx bodies,
+Hundreds by stage: SJ1xx read/normalise/script, SJ2xx document and sections, SJ3xx bodies,
 SJ4xx duties, SJ5xx canonical units and consistency, SJ9xx grammar and internal. A code is never renumbered or reused.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from .models import Diagnostic
 
@@ -39,6 +40,17 @@ part of the text.
 Why it matters: 发布日期 is not the 成文日期, and the block must not leak into names.
 Example: notice.txt:3: SJ102 info: web-page metadata block (索引号, 发文字号) read as document fields
 How to fix: nothing to fix; it tells you where the values came from."""),
+    _code("SJ104", "info", "the notice is in traditional characters (on {count} of {total} lines); "
+          "matched through simplified ones, values kept as written", """
+What it means: the notice is written, wholly or in part, in traditional characters
+(領導小組, 縣教育局). sj matched it through simplified characters, mapped one for one by
+OpenCC, and wrote every value as written in the source; kinds, 文种 and the unit catalogue's
+canonical names and sectors are sj's own, in simplified characters. The line and column are
+those of the first traditional character.
+Why it matters: names and units keep the notice's spelling, so they differ from those of
+simplified notices; compare them by `canonical` and `sector`.
+Example: notice.txt:1:3: SJ104 info: the notice is in traditional characters (on 23 of 24 lines); matched through simplified ones, values kept as written
+How to fix: nothing to fix; it tells you why the values are in traditional characters."""),
     _code("SJ201", "warning", "{found} follows {previous}; {expected} is missing", """
 What it means: the official numbering 一、（一）1.（1） skips or repeats a number.
 Why it matters: a missing item is often text lost in copying (a page cut, a scraped excerpt).
@@ -164,10 +176,20 @@ class Report:
 
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
+        self._as_written: Callable[[str, int | None], str] | None = None
+
+    def write_as(self, restore: Callable[[str, int | None], str]) -> None:
+        """Write the text and values of every later diagnostic through `restore(value, line)`:
+        a notice read through simplified characters is reported in its own (stages/script.py)."""
+        self._as_written = restore
 
     def add(self, code: str, line: int | None, *, column: int | None = None,
             text: str | None = None, **fields: object) -> None:
         entry = CATALOGUE[code]
+        if self._as_written is not None:
+            restore = self._as_written
+            text = restore(text, line) if text else text
+            fields = {k: restore(v, line) if isinstance(v, str) else v for k, v in fields.items()}
         message = entry.template.format(text=text, **fields)
         self._items.append(Diagnostic(code=code, severity=entry.severity, message=message,
                                       line=line, column=column, text=text))

@@ -15,13 +15,15 @@ from .stages.duties import DutyReader, extract_duties
 from .stages.normalize import normalize
 from .stages.people import PersonReader
 from .stages.read import DEFAULT_MAX_BYTES, Decoded, read_source
+from .stages.script import Script, read_script
 from .stages.sections import Outline, extract_sections
 from .stages.units import UnitReader
 
 
 @dataclass(frozen=True)
 class Result:
-    """A parsed notice and the normalised text its line numbers refer to."""
+    """A parsed notice and the normalised text its line numbers refer to (in simplified
+    characters for a notice in traditional ones: the text the stages matched)."""
 
     notice: Notice
     text: Text
@@ -44,7 +46,10 @@ class Parser:
         g = self.grammar
         report = Report()
         decoded = _check(read_source(data, path, report, max_bytes), Decoded)
-        text = _check(normalize(decoded, g.normalize, report), Text)
+        # A notice in traditional characters is read through simplified ones (script.decoded),
+        # and its record is written back as written (script.restore_notice) at the end.
+        script = _check(read_script(decoded, report), Script)
+        text = _check(normalize(script.decoded, g.normalize, report), Text)
         doc = _check(extract_document(text, g.document, self.units, report), DocumentResult)
         outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
         bodies = _check(extract_bodies(text, doc.layout, outline, doc.document.title, self.bodies, report),
@@ -53,7 +58,7 @@ class Parser:
         canon = _check(extract_canonical(bodies, duties, self.canonical, report), Canonical)
         notice = Notice(source=decoded.source, document=doc.document, sections=outline.sections,
                         bodies=canon.bodies, duties=canon.duties, diagnostics=report.items())
-        return Result(notice=notice, text=text)
+        return Result(notice=script.restore_notice(notice), text=text)
 
 
 def _check(value, expected: type):
