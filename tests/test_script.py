@@ -125,6 +125,13 @@ def test_a_simplified_notice_with_a_rare_character_or_a_dash_is_not_converted(te
     assert not script.converted and not report.items()
 
 
+def test_a_traditional_character_after_a_dash_is_found():
+    report = Report()
+    script = read_script(read_source("县委宣传部——網信办\n".encode("utf-8"), "a.txt", report), report)
+    assert script.converted and script.decoded.lines == ["县委宣传部——网信办"]
+    assert [(d.code, d.line, d.column, d.text) for d in report.items()] == [("SJ104", 1, 8, "網")]
+
+
 def test_a_mixed_page_keeps_every_value_and_reads_its_traditional_units():
     sample = SAMPLE_FILES[0]
     text = sample.read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ written, from the source characters at the places the value was read from.
 """
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 from functools import cached_property, lru_cache
@@ -21,10 +22,7 @@ from .read import Decoded
 # then Hong Kong forms (衞 → 卫), each then to simplified. Either alone leaves the other's
 # variants: measured on the samples converted by s2t, s2tw and s2hk.
 _CONFIGS = ("tw2s", "hk2s")
-# A Chinese character (U+4E00-U+9FFF) as such, and as `backslashreplace` writes one that
-# GB2312 cannot encode.
 _HAN = re.compile("[\u4e00-\u9fff]")
-_FOREIGN_HAN = re.compile(rb"\\u(?:4[e-f]|[5-9][0-9a-f])[0-9a-f]{2}")
 # A value is looked for in the text without white space (normalize removes it from values).
 # Where it is not found as it stands it is looked for in pieces, with its white space and
 # format characters left out and full-width digits and letters folded on both sides, as
@@ -204,18 +202,29 @@ def read_script(decoded: Decoded, report: Report) -> Script:
     return script
 
 
+class _ForeignHan(Exception):
+    """Raised by the `sj.foreign-han` codec error handler at the first Chinese character
+    outside GB2312: the encoding stops there."""
+
+
+def _stop_at_han(error: UnicodeEncodeError) -> tuple[str, int]:
+    if _HAN.search(error.object, error.start, error.end):
+        raise _ForeignHan
+    return "", error.end  # an em dash, a symbol: not Chinese, skipped
+
+
+codecs.register_error("sj.foreign-han", _stop_at_han)
+
+
 def _foreign_han(lines: list[str]) -> bool:
     """True when the text holds a Chinese character that GB2312 (the simplified set) cannot
     encode: a traditional one (縣), or now and then a rare simplified one of a name (炤). One
-    pass in C; a second only for text whose first such character is no Chinese one (an em dash)."""
-    text = "\n".join(lines)
+    pass of the GB2312 encoder in C, stopped at the first such character."""
     try:
-        text.encode("gb2312")
-        return False
-    except UnicodeEncodeError as exc:
-        if _HAN.match(text, exc.start):
-            return True
-    return _FOREIGN_HAN.search(text.encode("gb2312", "backslashreplace")) is not None
+        "\n".join(lines).encode("gb2312", "sj.foreign-han")
+    except _ForeignHan:
+        return True
+    return False
 
 
 def to_simplified(lines: list[str]) -> list[str]:
