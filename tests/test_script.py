@@ -198,6 +198,25 @@ def test_to_simplified_keeps_every_length():
     assert out[2] == "台湾 卫生 着力"
 
 
+def test_a_line_whose_length_the_converter_would_change_is_converted_character_by_character(monkeypatch):
+    class Shortening:  # a phrase rule that drops a character: offsets would shift
+        def convert(self, text):
+            return text.replace("縣縣", "县").replace("縣", "县")
+
+    monkeypatch.setattr("shuangjian_parse.stages.script._converters", lambda: (Shortening(),))
+    assert to_simplified(["縣縣長", "縣"]) == ["县县長", "县"]
+
+
+def test_a_long_notice_in_traditional_characters_reads_as_its_simplified_copy():
+    original = max(SAMPLE_FILES, key=lambda p: p.stat().st_size).read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(original)
+    record = parse(traditional * 16)  # 270 KB: values are looked for near their own line
+    assert to_simplified_record(record) == {k: v for k, v in parse(original * 16).items() if k != "source"}
+    started = time.perf_counter()
+    parse(traditional.replace("\n", "") * 64)  # about 1 MB on one line
+    assert time.perf_counter() - started < 60  # a hang detector, as in test_hostile.py
+
+
 # --- traditional notices of the shared corpus -------------------------------------------------
 
 TRADITIONAL = ["027_tulufan_zhiwuyuan_jianshe_zhuanban", "029_anhui_shengji_hezhang_mingdan"]
@@ -217,22 +236,3 @@ def test_a_traditional_corpus_notice_reads_as_its_simplified_copy_and_as_gold_wr
     for category in ("people", "posts"):
         assert score.categories[category].strict.fp == 0, score.categories[category].spurious
     assert score.categories["people"].strict.tp == len(people)
-
-
-def test_a_line_whose_length_the_converter_would_change_is_converted_character_by_character(monkeypatch):
-    class Shortening:  # a phrase rule that drops a character: offsets would shift
-        def convert(self, text):
-            return text.replace("縣縣", "县").replace("縣", "县")
-
-    monkeypatch.setattr("shuangjian_parse.stages.script._converters", lambda: (Shortening(),))
-    assert to_simplified(["縣縣長", "縣"]) == ["县县長", "县"]
-
-
-def test_a_long_notice_in_traditional_characters_reads_as_its_simplified_copy():
-    original = max(SAMPLE_FILES, key=lambda p: p.stat().st_size).read_text(encoding="utf-8")
-    traditional = opencc.OpenCC("s2t").convert(original)
-    record = parse(traditional * 16)  # 270 KB: values are looked for near their own line
-    assert to_simplified_record(record) == {k: v for k, v in parse(original * 16).items() if k != "source"}
-    started = time.perf_counter()
-    parse(traditional.replace("\n", "") * 64)  # about 1 MB on one line
-    assert time.perf_counter() - started < 60  # a hang detector, as in test_hostile.py

@@ -3,8 +3,8 @@
 Mirror sites serve notices in traditional characters (`領導小組`, `組長`, `縣教育局`); sj's
 rules are written in simplified ones. `read_script` runs before the stages: when the text
 holds Chinese characters outside GB2312 (the simplified set) it maps the notice to simplified
-characters with OpenCC, character for character, so that offsets and line numbers stay those
-of the source. `Script.restore_notice` runs after the stages and writes every value back as
+characters with OpenCC, one character for one, so that offsets and line numbers stay those of
+the source. `Script.restore_notice` runs after the stages and writes every value back as
 written, from the source characters at the places the value was read from.
 """
 from __future__ import annotations
@@ -60,7 +60,7 @@ class Script:
         value as it stands in the text without white space; else _locate."""
         if not self.converted or value.isascii():
             return value
-        written, matched, starts = self._index
+        written, matched, _ = self._index
         window = self._window(line, len(value))
         at = _find(matched, value, window)
         if at >= 0:
