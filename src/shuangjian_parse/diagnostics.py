@@ -1,11 +1,12 @@
 """The SJ code catalogue, the Report that collects diagnostics, and their text rendering.
 
-Hundreds by stage: SJ1xx read/normalise, SJ2xx document and sections, SJ3xx bodies,
+Hundreds by stage: SJ1xx read/normalise/script, SJ2xx document and sections, SJ3xx bodies,
 SJ4xx duties, SJ5xx canonical units and consistency, SJ9xx grammar and internal. A code is never renumbered or reused.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from .models import Diagnostic
 
@@ -53,6 +54,17 @@ traditional Chinese (組長, 縣教育局), which sj's simplified word lists mos
 Example: notice.txt:1: SJ103 warning: read as big5, a guess: as GB18030 50% of its characters are kana, Greek, box drawing or private use; it is traditional Chinese, which sj's simplified word lists read poorly
 How to fix: save the notice as UTF-8 (iconv -f BIG5 -t UTF-8); for traditional Chinese,
 convert it to simplified first (OpenCC t2s). A web page that declares its charset is read in it."""),
+    _code("SJ104", "info", "the notice is in traditional characters (on {count} of {total} lines); "
+          "matched through simplified ones, values kept as written", """
+What it means: the notice is written, wholly or in part, in traditional characters
+(領導小組, 縣教育局). sj matched it through simplified characters, mapped one for one by
+OpenCC, and wrote every value as written in the source; kinds, 文种 and the unit catalogue's
+canonical names and sectors are sj's own, in simplified characters. The line and column are
+those of the first traditional character.
+Why it matters: names and units keep the notice's spelling, so they differ from those of
+simplified notices; compare them by `canonical` and `sector`.
+Example: notice.txt:1:3: SJ104 info: the notice is in traditional characters (on 23 of 24 lines); matched through simplified ones, values kept as written
+How to fix: nothing to fix; it tells you why the values are in traditional characters."""),
     _code("SJ105", "info", "line breaks rebuilt: {how}", """
 What it means: the text's line breaks were not those of the notice, and sj rebuilt them before
 reading it. Either the text is hard-wrapped at one width (a PDF's text layer: most lines
@@ -238,10 +250,20 @@ class Report:
 
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
+        self._as_written: Callable[[str, int | None], str] | None = None
+
+    def write_as(self, restore: Callable[[str, int | None], str]) -> None:
+        """Write the text and values of every later diagnostic through `restore(value, line)`:
+        a notice read through simplified characters is reported in its own (stages/script.py)."""
+        self._as_written = restore
 
     def add(self, code: str, line: int | None, *, column: int | None = None,
             text: str | None = None, **fields: object) -> None:
         entry = CATALOGUE[code]
+        if self._as_written is not None:
+            restore = self._as_written
+            text = restore(text, line) if text else text
+            fields = {k: restore(v, line) if isinstance(v, str) else v for k, v in fields.items()}
         message = entry.template.format(text=text, **fields)
         self._items.append(Diagnostic(code=code, severity=entry.severity, message=message,
                                       line=line, column=column, text=text))

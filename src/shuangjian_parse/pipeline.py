@@ -17,6 +17,7 @@ from .stages.jurisdiction import JurisdictionReader, extract_jurisdiction
 from .stages.normalize import LineStarts, normalize
 from .stages.people import PersonReader
 from .stages.read import DEFAULT_MAX_BYTES, Decoded, read_source
+from .stages.script import Script, read_script
 from .stages.sections import Outline, extract_sections
 from .stages.topics import TopicReader, extract_topics
 from .stages.units import UnitReader
@@ -24,7 +25,8 @@ from .stages.units import UnitReader
 
 @dataclass(frozen=True)
 class Result:
-    """A parsed notice and the normalised text its line numbers refer to."""
+    """A parsed notice and the normalised text its line numbers refer to (in simplified
+    characters for a notice in traditional ones: the text the stages matched)."""
 
     notice: Notice
     text: Text
@@ -52,7 +54,10 @@ class Parser:
         g = self.grammar
         report = Report()
         decoded = _check(read_source(data, path, report, max_bytes), Decoded)
-        text = _check(normalize(decoded, g.normalize, report, self.starts), Text)
+        # A notice in traditional characters is read through simplified ones (script.decoded),
+        # and its record is written back as written (script.restore_notice) at the end.
+        script = _check(read_script(decoded, report), Script)
+        text = _check(normalize(script.decoded, g.normalize, report, self.starts), Text)
         doc = _check(extract_document(text, g.document, self.units, report), DocumentResult)
         outline = _check(extract_sections(text.lines, doc.layout, g.sections, report), Outline)
         layouts: Trace = {}
@@ -69,7 +74,7 @@ class Parser:
         notice = Notice(source=decoded.source, document=doc.document, jurisdiction=place, topics=topics,
                         sections=outline.sections, bodies=canon.bodies, duties=canon.duties,
                         diagnostics=report.items())
-        return Result(notice=notice, text=text, layouts=layouts, duty_forms=duty_forms)
+        return Result(notice=script.restore_notice(notice), text=text, layouts=layouts, duty_forms=duty_forms)
 
 
 def _check(value, expected: type):
