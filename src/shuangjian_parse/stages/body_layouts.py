@@ -18,6 +18,7 @@ _WS = re.compile(r"\s+")
 _HEAD_SPLIT = re.compile(r"[。；;]")
 _NOTE = re.compile(r"[（(][^（()）]*[)）]")
 _PARTS = re.compile(r"[，。；、,;]")
+_ODD_LINE = 60  # a line in a roster this short that gives nothing is an odd line, not the roster's end
 # A role label that lost its first character: `长:孙海方(…)`.
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
@@ -328,14 +329,18 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     """Sentences: the bodies they set up (成立X), offices (下设办公室), people named to a role
     (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
     watch = view.number is None and (cursor.roster is not None or cursor.kinds.get(view.i) == "roster")
+    roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()
     found = cursor.found() if watch else None
     _read_prose(cursor, view.text, view)
     if watch and cursor.found() == found:
         # Silence is a bug: a roster's line that gave nothing is reported, as a warning when a
-        # roster layout could have read part of it (a role label, a name with a post).
+        # roster layout could have read part of it (a role label, a name with a post); a short
+        # one (a line damaged in copying) does not end the roster.
         code = "SJ307" if _looks_like_roster(cursor, view.text) else "SJ304"
         cursor.report.add(code, view.line.line, text=view.text[:30])
+        if len(view.text) <= _ODD_LINE:
+            cursor.roster, cursor.role, cursor.default_role, cursor.office_roster = roster
     return True
 
 

@@ -23,12 +23,14 @@ _SEMICOLON = re.compile(r"[；;]")
 _LIST_MARK = re.compile(r"[、，,]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
 _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
-_NAME_POST_PAREN = re.compile(r"^(?P<name>[^()（）\s][^()（）]{0,6}?)\s*[（(](?P<post>[^()（）]*)[)）]$")
+# The post may hold brackets of its own: a pinyin note a mirror site left (市農業(yè)農村局).
+_POST_IN_BRACKETS = r"[（(](?P<post>(?:[^()（）]|[（(][^()（）]*[)）])*)[)）]"
+_NAME_POST_PAREN = re.compile(rf"^(?P<name>[^()（）\s][^()（）]{{0,13}}?)\s*{_POST_IN_BRACKETS}$")
 _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<post>\S+)$")
 # 梁志明(县交警大队) 黎国强(新村): entries in brackets one after another, spaces between or none.
 # Words of a sentence, not of a post: 各单位要确定一名同志担任联络员.
 _CLAUSE = re.compile(r"要|应|须|由|担任|兼任|确定|推荐")
-_BRACKETED = re.compile(r"(?P<name>[^()（）\s、，,；;]{2,12}?)\s*[（(](?P<post>[^()（）]*)[)）]")
+_BRACKETED = re.compile(rf"(?P<name>[^()（）\s、，,；;]{{2,12}}?)\s*{_POST_IN_BRACKETS}")
 
 
 @dataclass
