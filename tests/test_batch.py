@@ -344,3 +344,15 @@ def test_summary_line():
 def test_chunks_are_large_for_a_large_batch_and_spread_a_small_one(notices, size):
     # 4 chunks in flight (2 workers): a small batch still gives every worker work.
     assert chunk_size(notices, 4, 16) == size
+
+
+def test_the_summary_counts_notices_with_unread_roster_or_duty_text(tmp_path, run_sj):
+    """Silence is a bug: a batch says how many records left roster or duty text unread."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    head = "关于成立某县“双减”工作领导小组的通知\n各乡镇：\n决定成立某县“双减”工作领导小组。\n一、组织机构\n组长：张三 县长\n"
+    (src / "read.txt").write_text(head + "副组长：李四 副县长\n", encoding="utf-8")
+    (src / "unread.txt").write_text(head + "成员由各单位推荐，副组长：王五同志，另行通知。\n", encoding="utf-8")
+    for _ in range(2):   # the second run takes the codes from the manifest
+        code, _, err = run_sj("batch", str(src), "-o", str(out), "-f", "json")
+        assert code == 0 and "(1 with unread roster or duty text)" in err, err

@@ -87,6 +87,7 @@ class Summary:
     failed: int = 0
     skipped: int = 0
     errors: int = 0        # notices with an error-severity diagnostic
+    unread: int = 0        # notices whose roster or duties text was not all read (UNREAD codes)
     elapsed: float = 0.0
     interrupted: bool = False
     stopped: Optional[str] = None   # why the batch stopped: "out: no space left on device"
@@ -102,9 +103,10 @@ class Summary:
         return self.notices - self.converted - self.failed - self.skipped
 
     def line(self) -> str:
-        """`sj batch: 1020 notices: 1002 ok, 16 with warnings, 2 failed, 0 unchanged; 2.10 s,
-        485.7 notices/s; listed with --report FILE`. The rate counts every notice dealt with,
-        unchanged ones too (a re-run of an unchanged batch is not 0 notices/s)."""
+        """`sj batch: 1020 notices: 1002 ok, 16 with warnings (5 with unread roster or duty
+        text), 2 failed, 0 unchanged; 2.10 s, 485.7 notices/s; listed with --report FILE`. The
+        rate counts every notice dealt with, unchanged ones too (a re-run of an unchanged batch
+        is not 0 notices/s). Unread text: a record with SJ302, SJ307 or SJ403 (diagnostics.UNREAD)."""
         if self.stopped is not None:
             if not self.notices:
                 return f"sj: error: {self.stopped}"
@@ -112,7 +114,8 @@ class Summary:
                     "run sj batch again to resume)")
         handled = self.converted + self.failed + self.skipped
         rate = handled / self.elapsed if self.elapsed > 0 else 0.0
-        counts = (f"{self.ok} ok, {self.warnings} with warnings, {self.failed} failed, "
+        unread = f" ({self.unread} with unread roster or duty text)" if self.unread else ""
+        counts = (f"{self.ok} ok, {self.warnings} with warnings{unread}, {self.failed} failed, "
                   f"{self.skipped} unchanged; {self.elapsed:.2f} s, {rate:.1f} notices/s")
         if self.interrupted:
             return (f"sj batch: interrupted with {self.left} of {self.notices} notices not done "
@@ -971,6 +974,7 @@ class _Run:
         if outcome.status == UNCHANGED:
             self.summary.skipped += 1
             e = self.manifest.entries[rel]
+            self.summary.unread += _unread(e[6])
             self._book(outcome.key, e[5], e[6], unchanged=True)
         else:
             output = output_name(rel, self.options.fmt)
@@ -996,6 +1000,7 @@ class _Run:
             else:
                 self.summary.warnings += 1
             self.summary.errors += outcome.errors
+            self.summary.unread += _unread(outcome.codes)
             self._book(outcome.key, outcome.status, outcome.codes)
         if self.tables is not None and outcome.rows is not None:
             with writing(self.options.sqlite or self.options.csv_dir or self.options.xlsx):
@@ -1022,6 +1027,13 @@ class _Run:
             lines.append(json.dumps(line, ensure_ascii=False))
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, "".join(line + "\n" for line in lines))
+
+
+def _unread(codes: str) -> bool:
+    """The record's warning codes ("SJ201 SJ302") say text was left unread (diagnostics.UNREAD)."""
+    from .diagnostics import UNREAD
+
+    return any(code in UNREAD for code in codes.split())
 
 
 def _fail(summary: Summary, reporter: Reporter, path: str, reason: str) -> None:
