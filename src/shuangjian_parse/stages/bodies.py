@@ -218,12 +218,20 @@ class LineView:
     table: bool = False  # a roster table's header row or a row under it
 
     _compact: str | None = None
+    _prose: bool | None = None
 
     @property
     def compact(self) -> str:
         if self._compact is None:
             self._compact = "".join(self.text.split())
         return self._compact
+
+    @property
+    def prose(self) -> bool:
+        """The line holds sentence punctuation (，。；): prose, no roster entry or heading."""
+        if self._prose is None:
+            self._prose = _PROSE.search(self.text) is not None
+        return self._prose
 
 
 class Cursor:

@@ -103,7 +103,7 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
 @LINE_LAYOUTS.rule("roster_title")
 def roster_title(cursor: Cursor, view: LineView) -> bool:
     """`X成员名单` / `X联络员名单` / `专班组成` on a line of its own: X's roster follows."""
-    return not _PROSE.search(view.text) and cursor.open_roster_title(view.text, view.line.line)
+    return not view.prose and cursor.open_roster_title(view.text, view.line.line)
 
 
 @LINE_LAYOUTS.rule("several_role_labels")
@@ -232,7 +232,7 @@ def roster_entry(cursor: Cursor, view: LineView) -> bool:
         return False
     if role in cursor.r._unit_roles:
         return _add_unit_line(cursor, cursor.roster, view)
-    if _PROSE.search(view.text):
+    if view.prose:
         return False
     return cursor.add_entries(cursor.office_roster or cursor.roster, role, view.text, view.line)
 
@@ -276,7 +276,7 @@ def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
 
 def _open_roster(cursor: Cursor, view: LineView) -> _Body | None:
     """The roster a short, unnumbered line that is no prose and names no body belongs to."""
-    if view.number is not None or cursor.roster is None or _PROSE.search(view.text) \
+    if view.number is not None or cursor.roster is None or view.prose \
             or len(view.text) > 40 or cursor.r._ref.search(view.text):
         return None
     return cursor.office_roster or cursor.roster
@@ -286,7 +286,7 @@ def _open_roster(cursor: Cursor, view: LineView) -> _Body | None:
 def body_name(cursor: Cursor, view: LineView) -> bool:
     """`某县“双减”工作领导小组` alone on a line: the focus moves to that body."""
     compact = view.compact
-    if view.number is not None or _PROSE.search(view.text) or len(view.text) > 40 \
+    if view.number is not None or view.prose or len(view.text) > 40 \
             or not cursor.r.kind_of(compact):
         return False
     body = cursor.resolve(compact)
@@ -300,7 +300,7 @@ def document_title(cursor: Cursor, view: LineView) -> bool:
     """`某区教育督导委员会联席会议制度` alone on a line: the title of a document the notice
     carries (制度, 工作规则); the body it is about exists, and the lines below are about it."""
     compact = view.compact.strip("《》")
-    if view.number is not None or _PROSE.search(view.text) or len(compact) > 60:
+    if view.number is not None or view.prose or len(compact) > 60:
         return False
     subject = cursor.r.document_subject(compact)
     if subject is None or cursor.r.is_generic(subject):
