@@ -83,6 +83,9 @@ class BodyReader:
         self._office_member = [r.regex for r in rules.office_member]
         self.office_roles = frozenset(rules.office_roles)
         self.deputy_marks = tuple(rules.deputy_marks)
+        # What a role label that lost its first character reads as: 长 (组长), 集人 (召集人).
+        self.role_tails = frozenset(role[i:] for role in rules.roles for i in range(1, len(role))
+                                    if len(role) - i <= 2) - set(rules.roles)
         self._unit_list = [r.regex for r in rules.unit_list]
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
         self._place = rules.place_name.regex

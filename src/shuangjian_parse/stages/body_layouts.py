@@ -194,7 +194,7 @@ def damaged_role_label(cursor: Cursor, view: LineView) -> bool:
     role whose deputy (副组长) labels a line below, else the body's first role (SJ306)."""
     r = cursor.r
     m = _DAMAGED_LABEL.match(view.text)
-    if m is None or cursor.current is None or r.is_role(m.group("fragment")):
+    if m is None or cursor.current is None or m.group("fragment") not in r.role_tails:
         return False
     fragment = m.group("fragment")
     candidates = [role for role in r.rules.roles if role.endswith(fragment) and role != fragment
