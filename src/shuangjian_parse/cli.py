@@ -453,13 +453,8 @@ def grammars_check(directory: Optional[Path] = typer.Argument(
     """Validate grammar files and run every rule's examples, layouts' included."""
     from .grammar import check_examples
     from .layouts import check_layouts
-    from .pipeline import parser_for
 
-    try:
-        parser = parser_for(str(directory) if directory else None)
-    except GrammarError as exc:
-        _stderr(str(exc))
-        raise typer.Exit(ExitCode.USAGE)
+    parser = _grammar_parser(directory)
     grammar = parser.grammar
     problems = check_examples(grammar) + check_layouts(parser)
     for problem in problems:
@@ -474,14 +469,19 @@ def grammars_list(directory: Optional[Path] = typer.Argument(
         None, help="Grammar directory (default: the shipped grammars).")) -> None:
     """Print every layout sj reads (line layouts, roster entry forms, duty forms) with an example."""
     from .layouts import describe
+
+    typer.echo(describe(_grammar_parser(directory).grammar), nl=False)
+
+
+def _grammar_parser(directory: Optional[Path]):
+    """The parser of a grammar directory (default: the shipped grammars); SJ901 is exit 2."""
     from .pipeline import parser_for
 
     try:
-        parser = parser_for(str(directory) if directory else None)
+        return parser_for(str(directory) if directory else None)
     except GrammarError as exc:
         _stderr(str(exc))
         raise typer.Exit(ExitCode.USAGE)
-    typer.echo(describe(parser.grammar), nl=False)
 
 
 @app.command()
