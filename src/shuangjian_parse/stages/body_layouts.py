@@ -129,16 +129,25 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
 
 @LINE_LAYOUTS.rule("role_label")
 def role_label(cursor: Cursor, view: LineView) -> bool:
-    """`组　长：冯吉光 县委常委`, `副组长：` alone, `成员单位：县教育局、县财政局`: a role label
-    and its entries (people.yaml `entry_forms`) or units; a numbered item run into the line (a
-    notice that lost its line breaks: `…科长二、工作原则…`) ends the roster."""
-    if not cursor.r._roles.match(view.text):
-        return False
-    cut = cursor.r.run_in_item.search(view.text)
+    """`组　长：冯吉光 县委常委`, `副组长：` alone, `成员单位：县教育局、县财政局`, also after the
+    body they are of (`协调机制成员单位：…`): a role label and its entries (people.yaml
+    `entry_forms`) or units; a numbered item run into the line (a notice that lost its line
+    breaks: `…科长二、工作原则…`) ends the roster."""
+    r = cursor.r
+    text = view.text
+    if not r._roles.match(text):
+        m = r._body_role.match(text)
+        body = cursor.body_named(m.group("body"), view.line.line) if m else None
+        if body is None:
+            return False
+        cursor.end_roster()  # 协调机制成员单位：…: the label of the body it names
+        cursor.current = cursor.roster = body
+        text = text[m.start("role"):]
+    cut = r.run_in_item.search(text)
     if cut is None:
-        return _read_labelled(cursor, view.text, view.line)
-    _read_labelled(cursor, view.text[: cut.start()], view.line)
-    _read_prose(cursor, view.text[cut.start():], view)
+        return _read_labelled(cursor, text, view.line)
+    _read_labelled(cursor, text[: cut.start()], view.line)
+    _read_prose(cursor, text[cut.start():], view)
     return True
 
 
