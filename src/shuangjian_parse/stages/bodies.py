@@ -450,15 +450,19 @@ class Cursor:
                 more = self.r.rules.also_established.regex.match(after)
 
     def open_roster_title(self, text: str, line: int) -> bool:
-        """`X成员名单` / `X联络员名单` / `专班组成`: the lines below are X's roster."""
+        """`X成员名单` / `X联络员名单` / `专班组成`: the lines below are X's roster; a lead-in
+        without a name (`成员名单如下：`) opens the roster of the body in focus."""
         compact = "".join(text.split())
         m = self.r.rules.roster_title.regex.match(compact)
         if not m or _PROSE.search(compact):
             return False
         name = m.group("name")
-        if self.r.kind_of(self.r.strip_verbs(name)) is None:
+        if not name and "名单" in compact:
+            body = self.current
+        elif self.r.kind_of(self.r.strip_verbs(name)) is None:
             return False
-        body = self.body_named(name, line)
+        else:
+            body = self.body_named(name, line)
         if body is None:
             return False
         self.current = body
