@@ -236,6 +236,18 @@ Example: notice.txt:3: SJ508 info: jurisdiction unknown: 城区 may be 山西省
 How to fix: nothing to fix in the parse when the notice does not say where it is from (a page
 cut from a longer document); otherwise check that the place is written with its level word
 (彭水县, not 彭水) and, for a name several places share, with its city or province."""),
+    _code("SJ509", "info", "{body}: the {role} given by post ({post}) is {names}, named on line "
+          "{named_line}; the post-only entry is dropped", """
+What it means: the notice gives a body's leader twice: by post in its text (召集人由县教育局主要
+负责同志担任) and by name in a roster (召集人 秦国平 县教育局局长). Both name the same role of
+the same body, so they are one person: the record keeps the named member and drops the one
+with a post only. A leader role (catalogue.yaml `leader_roles`) is linked this way when named
+members hold it on other lines than the post-only ones, and at least as many of them.
+Why it matters: without it the body has one leader too many, and the first of them, the one
+without a name, would be reported as the body's leader (`sj compare --table bodies`).
+Example: notice.txt:35: SJ509 info: 陵川县“双减”工作专门协调机制: the 召集人 given by post (县教育局主要负责同志) is 秦国平, named on line 141; the post-only entry is dropped
+How to fix: nothing to fix; check the named member when the post and the name seem to be two
+people (the post is kept here and in the text)."""),
     _code("SJ901", "error", "grammar {file}: {problem}", """
 What it means: a grammar file is not valid: bad YAML, an unknown key, a pattern that does not
 compile, or an example its own rule fails.

@@ -87,6 +87,15 @@ def _is_block(value: Any) -> bool:
     return isinstance(value, (dict, list)) and bool(value)
 
 
+def _is_numbers(value: Any) -> bool:
+    """A list of integers (a span: `[412, 415]`), written on one line."""
+    return isinstance(value, list) and bool(value) and all(type(x) is int for x in value)
+
+
+def _flow(numbers: list[int]) -> str:
+    return "[" + ", ".join(map(str, numbers)) + "]"
+
+
 def scalar_or_empty(value: Any) -> str:
     if isinstance(value, dict):
         return "{}"
@@ -103,6 +112,8 @@ def _block(value: Any, indent: int, lines: list[str]) -> None:
             if isinstance(item, dict) and item:
                 lines.append(f"{pad}{scalar(key)}:")
                 _block(item, indent + 2, lines)
+            elif _is_numbers(item):
+                lines.append(f"{pad}{scalar(key)}: {_flow(item)}")
             elif isinstance(item, list) and item:
                 lines.append(f"{pad}{scalar(key)}:")
                 _block(item, indent, lines)
@@ -110,7 +121,9 @@ def _block(value: Any, indent: int, lines: list[str]) -> None:
                 lines.append(f"{pad}{scalar(key)}: {scalar_or_empty(item)}")
         return
     for item in value:
-        if _is_block(item):
+        if _is_numbers(item):
+            lines.append(f"{pad}- {_flow(item)}")
+        elif _is_block(item):
             start = len(lines)
             _block(item, indent + 2, lines)
             lines[start] = f"{pad}- " + lines[start][indent + 2:]

@@ -1,4 +1,4 @@
-"""Every record `sj` emits: the notice record of RECORD.md (schema_version "2").
+"""Every record `sj` emits: the notice record of RECORD.md (schema_version "4").
 
 Field names are the output contract; the Chinese term of each field is in its description.
 Models are frozen: a stage builds new ones, it never edits what an earlier stage returned.
@@ -8,19 +8,23 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, Optional
+from typing import Annotated, ClassVar, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Every record version `sj validate` accepts, oldest first.
-RECORD_VERSIONS = ("1", "2", "3")
+RECORD_VERSIONS = ("1", "2", "3", "4")
 # Fields each version added, by model. Every added field is optional, so a stored record of an
 # older version is checked by the current models and must not carry what came after it.
 ADDED_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "2": {"MemberUnit": ("canonical", "sector"), "Member": ("post_units",),
           "Body": ("lead_unit_ref",), "Duty": ("unit_refs",)},
     "3": {"Notice": ("jurisdiction", "topics")},
+    "4": {"Document": ("title_span", "doc_number_span", "issuer_spans", "addressee_spans"),
+          "Attachment": ("title_span",), "Section": ("heading_span",),
+          "Member": ("name_span", "post_spans"), "MemberUnit": ("name_span",),
+          "Duty": ("text_span", "unit_spans")},
 }
 
 BodyKind = Literal[
@@ -38,10 +42,44 @@ IsoDate = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                                json_schema_extra={"format": "date"})]
 
 
+def _pieces_in_order(span: list[int]) -> list[int]:
+    """[start, end) pairs, each non-empty, in the text's order: `[3, 7]`, `[3, 5, 9, 12]`."""
+    if len(span) % 2:
+        raise ValueError(f"a span holds [start, end) pairs, got {len(span)} numbers")
+    if any(b <= a for a, b in zip(span[0::2], span[1::2])) or any(
+            b < a for a, b in zip(span[1:-1:2], span[2::2])):
+        raise ValueError(f"{span}: each piece must end after it starts, and start where the last one ended or later")
+    return span
+
+
+MAX_PIECES = 8
+# 出处: where a value was read in the decoded text (stages/spans.py).
+Span = Annotated[list[Annotated[int, Field(ge=0)]], Field(
+    min_length=2, max_length=2 * MAX_PIECES,
+    description="出处 (provenance): [start, end) of the value in the decoded text, 0-based code points of "
+                "the lines `line` counts joined by \\n (`sj parse --dump-text`); text[start:end] with white "
+                "space removed and full-width letters and digits folded is the value. A value sj composed "
+                "from several places (a shared prefix or suffix distributed: 市委宣传部、网信办 → 市委网信办; "
+                "宣传、网信部门 → 宣传部门) has its pieces, in the text's order: [start1, end1, start2, end2, …], "
+                "whose texts joined are the value. Null where sj could not find it in the text near its line"),
+    AfterValidator(_pieces_in_order)]
+
+
 class Record(BaseModel):
     """Base of every record: frozen, unknown fields rejected."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # The values that carry a span: {value field: its span field} (stages/spans.py fills them).
+    spans: ClassVar[dict[str, str]] = {}
+
+
+def _parallel_spans(cls: type[Record], spans: list, info: ValidationInfo) -> list:
+    """A list of spans is empty (a record written before spans) or one span per value."""
+    field = next(name for name, span in cls.spans.items() if span == info.field_name)
+    values = info.data.get(field)
+    if spans and values is not None and len(spans) != len(values):
+        raise ValueError(f"{len(spans)} spans for {len(values)} {field}")
+    return spans
 
 
 class Source(Record):
@@ -59,6 +97,9 @@ class Attachment(Record):
     index: Optional[int] = Field(default=None, description="附件序号 (number, null when unnumbered)")
     title: str = Field(description="附件名称 (attachment title)")
     line: Optional[int] = Field(default=None, ge=1, description="行号 (1-based source line)")
+    title_span: Optional[Span] = Field(default=None, description="出处 of title (provenance: see Span)")
+
+    spans: ClassVar[dict[str, str]] = {"title": "title_span"}
 
 
 class Document(Record):
@@ -71,6 +112,19 @@ class Document(Record):
     addressees: list[str] = Field(default_factory=list, description="主送机关 (addressees)")
     doc_type: Optional[str] = Field(default=None, description="文种 (通知, 方案, 意见, 决定, 函 …)")
     attachments: list[Attachment] = Field(default_factory=list, description="附件 (attachments)")
+    title_span: Optional[Span] = Field(default=None, description="出处 of title (provenance: see Span)")
+    doc_number_span: Optional[Span] = Field(default=None, description="出处 of doc_number: the 发文字号 "
+                                            "as written, one stretch; the value writes its year in 〔〕 "
+                                            "whatever brackets, or none, the notice writes (梧政办发[2008]117号, "
+                                            "某教基2018 103 号)")
+    issuer_spans: list[Optional[Span]] = Field(default_factory=list, description="出处 of each issuer "
+                                               "(parallel to issuers)")
+    addressee_spans: list[Optional[Span]] = Field(default_factory=list, description="出处 of each "
+                                                  "addressee (parallel to addressees)")
+
+    spans: ClassVar[dict[str, str]] = {"title": "title_span", "doc_number": "doc_number_span",
+                                       "issuers": "issuer_spans", "addressees": "addressee_spans"}
+    _parallel = field_validator("issuer_spans", "addressee_spans")(_parallel_spans)
 
     @field_validator("date")
     @classmethod
@@ -93,6 +147,9 @@ class Section(Record):
     kind: SectionKind = Field(default="other", description="类别 (organization, duties, rules …)")
     line: int = Field(ge=1, description="行号 (1-based source line)")
     children: list[Section] = Field(default_factory=list, description="下级条目 (sub-items)")
+    heading_span: Optional[Span] = Field(default=None, description="出处 of heading (provenance: see Span)")
+
+    spans: ClassVar[dict[str, str]] = {"heading": "heading_span"}
 
 
 # The two fields the unit catalogue adds to a unit (UnitRef, MemberUnit), defined once.
@@ -135,6 +192,13 @@ class Member(Record):
     line: int = Field(ge=1, description="行号 (1-based source line)")
     post_units: list[PostUnit] = Field(default_factory=list, description="职务拆分 (each post split "
                                        "into unit and title, in the order of posts)")
+    name_span: Optional[Span] = Field(default=None, description="出处 of name (provenance: see Span)")
+    post_spans: list[Optional[Span]] = Field(default_factory=list, description="出处 of each post "
+                                             "(parallel to posts); a post joined from two cells of a "
+                                             "table row is one piece when only white space parts them")
+
+    spans: ClassVar[dict[str, str]] = {"name": "name_span", "posts": "post_spans"}
+    _parallel = field_validator("post_spans")(_parallel_spans)
 
 
 class MemberUnit(Record):
@@ -144,6 +208,9 @@ class MemberUnit(Record):
     line: int = Field(ge=1, description="行号 (1-based source line)")
     canonical: CanonicalName = None
     sector: Sector = None
+    name_span: Optional[Span] = Field(default=None, description="出处 of name (provenance: see Span)")
+
+    spans: ClassVar[dict[str, str]] = {"name": "name_span"}
 
 
 class Body(Record):
@@ -171,6 +238,12 @@ class Duty(Record):
     line: int = Field(ge=1, description="行号 (1-based source line)")
     unit_refs: list[UnitRef] = Field(default_factory=list, description="责任单位的规范名称 (the "
                                      "units with canonical name and sector, parallel to units)")
+    text_span: Optional[Span] = Field(default=None, description="出处 of text (provenance: see Span)")
+    unit_spans: list[Optional[Span]] = Field(default_factory=list, description="出处 of each unit "
+                                             "(parallel to units)")
+
+    spans: ClassVar[dict[str, str]] = {"text": "text_span", "units": "unit_spans"}
+    _parallel = field_validator("unit_spans")(_parallel_spans)
 
 
 class Diagnostic(Record):
@@ -222,9 +295,9 @@ class Topic(Record):
 class Notice(Record):
     """公文记录, the notice record: one per input notice (RECORD.md; schema_version "2" adds the
     canonical units: MemberUnit.canonical/sector, Member.post_units, Body.lead_unit_ref, Duty.unit_refs;
-    "3" the jurisdiction and the topics)."""
+    "3" the jurisdiction and the topics; "4" the provenance spans: `*_span`, `*_spans`)."""
 
-    schema_version: Literal["3"] = Field(default=SCHEMA_VERSION, description="记录格式版本")
+    schema_version: Literal["4"] = Field(default=SCHEMA_VERSION, description="记录格式版本")
     source: Source = Field(description="来源 (input file)")
     document: Document = Field(description="公文要素 (document elements)")
     sections: list[Section] = Field(default_factory=list, description="正文结构 (outline)")

@@ -14,11 +14,13 @@ from .stages.columns import ColumnReader
 from .stages.document import DocumentResult, extract_document
 from .stages.duties import DutyReader, extract_duties
 from .stages.jurisdiction import JurisdictionReader, extract_jurisdiction
+from .stages.leaders import link_leaders
 from .stages.normalize import LineStarts, normalize
 from .stages.people import PersonReader
 from .stages.read import DEFAULT_MAX_BYTES, Decoded, read_source
 from .stages.script import Script, read_script
 from .stages.sections import Outline, extract_sections
+from .stages.spans import Located, SpanFinder, extract_spans
 from .stages.topics import TopicReader, extract_topics
 from .stages.units import UnitReader
 
@@ -66,13 +68,18 @@ class Parser:
                                        layouts), list)
         duties = _check(extract_duties(text.lines, doc.layout, outline, self.duties, report, duty_forms),
                         list)
-        canon = _check(extract_canonical(bodies, duties, self.canonical, report), Canonical)
-        place = extract_jurisdiction(text, doc.document, canon.bodies, canon.duties, self.jurisdiction, report)
+        bodies = _check(link_leaders(bodies, g.catalogue.leader_roles, report), list)
+        # Every value's place in the decoded text, found once the stages have read it: members,
+        # member units and duties in the copies the canonical stage makes, the rest here.
+        spans = SpanFinder(script.index, text.lines)
+        canon = _check(extract_canonical(bodies, duties, self.canonical, report, spans.of), Canonical)
+        at = _check(extract_spans(doc.document, outline.sections, text.lines, doc.layout, spans), Located)
+        place = extract_jurisdiction(text, at.document, canon.bodies, canon.duties, self.jurisdiction, report)
         if place is not None:
             _check(place, Jurisdiction)
-        topics = _check(extract_topics(text, doc.document, doc.layout, canon.bodies, self.topics), list)
-        notice = Notice(source=decoded.source, document=doc.document, jurisdiction=place, topics=topics,
-                        sections=outline.sections, bodies=canon.bodies, duties=canon.duties,
+        topics = _check(extract_topics(text, at.document, doc.layout, canon.bodies, self.topics), list)
+        notice = Notice(source=decoded.source, document=at.document, jurisdiction=place, topics=topics,
+                        sections=at.sections, bodies=canon.bodies, duties=canon.duties,
                         diagnostics=report.items())
         return Result(notice=script.restore_notice(notice), text=text, layouts=layouts, duty_forms=duty_forms)
 

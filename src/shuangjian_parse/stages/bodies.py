@@ -256,7 +256,6 @@ class Cursor:
         self.roster: _Body | None = None  # the body whose roster is being read
         self.role: str | None = None  # the role of the label above
         self.default_role: str | None = None  # a 名单's role when no label is given
-        self.post_only: set[str] = set()  # bodies reported with members named by post only
         self.mention: tuple[str, int] | None = None  # the last kind word named in prose
         self.office_roster: _Body | None = None  # 办公室主任： lines go to the office
         self.unit_section = False  # under a 成员单位 heading
@@ -483,15 +482,7 @@ class Cursor:
             self.report.add("SJ306", line.line, text=text[:40], repair=REPAIRS[form])
         for name, posts in entries:
             body.members.append(Member(role=role, name=name, posts=posts, line=line.line))
-            if name is None:
-                self.post_holder(body, line.line)
         return True
-
-    def post_holder(self, body: _Body, line: int) -> None:
-        """A member named by post only: SJ305, once per body."""
-        if body.name not in self.post_only:
-            self.post_only.add(body.name)
-            self.report.add("SJ305", line, body=body.name)
 
     def add_units(self, body: _Body, names: list[str], line: Line) -> None:
         seen = {u.name for u in body.units}

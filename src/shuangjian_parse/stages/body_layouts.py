@@ -414,8 +414,6 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
             for name, posts in r.people.people(m.group("who")):
                 if name is None and not posts:
                     continue
-                if name is None:
-                    cursor.post_holder(body, line.line)
                 body.members.append(Member(role=role, name=name, posts=posts,
                                            line=line.line_at(m.start())))
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..diagnostics import Report
 from ..grammar import CatalogueEntry, CatalogueRules, UnitRules
-from ..models import Body, Duty, MemberUnit, PostUnit, UnitRef
+from ..models import Body, Duty, MemberUnit, PostUnit, Record, UnitRef
 from .units import UnitReader
 
 # A bracket closing the name holds a second name: 县委宣传部(县委网信办), 各乡镇人民政府（街道办事处）.
@@ -223,8 +223,10 @@ class CanonicalReader:
 
 
 def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalReader,
-                      report: Report) -> Canonical:
-    """Add canonical names and sectors to every unit; report SJ501–SJ507."""
+                      report: Report, also: Callable[[Record], dict] = lambda model: {}) -> Canonical:
+    """Add canonical names and sectors to every unit; report SJ501–SJ507. `also(model)` gives more
+    fields for each member, member unit and duty, added in the same copy (their spans:
+    stages/spans.py SpanFinder.of), in the text's order."""
     first: dict[str, tuple[int, UnitMatch]] = {}
 
     def seen(name: str, line: int) -> UnitMatch:
@@ -242,18 +244,19 @@ def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalR
         units = []
         for unit in body.member_units:
             match = seen(unit.name, unit.line)
-            units.append(unit.model_copy(update={"canonical": match.canonical, "sector": match.sector}))
+            units.append(unit.model_copy(update={"canonical": match.canonical, "sector": match.sector,
+                                                 **also(unit)}))
         members = []
         for member in body.members:
             posts = [reader.split_post(post) for post in member.posts]
             for post in posts:
                 if post.unit:
                     seen(post.unit, member.line)
-            members.append(member.model_copy(update={"post_units": posts}))
+            members.append(member.model_copy(update={"post_units": posts, **also(member)}))
         lead = ref(body.lead_unit, body.line) if body.lead_unit else None
         new_bodies.append(body.model_copy(update={"member_units": units, "members": members,
                                                   "lead_unit_ref": lead}))
-    new_duties = [duty.model_copy(update={"unit_refs": [ref(u, duty.line) for u in duty.units]})
+    new_duties = [duty.model_copy(update={"unit_refs": [ref(u, duty.line) for u in duty.units], **also(duty)})
                   for duty in duties]
 
     for name, (line, match) in first.items():

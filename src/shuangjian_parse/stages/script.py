@@ -5,7 +5,8 @@ rules are written in simplified ones. `read_script` runs before the stages: when
 holds Chinese characters outside GB2312 (the simplified set) it maps the notice to simplified
 characters with OpenCC, one character for one, so that offsets and line numbers stay those of
 the source. `Script.restore_notice` runs after the stages and writes every value back as
-written, from the source characters at the places the value was read from.
+written, from the source characters at the places the value was read from (its span, else
+where stages/spans.py finds it).
 """
 from __future__ import annotations
 
@@ -17,26 +18,13 @@ from functools import cached_property, lru_cache
 from ..diagnostics import Report
 from ..models import Notice, Record
 from .read import Decoded
+from .spans import Piece, SourceIndex, compact
 
 # OpenCC configurations applied in turn: Taiwan forms first (著 → 着 where 着 is meant, 裡 → 里),
 # then Hong Kong forms (衞 → 卫), each then to simplified. Either alone leaves the other's
 # variants: measured on the samples converted by s2t, s2tw and s2hk.
 _CONFIGS = ("tw2s", "hk2s")
 _HAN = re.compile("[\u4e00-\u9fff]")
-# A value is looked for in the text without white space (normalize removes it from values).
-# Where it is not found as it stands it is looked for in pieces, with its white space and
-# format characters left out and full-width digits and letters folded on both sides, as
-# normalize folds them (２０２１ → 2021).
-_SKIP = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]")
-_WIDE_RANGES = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
-_WIDE = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _WIDE_RANGES) + "]+")
-_FOLD = {cp: cp - 0xFEE0 for first, last in _WIDE_RANGES for cp in range(first, last + 1)}
-_ASCII_ALNUM = re.compile("[0-9A-Za-z]")
-# How far past the start of its line (and a quarter of that before it) a value is looked for,
-# and in how many pieces a composed one: beyond that a character takes its usual written form.
-# Keeps the work linear on a notice written on one line of a megabyte.
-_REACH = 8192
-_MAX_PIECES = 8
 # Fields that hold a catalogue value or a code, never text of the notice: written as sj names
 # them whatever the script (kinds, 文种, the unit catalogue's canonical name and sector), or
 # not text at all. Diagnostics are written as written when they are reported (Report.write_as).
@@ -56,108 +44,71 @@ class Script:
         self.decoded = decoded if matched is None else Decoded(source=decoded.source, lines=matched)
         self.converted = matched is not None
 
+    @cached_property
+    def index(self) -> SourceIndex:
+        """Where values stand in the text the stages matched (stages/spans.py)."""
+        return SourceIndex(self.matched)
+
     def restore(self, value: str, line: int | None = None) -> str:
-        """`value` as written: the source characters at the place it was read from, the first
-        one from the start of `line` on (else anywhere near it). Mostly one search in C: the
-        value as it stands in the text without white space; else _locate."""
+        """`value` as written: the source characters at the place it was read from, looked for
+        from the start of `line` (SourceIndex.locate), in pieces for a value composed from two
+        places (市委宣传部、网信办 → 市委网信办). A character found in no piece takes its usual
+        written form in this notice (_usual); one the text does not hold is sj's own, kept."""
         if not self.converted or value.isascii():
             return value
-        written, matched, _ = self._index
-        window = self._window(line, len(value))
-        at = _find(matched, value, window)
-        if at >= 0:
-            return written[at:at + len(value)]
-        return self._locate(value, window)
+        return self._as_written(value, self.index.locate(value, line))
 
     def restore_notice(self, notice: Notice) -> Notice:
-        """The record with every value as written, except FIXED_FIELDS."""
+        """The record with every value as written, except FIXED_FIELDS; a value with a span is
+        read off its span."""
         return self._restore_model(notice, None) if self.converted else notice
+
+    def _as_written(self, value: str, pieces: list[Piece]) -> str:
+        spots = [i for i, char in enumerate(value) if not char.isspace()]  # the value's compact()
+        out = list(value)
+        found = [False] * len(spots)
+        written, matched = self._written_text, self.index.text
+        for k0, k1, start, end in pieces:
+            chars = [(w, m) for w, m in zip(written[start:end], matched[start:end]) if not m.isspace()]
+            for k, (w, m) in zip(range(k0, k1), chars):
+                found[k] = True
+                if m == value[spots[k]]:  # else a folded digit: the value's own
+                    out[spots[k]] = w
+        for k, i in enumerate(spots):
+            if not found[k]:
+                out[i] = self._usual.get(value[i], value[i])
+        return "".join(out)
 
     def _restore_model(self, model: Record, line: int | None) -> Record:
         names, has_line = _text_fields(type(model))
         line = (has_line and model.line) or line
+        spans = type(model).spans
         update = {}
         for name in names:
             value = getattr(model, name)
+            span = getattr(model, spans[name]) if name in spans else None
             if isinstance(value, list):
-                new = [self._restore_item(v, line) for v in value]
+                new = [self._restore_item(v, line, span[n] if span else None) for n, v in enumerate(value)]
                 changed = any(a is not b for a, b in zip(new, value))
             else:
-                new = self._restore_item(value, line)
+                new = self._restore_item(value, line, span)
                 changed = new is not value
             if changed:
                 update[name] = new
         return model.model_copy(update=update) if update else model
 
-    def _restore_item(self, value, line: int | None):
+    def _restore_item(self, value, line: int | None, span: list[int] | None = None):
         if isinstance(value, str):
-            new = self.restore(value, line)
+            if span and not value.isascii():
+                new = self._as_written(value, _pieces_of(span, self.index.text))
+            else:
+                new = self.restore(value, line)
             return value if new == value else new
         return self._restore_model(value, line) if isinstance(value, Record) else value
 
     @cached_property
-    def _index(self) -> tuple[str, str, list[int]]:
-        """The written and the matched text without white space (aligned: the one is the other
-        mapped), and where each source line starts in them."""
-        written, matched, starts, size = [], [], [], 0
-        for w, m in zip(self.written, self.matched):
-            starts.append(size)
-            w, m = "".join(w.split()), "".join(m.split())
-            written.append(w if len(w) == len(m) else m)  # never misaligned
-            matched.append(m)
-            size += len(m)
-        return "".join(written), "".join(matched), starts
-
-    @cached_property
-    def _folded(self) -> str:
-        """The matched text as normalize folds it, for the values not found as they stand."""
-        return _fold(self._index[1])
-
-    def _window(self, line: int | None, size: int) -> tuple[int, int, int]:
-        """Where to look for a value of `size` characters read at `line`: from the line's start
-        (`begin`), within [low, high); the whole text for a value without a line."""
-        starts, end = self._index[2], len(self._index[1])
-        if not line or line > len(starts):
-            return 0, 0, end
-        begin = starts[line - 1]
-        return begin, max(0, begin - _REACH // 4), min(end, begin + 8 * size + _REACH)
-
-    def _locate(self, value: str, window: tuple[int, int, int]) -> str:
-        """`value` restored piece by piece: the longest pieces of it found near its line, so that
-        a value composed from two places (市委宣传部、网信办 → 市委网信办) or holding white space or
-        folded digits is restored too. A character found in no piece takes its usual written
-        form in this notice (_usual); one the text does not hold is sj's own, kept."""
-        written, matched, _ = self._index
-        spots = [i for i in range(len(value)) if _SKIP.match(value, i) is None]
-        key = _fold("".join(value[i] for i in spots))
-        folded = self._folded if _ASCII_ALNUM.search(key) else matched  # else folding changes nothing
-        out = list(value)
-        i = pieces = 0
-        while i < len(key) and pieces < _MAX_PIECES:
-            pieces += 1
-            end, at = len(key), _find(folded, key[i:], window)
-            if at < 0:  # the longest piece from i that occurs (a shorter piece occurs if a longer does)
-                low, high = i, len(key) - 1
-                while low < high:
-                    mid = (low + high + 1) // 2
-                    found = _find(folded, key[i:mid], window)
-                    if found >= 0:
-                        low, at = mid, found
-                    else:
-                        high = mid - 1
-                end = low
-            if at < 0:
-                out[spots[i]] = self._usual.get(value[spots[i]], value[spots[i]])
-                i += 1
-                continue
-            for k in range(i, end):
-                p = at + k - i
-                if matched[p] == value[spots[k]]:  # else a folded digit: the value's own
-                    out[spots[k]] = written[p]
-            i = end
-        for k in range(i, len(key)):
-            out[spots[k]] = self._usual.get(value[spots[k]], value[spots[k]])
-        return "".join(out)
+    def _written_text(self) -> str:
+        return "\n".join(self.written)
 
     @cached_property
     def _usual(self) -> dict[str, str]:
@@ -168,22 +119,22 @@ class Script:
         return usual
 
 
+def _pieces_of(span: list[int], text: str) -> list[Piece]:
+    """A span's pieces with the part of the value each holds (a span covers its value whole)."""
+    pieces, k = [], 0
+    for start, end in zip(span[0::2], span[1::2]):
+        size = len(compact(text[start:end]))
+        pieces.append((k, k + size, start, end))
+        k += size
+    return pieces
+
+
 @lru_cache(maxsize=None)
 def _text_fields(model: type[Record]) -> tuple[tuple[str, ...], bool]:
-    """The fields of a record model that may hold text of the notice (all but FIXED_FIELDS),
-    and whether it has a `line`."""
-    return tuple(name for name in model.model_fields if name not in FIXED_FIELDS), "line" in model.model_fields
-
-
-def _fold(text: str) -> str:
-    """Full-width digits and letters as ASCII, as normalize writes them: `_fold("２０２１年") == "2021年"`."""
-    return _WIDE.sub(lambda m: m.group().translate(_FOLD), text)
-
-
-def _find(text: str, piece: str, window: tuple[int, int, int]) -> int:
-    begin, low, high = window
-    at = text.find(piece, begin, high)
-    return at if at >= 0 or low == begin else text.find(piece, low, high)
+    """The fields of a record model that may hold text of the notice (all but FIXED_FIELDS and
+    spans), and whether it has a `line`."""
+    skip = FIXED_FIELDS | set(model.spans.values())  # spans are offsets, not text
+    return tuple(name for name in model.model_fields if name not in skip), "line" in model.model_fields
 
 
 def read_script(decoded: Decoded, report: Report) -> Script:
