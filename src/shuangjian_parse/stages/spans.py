@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 from typing import Iterator, Optional
 
@@ -65,6 +66,10 @@ class _Window:
         self._gap_at = list(accumulate(map(len, kept[:-1])))  # where each gap was, in self.text
         self._removed = list(accumulate(map(len, gaps)))      # white space removed up to each gap
 
+    @cached_property
+    def chars(self) -> set[str]:
+        return set(self.text)
+
     def to_text(self, at: int) -> int:
         """The text offset of character `at` of the window."""
         k = bisect_right(self._gap_at, at)
@@ -98,6 +103,14 @@ class SourceIndex:
         self.lines = lines
         self.text = "\n".join(lines)
         self._starts = [0, *accumulate(len(line) + 1 for line in lines)]
+        self._windows: dict[tuple[int, int], _Window] = {}
+
+    def _window_of(self, low: int, high: int) -> _Window:
+        """text[low:high] without white space, built once for the values of a line."""
+        window = self._windows.get((low, high))
+        if window is None:
+            window = self._windows[low, high] = _Window(self.text, low, high)
+        return window
 
     def start(self, line: int) -> int:
         """The offset of the 1-based `line`'s first character."""
@@ -155,11 +168,11 @@ class SourceIndex:
         key = compact(value)
         if not key:
             return []
-        region = _Window(self.text, low, high)
+        region = self._window_of(low, high)
         at = region.find(key, begin)
         if at >= 0:
             return [region.piece(0, len(key), at)]
-        found = region.pieces(key, begin) if set(key) <= set(region.text) else []
+        found = region.pieces(key, begin) if set(key) <= region.chars else []
         if not line or _covered(found) == len(key):
             return found
         wide_low = max(0, self.start(line) - _REACH // 4)
@@ -167,7 +180,7 @@ class SourceIndex:
         at = _find(self.text, value, begin, wide_low, wide_high)
         if at >= 0:
             return [(0, len(key), at, at + len(value))]
-        wide = _Window(self.text, wide_low, wide_high)
+        wide = self._window_of(wide_low, wide_high)
         at = wide.find(key, begin)
         if at >= 0:
             return [wide.piece(0, len(key), at)]
