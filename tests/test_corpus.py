@@ -33,8 +33,8 @@ def scores(tmp_path_factory):
 
 # A ratchet: the figures reached so far on the 50 notices of ../shared/corpus. Raise them as
 # recall improves; never lower them to let a change pass.
-FLOOR = {"overall_f1": 0.988, "document_accuracy": 0.99,
-         "sections": 0.994, "attachments": 1.0, "bodies": 0.987, "people": 0.987, "posts": 0.978,
+FLOOR = {"overall_f1": 0.999, "document_accuracy": 1.0,
+         "sections": 0.994, "attachments": 1.0, "bodies": 1.0, "people": 1.0, "posts": 1.0,
          "units": 0.997, "duties": 1.0}
 
 
