@@ -356,6 +356,7 @@ class PeopleRules(GrammarModel):
     post_starts: list[str]
     post_ends: list[str]
     post_titles: list[str]
+    person_note: PatternRule
     not_names: list[str]
     entry_forms: list[EntryForm]
 

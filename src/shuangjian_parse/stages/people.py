@@ -17,6 +17,7 @@ _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·•]+$")
 _POST_SPLIT = re.compile(r"[、]")
 _SEMICOLON = re.compile(r"[；;]")
 _AND = re.compile(r"[、和及]")
+_NOTE_END = re.compile(r"[，,、；;]")  # what ends a note on the person (女，…)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 
 
@@ -52,6 +53,7 @@ class PersonReader:
         self._strong_post_end = re.compile(
             rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
         self._not_names = set(rules.not_names)
+        self._person_note = rules.person_note.regex
         self._titles = frozenset(rules.post_titles)
         self.post_end_chars = "".join(sorted({w[-1] for w in rules.post_ends}))  # 长, 任, 记 …
         surnames = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
@@ -147,10 +149,17 @@ class PersonReader:
         return self._jieba
 
     def posts(self, text: str) -> list[str]:
-        """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped."""
+        """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped;
+        a note on the person first (`女，县委宣传部副部长`, `回族`) is no post."""
         text = "".join(text.split())
         if text[:1] in "(（" and text[-1:] in ")）":
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
+        while text:
+            cut = _NOTE_END.search(text)
+            note, rest = (text[:cut.start()], text[cut.end():]) if cut else (text, "")
+            if not self._person_note.match(note):
+                break
+            text = rest
         return [p for p in split_outside_brackets(text, "、") if p]
 
     def entries(self, text: str) -> list[tuple[str, list[str]]] | None:
