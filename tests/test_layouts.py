@@ -203,6 +203,13 @@ CASES = [
                  ("联络员", "王敏", ["县教育局股长"])],
       "units": [("coordination_mechanism", "县委网信办"), ("coordination_mechanism", "县财政局")],
       "duties": [(("县教育局",), "1.负责协调机制日常工作"), (("县委宣传部", "县委网信办"), "负责“双减”舆论引导")]}),
+    ("R39", "a note on the person in the bracket (女，回族), a Word file's duty paragraphs glued on one line",
+     "关于调整某县“双减”工作领导小组成员的通知\n各乡镇人民政府，县政府各部门：\n调整后的组成人员如下：\n组长：张三同志（县人民政府县长）\n副组长：李四同志（县人民政府副县长）\n成员：赵六（女，县委宣传部副部长）、马丽（回族，县民宗局副局长）、孙八（县财政局副局长）\n附件\n某县“双减”工作职责分工\n县教育局：牵头负责“双减”工作的统筹协调；负责校内减负提质。县财政局：负责落实课后服务经费保障。县市场监管局：负责校外培训收费监管。\n",
+     {"people": [("组长", "张三", ["县人民政府县长"]), ("成员", "赵六", ["县委宣传部副部长"]),
+                 ("成员", "马丽", ["县民宗局副局长"]), ("成员", "孙八", ["县财政局副局长"])],
+      "duties": [(("县教育局",), "牵头负责“双减”工作的统筹协调；负责校内减负提质。"), (("县财政局",), "负责落实课后服务经费保障"),
+                 (("县市场监管局",), "负责校外培训收费监管")],
+      "duty_count": 3}),
 ]
 
 
@@ -239,6 +246,8 @@ def check(rec, exp) -> list[str]:
     for us, prefix in exp.get("duties", []):
         if not any(d[0] == us and d[1].startswith(prefix) for d in duties):
             bad.append(f"missing duty {us} {prefix}…")
+    if "duty_count" in exp and len(duties) != exp["duty_count"]:
+        bad.append(f"{len(duties)} duties, want {exp['duty_count']}: {duties}")
     for u in exp.get("no_duty_units", []):
         if any(u in d[0] for d in duties):
             bad.append(f"spurious duty unit {u}")

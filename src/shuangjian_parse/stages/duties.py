@@ -21,6 +21,8 @@ from .units import UnitReader
 
 _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 _AFTER_COMMA = re.compile(r"(?<=[，,])")
+_SENTENCE_END = re.compile(r"。")
+_LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
 
 
 class DutyReader:
@@ -43,9 +45,11 @@ class DutyReader:
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
-    def leading(self, line: Line, body: str) -> list[Duty] | None:
+    def leading(self, line: Line, body: str, offset: int = 0) -> list[Duty] | None:
         """Units, a separator and the task (`县教委：抓好……`), and the clauses after its first
-        sentence; an empty text means the task is on the lines below."""
+        sentence; an empty text means the task is on the lines below. A sentence that starts
+        with units and the separator again (`…减负提质。县财政局：负责…`, two paragraphs whose
+        break was lost) is a duty of its own."""
         m = self._lead.match(body)
         if not m:
             return None
@@ -53,13 +57,23 @@ class DutyReader:
         if not units:
             return None
         text = body[m.end():].strip()
-        duties = [Duty(units=units, text=text, line=line.line)]
+        start = len(body) - len(text)
+        glued: list[Duty] = []
+        for end in _SENTENCE_END.finditer(text):
+            if not self._lead.match(text[end.end():end.end() + _LEAD_REACH]):
+                continue  # (a bounded look first: no copy of the rest of a long line per sentence)
+            glued = self.leading(line, text[end.end():], offset + start + end.end()) or []
+            if glued and glued[0].text:
+                text = text[:end.end()]
+                break
+            glued = []
+        duties = [Duty(units=units, text=text, line=line.line_at(offset))]
         if not text:
             return duties
         first, _, rest = text.partition("。")
         if rest:
-            duties.extend(self.clauses(line, rest, offset=len(body) - len(rest)) or [])
-        return duties
+            duties.extend(self.clauses(line, rest, offset=offset + start + len(text) - len(rest)) or [])
+        return duties + glued
 
     def clauses(self, line: Line, body: str, offset: int = 0) -> list[Duty] | None:
         """One duty per clause that starts with units and a verb: `教育部门负责……；网信部门负责……`."""
