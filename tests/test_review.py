@@ -248,7 +248,7 @@ def test_the_index_counts_what_each_record_holds(run_sj, tmp_path):
         page = (out / href).read_text(encoding="utf-8")
         assert '<a class="back" href="index.html">' in page
         assert page == render_page(notice, read_text(sample.read_bytes()), "index.html")
-    assert re.search(r"<td>[^<]*彭水[^<]*· county</td>", index)
+    assert re.search(r"<td class=\"place\">[^<]*彭水[^<]*· county</td>", index)
 
 
 def test_one_page_to_a_file_or_stdout_is_the_same_every_run(run_sj, tmp_path):

@@ -400,14 +400,15 @@ def render_index(rows: Iterable[Row], failed: Iterable[tuple[str, str]] = ()) ->
            '<table id="notices"><thead><tr><th>#</th>'
            + "".join(f"<th>{c}</th>" for c in INDEX_COLUMNS) + "</tr></thead><tbody>"]
     for n, row in enumerate(rows, 1):
-        cells = [f'<td class="num">{n}</td>', f'<td><a href="{escape(row.href)}">{escape(row.file)}</a></td>']
+        cells = [f'<td class="num">{n}</td>',
+                 f'<td class="file"><a href="{escape(row.href)}">{escape(row.file)}</a></td>']
         for column in INDEX_COLUMNS[1:]:
             value = getattr(row, column)
             if isinstance(value, int):
                 flag = " flag" if column in ("warnings", "unread") and value else ""
                 cells.append(f'<td class="num{flag}">{value}</td>')
             else:
-                cells.append(f"<td>{escape(value)}</td>")
+                cells.append(f'<td class="{column}">{escape(value)}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     if failed:
@@ -479,6 +480,8 @@ body.index { padding: 10px 16px; }
 #notices { font-size: 13px; }
 #notices th, #notices td { border-bottom: 1px solid #e4e4e4; padding: 3px 6px; text-align: left; vertical-align: top; }
 #notices th { background: #f0f0f0; position: sticky; top: 0; }
+#notices .file { max-width: 20em; overflow-wrap: anywhere; }
+#notices .date { white-space: nowrap; }
 #notices .num { text-align: right; font-variant-numeric: tabular-nums; }
 #notices .flag { color: #a3001b; font-weight: 600; }
 """ % {"fonts": FONTS}
