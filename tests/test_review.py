@@ -287,3 +287,14 @@ def test_an_index_lists_the_inputs_that_gave_no_page():
     notice = run(SAMPLE_002.read_bytes(), SAMPLE_002.name).notice
     index = render_index([summarize(notice, "a<b>.html")], [("bad<x>.txt", "empty file")])
     assert 'href="a&lt;b&gt;.html"' in index and "bad&lt;x&gt;.txt: empty file" in index
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("document.title", "doc"), ("document.attachments[1].title", "doc"), ("document.issuers[0]", "doc"),
+    ("sections[1].children[2].heading", "heading"), ("bodies[0].members[2].name", "name"),
+    ("bodies[0].members[2].posts[1]", "post"), ("bodies[1].member_units[3].name", "unit"),
+    ("duties[4].units[0]", "unit"), ("duties[4].text", "duty"),
+    ("bodies[0].name", "other"),  # a value a later schema version may give a span: marked, not a crash
+])
+def test_each_value_has_its_kind(path, kind):
+    assert kind_of(path) == kind

@@ -18,6 +18,7 @@ notice text goes through html.escape.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
@@ -37,6 +38,7 @@ KINDS: list[tuple[str, str, re.Pattern]] = [
     ("post", "职务 post", re.compile(r"\.members\[\d+\]\.posts\[\d+\]$")),
     ("unit", "单位 unit", re.compile(r"(\.member_units\[\d+\]\.name|^duties\[\d+\]\.units\[\d+\])$")),
     ("duty", "职责 duty text", re.compile(r"^duties\[\d+\]\.text$")),
+    ("other", "其他 other", re.compile("")),  # a value a later schema version adds a span to
 ]
 # Lines no rule read: a warning when the line looks like roster or duty text (diagnostics.UNREAD),
 # an info when it reads as prose (SJ304 in a roster, SJ402 in a duties section).
@@ -142,14 +144,7 @@ def _source(lines: list[str], marks: list[Highlight], diagnostics: list[Diagnost
 
 def _line_of(starts: list[int], offset: int) -> int:
     """The 0-based line holding text offset `offset`."""
-    low, high = 0, len(starts) - 2
-    while low < high:
-        mid = (low + high + 1) // 2
-        if starts[mid] <= offset:
-            low = mid
-        else:
-            high = mid - 1
-    return low
+    return min(bisect_right(starts, offset), len(starts) - 1) - 1
 
 
 def _nest(text: str, low: int, high: int, pieces: list[tuple[int, int, Highlight]], opened: set[int]) -> str:
@@ -453,6 +448,7 @@ main { display: grid; grid-template-columns: minmax(0, 11fr) minmax(0, 9fr); min
 .k-unit { background: #b9e6c4; box-shadow: inset 0 -2px #2e9d55; }
 .k-name { background: #ffc9c9; box-shadow: inset 0 -2px #d23c3c; }
 .k-post { background: #ffe3a6; }
+.k-other { background: #e4e4e4; }
 a.v { color: inherit; text-decoration: none; padding: 0 2px; border-radius: 2px; }
 a.v:hover { outline: 1px solid #333; }
 a.ln { color: #888; font-size: 11px; text-decoration: none; }
