@@ -328,32 +328,100 @@ def batch(
 
 @app.command()
 def show(
-    file: str = typer.Argument(..., metavar="NOTICE", help="A notice (text, .docx, web page, PDF); - reads stdin."),
+    ctx: typer.Context,
+    files: List[str] = typer.Argument(..., metavar="NOTICE",
+                                      help="A notice (text, .docx, web page, PDF); - reads stdin. With "
+                                           "--html -o DIR/: several notices and folders (*.txt, recursively)."),
+    html: bool = typer.Option(False, "--html",
+                              help="Write a review page (self-contained HTML): the source text with every "
+                                   "value highlighted beside the record."),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", metavar="FILE|DIR/",
+        help="With --html: the page's file (one notice; default stdout), or DIR/ (a name ending in / or "
+             "an existing directory): a page per notice, DIR/<stem>.html, and DIR/index.html."),
     grammars: Optional[Path] = typer.Option(None, "--grammars", help="Use the grammar files of DIR."),
     width: Optional[int] = typer.Option(None, "--width", min=40, help="Output width (default: the terminal's)."),
     max_bytes: int = typer.Option(20 * 1024 * 1024, "--max-bytes", min=1,
                                   help="Refuse inputs larger than this (default 20 MiB)."),
 ) -> None:
-    """Show one notice for reading: outline tree, members and member units, duties by unit, diagnostics."""
-    from rich.console import Console
-
+    """Show one notice for reading: outline tree, members and member units, duties by unit, diagnostics;
+    or, with --html, write review pages."""
     from .files import read_input
     from .pipeline import parser_for, read_text
-    from .show import show_notice
 
+    to_dir = output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output))
+    if output is not None and not html:
+        raise _usage(ctx, "'--output' / '-o'", "-o writes review pages: add --html")
+    if len(files) > 1 and not to_dir:
+        raise _usage(ctx, "'NOTICE'", f"{len(files)} notices: the terminal view and one page show one notice; "
+                                      "for a page per notice and an index: --html -o DIR/")
+    if to_dir and "-" in files:
+        raise _usage(ctx, "'NOTICE'", "- (stdin) gives one page: --html -o FILE, or --html > FILE")
     try:
         parser = parser_for(str(grammars) if grammars else None)
     except GrammarError as exc:
         _stderr(str(exc))
         raise typer.Exit(ExitCode.USAGE)
+    if to_dir:
+        raise typer.Exit(_review_pages(ctx, files, Path(output), parser, max_bytes))
+    file = files[0]
     try:
         data = read_input(file, max_bytes)
         result = parser.run(data, file, max_bytes)
     except InputError as exc:
         _input_error(exc.path, exc.reason)
         raise typer.Exit(ExitCode.INPUT)
+    if html:
+        from .review import render_page
+
+        page = render_page(result.notice, read_text(data, file, max_bytes))
+        if output is None:
+            sys.stdout.write(page)
+        else:
+            write_atomic(Path(output), page)
+        return
+    from rich.console import Console
+
+    from .show import show_notice
+
     console = Console(highlight=False, width=width, soft_wrap=False)
     show_notice(result.notice, read_text(data, file, max_bytes), console, parser.canonical.rank_label)
+
+
+def _review_pages(ctx: typer.Context, inputs: List[str], out_dir: Path, parser, max_bytes: int) -> int:
+    """`sj show INPUT... --html -o DIR/`: a page per notice where `sj batch` would put its record
+    (DIR/sub/a.html for sub/a.txt), then DIR/index.html listing them."""
+    from .batch import DEFAULT_GLOB, BatchUsageError, discover, output_name
+    from .files import read_input
+    from .pipeline import read_text
+    from .review import render_index, render_page, summarize
+
+    try:
+        found = discover(inputs, DEFAULT_GLOB, out_dir, "html")
+    except BatchUsageError as exc:
+        raise _usage(ctx, "'NOTICE'", str(exc))
+    if "index.html" in (output_name(rel, "html") for rel in found.rels):
+        raise _usage(ctx, "'NOTICE'", "a notice named index.* would overwrite DIR/index.html; rename it")
+    failed = list(found.missing)
+    for given, reason in found.missing:
+        _input_error(given, reason)
+    rows = []
+    for rel in found.rels:
+        try:
+            data = read_input(found.path(rel), max_bytes)
+            result = parser.run(data, rel, max_bytes)
+        except InputError as exc:
+            _input_error(found.path(rel), exc.reason)
+            failed.append((rel, exc.reason))
+            continue
+        page = output_name(rel, "html")
+        index = "../" * page.count("/") + "index.html"
+        write_atomic(out_dir / page, render_page(result.notice, read_text(data, rel, max_bytes), index))
+        rows.append(summarize(result.notice, page))
+    write_atomic(out_dir / "index.html", render_index(rows, failed))
+    _stderr(f"wrote {one_line(str(out_dir / 'index.html'))} ({len(rows)} pages"
+            + (f", {len(failed)} inputs not read)" if failed else ")"))
+    return ExitCode.INPUT if failed else ExitCode.OK
 
 
 class CompareFormat(str, Enum):
