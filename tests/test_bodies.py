@@ -138,6 +138,18 @@ def test_one_post_two_spellings_is_reported():
         "冯红卫 and 冯红伟 have the same post (县财政局二级主任科员); one may be a typo"]
 
 
+def test_many_people_of_one_post_are_reported_once_each_at_most():
+    """A long roster of one post whose names all differ by a character: one SJ303 per later
+    name at most (every pair would be hundreds here: quadratic in the length of the roster)."""
+    chars = "明华刚平伟强军杰涛斌"
+    names = [f"王{a}{b}" for a in chars for b in chars[:5]]  # 50 names
+    roster = "".join(f"{name} 县财政局科员\n" for name in names)
+    notice = bodies(f"一、组织机构\n某县“双减”工作领导小组\n成员\n{roster}")
+    found = [d.message for d in notice.diagnostics if d.code == "SJ303"]
+    assert len(names) - 1 >= len(found) >= len(names) // 2
+    assert found[0] == "王明明 and 王明华 have the same post (县财政局科员); one may be a typo"
+
+
 def test_unreadable_roster_line_is_reported():
     notice = bodies("一、组织机构\n组长：县委、县政府有关领导同志，具体由县委研究确定\n")
     assert [d.code for d in notice.diagnostics if d.code == "SJ302"] == ["SJ302"]
