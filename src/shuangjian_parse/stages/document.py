@@ -13,7 +13,7 @@ from ..diagnostics import Report
 from ..grammar import DocumentRules, any_of, words
 from ..models import Attachment, Document, Line, Text
 from ..numerals import cn_digits, cn_number
-from .units import UnitReader
+from .units import UnitReader, split_outside_brackets
 
 _SENTENCE = re.compile(r"[。，；,;！？]")
 _SENTENCE_END = re.compile(r"[。；;！？]")
@@ -381,7 +381,8 @@ def _addressee_names(text: str, rules: DocumentRules, organ: re.Pattern) -> list
     """`各乡镇人民政府，县直各单位：` -> its names; [] for a line that is no 主送机关 (发布时间：)."""
     if len(text) < 3 or not re.search(rules.addressee_end, text):
         return []
-    names = [n.strip() for n in re.split(r"[、，,]", text.rstrip(":：")) if n.strip()]
+    # 各县（市、区）党委和人民政府: a 、 in brackets is inside one name
+    names = [n.strip() for n in split_outside_brackets(text.rstrip(":："), "、，,") if n.strip()]
     addressee = re.compile(rules.addressee_word)
     looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
     return names if all(len(n) <= 25 for n in names) and looks * 2 >= len(names) else []
