@@ -210,6 +210,15 @@ CASES = [
       "duties": [(("县教育局",), "牵头负责“双减”工作的统筹协调；负责校内减负提质。"), (("县财政局",), "负责落实课后服务经费保障"),
                  (("县市场监管局",), "负责校外培训收费监管")],
       "duty_count": 3}),
+    ("R40", "a 工作专班 with 班长/副班长, work groups numbered with their leader and units after a comma, "
+            "addressees with a bracket holding 、",
+     "中共某市委办公室 某市人民政府办公室\n关于成立某市校外培训监管工作专班的通知\n市委各部委，市级国家机关各部门，各县（市、区）党委和人民政府：\n为做好校外培训监管工作，经市委、市政府同意，成立某市校外培训监管工作专班。现将有关事项通知如下。\n一、专班组成\n班　长：陈建华　市委常委、常务副市长\n副班长：刘志强　市人民政府副市长\n　　　　黄　明　市教育局党组书记、局长\n成　员：何立新　市委宣传部副部长\n　　　　许　晴　市公安局副局长\n（一）综合协调组。组长：黄明（兼），成员单位：市教育局、市财政局、市人力社保局。\n（二）执法检查组。组长：许晴（兼），成员单位：市公安局、市市场监管局、市文广旅体局。\n二、主要职责\n（一）市教育局：负责专班日常工作。\n",
+     {"people": [("班长", "陈建华", ["市委常委", "常务副市长"]), ("副班长", "刘志强", ["市人民政府副市长"]),
+                 ("副班长", "黄明", ["市教育局党组书记", "局长"]), ("成员", "许晴", ["市公安局副局长"]),
+                 ("组长", "黄明", []), ("组长", "许晴", [])],
+      "units": [("other", "市人力社保局"), ("other", "市文广旅体局")],
+      "parents": {"综合协调组": "某市校外培训监管工作专班", "执法检查组": "某市校外培训监管工作专班"},
+      "doc": {"addressees": ["市委各部委", "市级国家机关各部门", "各县（市、区）党委和人民政府"]}}),
 ]
 
 
@@ -246,6 +255,10 @@ def check(rec, exp) -> list[str]:
     for us, prefix in exp.get("duties", []):
         if not any(d[0] == us and d[1].startswith(prefix) for d in duties):
             bad.append(f"missing duty {us} {prefix}…")
+    parents = {b["name"]: b["parent"] for b in rec["bodies"]}
+    for name, parent in exp.get("parents", {}).items():
+        if parents.get(name, "(no such body)") != parent:
+            bad.append(f"{name}: parent {parents.get(name, '(no such body)')}, want {parent}")
     if "duty_count" in exp and len(duties) != exp["duty_count"]:
         bad.append(f"{len(duties)} duties, want {exp['duty_count']}: {duties}")
     for u in exp.get("no_duty_units", []):

@@ -359,11 +359,17 @@ class Cursor:
 
     def body_named(self, name: str, line: int, kind: str | None = None) -> _Body | None:
         """The body a heading or title names: 成立领导小组 / 领导小组组成 -> the leading group
-        already known; a name of its own -> that body, added if new."""
+        already known; a name of its own -> that body, added if new. A sub-group (综合协调组,
+        no kind of its own) named while a body is in focus is that body's."""
         name = self.r.strip_verbs("".join(name.split()))
         if self.r.is_generic(name):
             return self.resolve(name)
-        return self.add(name, line, kind=kind)
+        parent = None
+        if self.r.kind_of(name) is None and kind == "other":
+            parent = self.current
+            while parent is not None and parent.kind in ("other", "office") and parent.parent is not None:
+                parent = parent.parent  # a sub-group's sibling, or the office: the body above them
+        return self.add(name, line, parent=parent, kind=kind)
 
     def focus(self, heading: str) -> None:
         """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body."""

@@ -94,10 +94,21 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
     if tasks:
         cursor.end_roster()
         return True
-    for segment in _HEAD_SPLIT.split(rest):
-        if segment.strip() and not _read_labelled(cursor, segment.strip(), view.line):
+    for segment in _labelled_segments(r, rest):
+        if segment and not _read_labelled(cursor, segment, view.line):
             break
     return True
+
+
+def _labelled_segments(r, text: str) -> list[str]:
+    """`组长：程凯；成员单位：…` / `组长：黄明（兼），成员单位：…`: the text cut at 。；; and
+    before each role label after the first (the ， before it dropped)."""
+    out = []
+    for part in _HEAD_SPLIT.split(text):
+        cuts = [m.start() for m in r._inline_roles.finditer(part) if m.group("role") and m.start() > 0
+                and part[m.start() - 1] in "，,"]
+        out += [part[a:b].strip().rstrip("，,") for a, b in zip([0, *cuts], [*cuts, len(part)])]
+    return out
 
 
 @LINE_LAYOUTS.rule("roster_title")
