@@ -314,6 +314,7 @@ class BodyKindRule(GrammarModel):
 class BodyRules(GrammarModel):
     version: int
     kinds: list[BodyKindRule]
+    name_abbreviations: dict[str, str]
     establish: PatternRule
     not_established: list[PatternRule]
     generic_modifiers: list[str]

@@ -105,8 +105,13 @@ class BodyReader:
                                       r"[二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
 
     def same_body(self, a: str, b: str) -> bool:
-        """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), or
-        one is only a place and the kind word (某区联席会议 ~ 某区校外培训工作联席会议)."""
+        """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), also
+        once a policy's full name is its short one (bodies.yaml name_abbreviations), or one is
+        only a place and the kind word (某区联席会议 ~ 某区校外培训工作联席会议)."""
+        if a == b or a.endswith(b) or b.endswith(a):
+            return True
+        for full, short in self.rules.name_abbreviations.items():  # the policy's short name
+            a, b = a.replace(full, short), b.replace(full, short)
         if a == b or a.endswith(b) or b.endswith(a):
             return True
         # “双减”领导小组 ~ “双减”工作领导小组: 工作 is left out of one mention; not where only
