@@ -113,11 +113,18 @@ class DutyReader:
     def may_hold_duty(self, view: DutyLine, next_text: str) -> bool:
         """Outside a duties section only these lines can hold a duty: one with a task word (负责,
         承担) or a duty label (共青团的主要职责), one above a task (`(1)市林业局。` / `负责…`), and
-        a numbered item that ends with its units in brackets (duties.yaml task_start, duty_label,
-        trailing_units)."""
+        a numbered item that ends with its units in brackets or has them labelled below it
+        (duties.yaml task_start, duty_label, trailing_units, unit_labels)."""
         return self._task_word.search(view.body) is not None or self._task_word.match(next_text) is not None \
+            or (view.number is not None and self.rules.unit_labels.regex.match(next_text.strip()) is not None) \
             or ("职责" in view.body and self.rules.duty_label.regex.match(view.body) is not None) \
             or (view.number is not None and self.rules.trailing_units.regex.search(view.body) is not None)
+
+    def labelled_units(self, text: str) -> list[str] | None:
+        """The units of a line that is only labelled units (`责任单位：县财政局、县发改局`,
+        `牵头单位：县委宣传部`), else None."""
+        label = self.rules.unit_labels.regex.match(text)
+        return self.unit_list(text) if label and len(text) <= self.units.rules.max_chars * 4 else None
 
     def looks_like_duty(self, body: str) -> bool:
         """A line no duty form read that names a unit at its start, or a unit and a verb, as

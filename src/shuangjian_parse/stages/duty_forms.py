@@ -59,6 +59,29 @@ def trailing_units(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     return None
 
 
+@DUTY_FORMS.rule("units_labelled_below")
+def units_labelled_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
+    """A numbered item with its units labelled on the lines below it: `（三）做好经费保障。` then
+    `责任单位：县财政局`, or `牵头单位：…` and `配合单位：…`: one duty, the item's text, for all."""
+    if view.number is None and not view.in_duties:
+        return None
+    r = cursor.r
+    units: list[str] = []
+    j = cursor.k + 1
+    while j < len(cursor.regions):
+        text = cursor.lines[cursor.regions[j][0]].text.strip()
+        found = r.labelled_units(text)
+        if found is None:
+            break
+        units += [u for u in found if u not in units]
+        j += 1
+    text = _TRAIL_PUNCT.sub("", view.body).strip()
+    if not units or not text or r.labelled_units(view.body.strip()) is not None:
+        return None
+    cursor.k = j - 1
+    return [Duty(units=units, text=text, line=view.line.line)]
+
+
 @DUTY_FORMS.rule("labelled_duties")
 def labelled_duties(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     """`（二）纪检监察部门职责：负责…`, `共青团的主要职责 组织…`: a label names the unit's duties,
