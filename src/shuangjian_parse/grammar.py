@@ -339,6 +339,8 @@ class BodyRules(GrammarModel):
     roster_title: PatternRule
     unit_roles: list[str]
     unit_headings: list[str]
+    units_follow: PatternRule
+    each_unit_names: PatternRule
     group_suffixes: list[str]
     group_tasks: PatternRule
     place_name: PatternRule

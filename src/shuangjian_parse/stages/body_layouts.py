@@ -392,6 +392,8 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
         if sentence and (gate is None or gate.search(sentence)):
             cursor.read_establish(sentence, line.line)
             _read_sentence(cursor, sentence, line)
+    if text.endswith(("：", ":")) and r.rules.units_follow.regex.search(text):
+        cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
 
 
 def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
@@ -411,6 +413,8 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
     for pattern in r._office_member:
         for m in pattern.finditer(text):
             role = m.group("role")
+            if r.rules.each_unit_names.regex.search(m.group("who")):
+                continue  # 联络员由各成员单位确定一名科级干部担任: a rule for the units, no member
             names_office = "ref" in m.groupdict() and m.group("ref") or text[: m.start("role")].endswith("办公室")
             if names_office:
                 body = office or (cursor.office_of(cursor.current, line.line) if cursor.current else None)
