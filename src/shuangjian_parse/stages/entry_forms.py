@@ -131,6 +131,31 @@ def list_of_posts_with_names(entry: Entry, people: PersonReader) -> Entries | No
     return None
 
 
+@ENTRY_FORMS.rule("posts_and_names_in_turn")
+def posts_and_names_in_turn(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县应急管理局局长 古丽 县水利局局长 张 强`: several people on one line, each post before its
+    name; a two-character name may be spaced to the width of three (张 强)."""
+    tokens = _spaced_names(entry.tokens, people)
+    if len(tokens) < 4 or len(tokens) % 2:
+        return None
+    pairs = list(zip(tokens[0::2], tokens[1::2]))
+    if all(people.is_name(name, loose=True) and not people.is_post(name) and people.is_post(post)
+           for post, name in pairs):
+        return [(name, people.posts(post)) for post, name in pairs]
+    return None
+
+
+def _spaced_names(tokens: list[str], people: PersonReader) -> list[str]:
+    """Tokens with a surname alone and the one character after it joined: `张 强` -> `张强`."""
+    out: list[str] = []
+    for token in tokens:
+        if out and len(token) == 1 and len(out[-1]) == 1 and people.has_surname(out[-1]):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
 @ENTRY_FORMS.rule("names_glued_to_posts")
 def names_glued_to_posts(entry: Entry, people: PersonReader) -> Entries | None:
     """`王刚 县长 李明 副县长`, `万五龙市政协副主席陈文亮市人民政府副秘书长`, `谭兵 颜钊市民政局副局长
