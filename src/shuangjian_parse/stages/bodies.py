@@ -75,6 +75,10 @@ class BodyReader:
         self._generic = set(rules.generic_modifiers)
         self._office = [r.regex for r in rules.office]
         self._roles = re.compile(rf"^(?P<role>{words(rules.roles + rules.unit_roles)})(?:\s*[:：]\s*|\s+|$)")
+        # A label whose space before the name was lost with the spaces of a spaced name
+        # (组　长　张　三　县长 -> 组长张三 县长): a surnamed name of two or three, then a space.
+        self._glued_role = re.compile(rf"^(?P<role>{words(rules.roles)})(?=[{re.escape(people.surname_chars)}]"
+                                      r"[\u4e00-\u9fff]{1,2}\s)")
         # A role label after the body it is of: 协调机制成员单位：…, 领导小组成员：…
         self._body_role = re.compile(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
                                      rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")

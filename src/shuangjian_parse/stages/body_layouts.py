@@ -146,7 +146,10 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     breaks: `…科长二、工作原则…`) ends the roster."""
     r = cursor.r
     text = view.text
-    if not r._roles.match(text):
+    glued = r._glued_role.match(text) if not r._roles.match(text) else None
+    if glued and (cursor.roster or cursor.mention or cursor.current):
+        text = f"{glued.group('role')} {text[glued.end():]}"  # 组长张三 县长: the label and 张三 县长
+    elif not r._roles.match(text):
         m = r._body_role.match(text)
         body = cursor.body_named(m.group("body"), view.line.line) if m else None
         if body is None:
@@ -252,9 +255,15 @@ def roster_entry(cursor: Cursor, view: LineView) -> bool:
         return False
     if role in cursor.r._unit_roles:
         return _add_unit_line(cursor, cursor.roster, view)
-    if view.prose:
+    if view.prose and not _named_entries(cursor, view.text):
         return False
     return cursor.add_entries(cursor.office_roster or cursor.roster, role, view.text, view.line)
+
+
+def _named_entries(cursor: Cursor, text: str) -> bool:
+    """A line with a sentence's marks that is entries all the same: `钱七（县财政局局长）；孙八（…）`."""
+    found = cursor.r.people.read_entry(text)
+    return bool(found) and found[0] == "separated_by_semicolons" and all(name for name, _ in found[1])
 
 
 def _add_unit_line(cursor: Cursor, body: _Body, view: LineView) -> bool:

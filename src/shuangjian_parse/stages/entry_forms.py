@@ -30,6 +30,7 @@ _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<po
 # 梁志明(县交警大队) 黎国强(新村): entries in brackets one after another, spaces between or none.
 # Words of a sentence, not of a post: 各单位要确定一名同志担任联络员.
 _CLAUSE = re.compile(r"要|应|须|由|担任|兼任|确定|推荐")
+_SHORT_NOTE = re.compile(r"[（(][^()（）]{1,4}[)）]$")  # 王五（常务）: a note after a name
 _BRACKETED = re.compile(rf"(?P<name>[^()（）\s、，,；;]{{2,12}}?)\s*{_POST_IN_BRACKETS}")
 
 
@@ -133,9 +134,9 @@ def list_of_posts_with_names(entry: Entry, people: PersonReader) -> Entries | No
 
 @ENTRY_FORMS.rule("posts_and_names_in_turn")
 def posts_and_names_in_turn(entry: Entry, people: PersonReader) -> Entries | None:
-    """`县应急管理局局长 古丽 县水利局局长 张 强`: several people on one line, each post before its
-    name; a two-character name may be spaced to the width of three (张 强)."""
-    tokens = _spaced_names(entry.tokens, people)
+    """`县应急管理局局长 古丽 县水利局局长 张强`: several people on one line, each post before its
+    name."""
+    tokens = entry.tokens
     if len(tokens) < 4 or len(tokens) % 2:
         return None
     pairs = list(zip(tokens[0::2], tokens[1::2]))
@@ -143,17 +144,6 @@ def posts_and_names_in_turn(entry: Entry, people: PersonReader) -> Entries | Non
            for post, name in pairs):
         return [(name, people.posts(post)) for post, name in pairs]
     return None
-
-
-def _spaced_names(tokens: list[str], people: PersonReader) -> list[str]:
-    """Tokens with a surname alone and the one character after it joined: `张 强` -> `张强`."""
-    out: list[str] = []
-    for token in tokens:
-        if out and len(token) == 1 and len(out[-1]) == 1 and people.has_surname(out[-1]):
-            out[-1] += token
-        else:
-            out.append(token)
-    return out
 
 
 @ENTRY_FORMS.rule("names_glued_to_posts")
@@ -225,6 +215,19 @@ def name_glued_to_post(entry: Entry, people: PersonReader) -> Entries | None:
         return [(name, people.posts(post))]
     return None
 
+
+
+@ENTRY_FORMS.rule("posts_glued_to_name")
+def posts_glued_to_name(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县委常委、副县长李四`, `县人民政府副县长王五（常务）`: the posts, then the name with no
+    space; a short note in brackets after it (常务, 兼, 女) is left out."""
+    tokens = entry.tokens
+    if len(tokens) != 1:
+        return None
+    name, posts = people.who(_SHORT_NOTE.sub("", tokens[0]))
+    if name and posts and people.is_name(name, strict=True) and all(map(people.is_post, posts)):
+        return [(name, posts)]
+    return None
 
 
 # Forms that read an entry the source damaged: the bodies stage reports what they repaired (SJ306).

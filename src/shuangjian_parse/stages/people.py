@@ -56,11 +56,12 @@ class PersonReader:
         self._person_note = rules.person_note.regex
         self._titles = frozenset(rules.post_titles)
         self.post_end_chars = "".join(sorted({w[-1] for w in rules.post_ends}))  # 长, 任, 记 …
-        surnames = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
+        surnames = self.surname_chars = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
         # A title's last character then a surname (副市长陈文亮, 县长 李明), or two names first
         # (谭兵 颜钊市民政局…): character classes only, a cheap gate before the glued reading.
         self._title_then_surname = re.compile(rf"[{re.escape(self.post_end_chars)}]\s?[{surnames}]"
                                               rf"|^[{surnames}][^\s]{{1,3}}\s[{surnames}]")
+        self._spaced_name = re.compile(rf"(?:^|(?<=\s))([{surnames}])\s+([\u4e00-\u9fff])(?=\s|$)")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
         self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
@@ -169,8 +170,9 @@ class PersonReader:
 
     def read_entry(self, text: str) -> tuple[str, list[tuple[str, list[str]]]] | None:
         """(entry form, people) of the first form in people.yaml's order that reads `text`."""
-        # 刘国强同志（县委常委）/ 曾卫东同志 县政府办副主任: 同志 after a name is no part of it.
-        text = _COMRADE.sub("", text.strip())
+        # 刘国强同志（县委常委）/ 曾卫东同志 县政府办副主任: 同志 after a name is no part of it;
+        # 张　三 (a two-character name spaced to the width of three) is one name.
+        text = self._spaced_name.sub(r"\1\2", _COMRADE.sub("", text.strip()))
         if not text:
             return None
         entry = Entry(text)
