@@ -387,6 +387,7 @@ class DutyRules(GrammarModel):
     unit_separator: str
     trailing_units: PatternRule
     clause_verbs: list[str]
+    clause_qualifier: PatternRule
     task_start: PatternRule
     duty_label: PatternRule
     bullet: str

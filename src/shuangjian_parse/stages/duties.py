@@ -35,7 +35,8 @@ class DutyReader:
         self.sections = sections
         self.units = units
         self._lead = re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
-        self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?P<verb>{words(rules.clause_verbs)})")
+        self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:{rules.clause_qualifier.pattern})?"
+                                  rf"(?P<verb>{words(rules.clause_verbs)})")
         self._clause_end = re.compile(rf"(?<={rules.clause_split})")
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)

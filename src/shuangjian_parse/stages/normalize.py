@@ -28,10 +28,13 @@ _WIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)},
           0xFEFF: None, 0x200C: None, 0x200D: None, 0x2060: None, 0x000B: 0x20, 0x000C: 0x20}
 _WIDE = re.compile("[" + re.escape("".join(map(chr, _WIDTH))) + "]")
 # Every rule below needs one of these characters; a line without any is already clean.
-_NEEDS_WORK = re.compile(r"[\s*_~|#>]")
+# Bullets: a mark that is never text (●■◆★…) with or without a space after it; one that may
+# be (- * + ·: a dash, a list in markdown, the dot of 买买提·艾力) only with a space after it.
+_SYMBOL_BULLETS = "•●○■□◆◇★☆▲△►▶▪※"
+_BULLET_MARKS = "-*+·"
+_NEEDS_WORK = re.compile(rf"[\s*_~|#>{_SYMBOL_BULLETS}]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
-_BULLET_MARKS = "-*+•·●▪"
-_BULLET = re.compile(rf"^\s*(?:[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
+_BULLET = re.compile(rf"^\s*(?:[{_SYMBOL_BULLETS}]\s*|[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
 _TABLE_RULE = re.compile(r"^:?-{2,}:?$")
 _SPACES = re.compile(r"[ ]{2,}")
 # A run of spaces is matched only from its start ((?<! )): ` *\t` retried at every space of a
