@@ -278,6 +278,22 @@ def _add_unit_line(cursor: Cursor, body: _Body, view: LineView) -> bool:
     return True
 
 
+@LINE_LAYOUTS.rule("post_below_name")
+def post_below_name(cursor: Cursor, view: LineView) -> bool:
+    """`刘建国` then `市人民政府副市长` on the next line (a web page's table, a cell a line): the
+    post is the name's above."""
+    body = _open_roster(cursor, view)
+    if body is None or not body.members or view.i == 0:
+        return False
+    last = body.members[-1]
+    people = cursor.r.people
+    if last.name is None or last.posts or last.line != cursor.lines[view.i - 1].line \
+            or people.is_name(view.compact) or not people.is_post(view.compact):
+        return False
+    body.members[-1] = last.model_copy(update={"posts": people.posts(view.compact)})
+    return True
+
+
 @LINE_LAYOUTS.rule("wrapped_post")
 def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     """`长` under `钱进 县发展和改革局党组成员、副局`: a post cut at a line end joins the member above."""
