@@ -29,6 +29,7 @@ _SENTENCES = re.compile(r"(?<=[。；;])")
 _MENTION_STOP = re.compile(r"[，。；,;、：:（）()]")
 _WRAP_SPACE = re.compile(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[，。；,;：:]")
+_SENTENCE_END = re.compile(r"[。；;]")
 # A short bracket inside a name: 治理教育乱收费局(委)际联席会议.
 _INNER_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,3}[)）](?=[\u4e00-\u9fff])")
 _BOOK_TITLE = re.compile(r"《([^《》]{4,60})》")
@@ -184,8 +185,13 @@ class BodyReader:
 
     def name_within(self, text: str) -> str | None:
         """The body a clause sets up when a modifier comes first (成立由副县长任组长的X工作小组):
-        its first kind word, read backwards to a stop."""
+        its first kind word, read backwards to a stop. A modifier that opens with 由 or 以 may
+        run over commas to its 的 (成立由县长任组长，…为成员的县“双减”工作领导小组)."""
         clause = _CLAUSE_END.split(text, maxsplit=1)[0]
+        if text[:1] in "由以" and self._suffix.search(clause) is None:
+            clause = _SENTENCE_END.split(text, maxsplit=1)[0]
+            if "的" not in clause:
+                return None
         m = self._suffix.search(clause)
         if m is None:
             return None
