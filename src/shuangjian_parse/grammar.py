@@ -397,6 +397,7 @@ class DutyRules(GrammarModel):
     drop_from_units: list[PatternRule]
     unit_labels: PatternRule
     role_notes: PatternRule
+    role_words: PatternRule
     duty_forms: list[LayoutRule]
 
 

@@ -22,6 +22,7 @@ from .units import UnitReader
 _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 _AFTER_COMMA = re.compile(r"(?<=[，,])")
 _SENTENCE_END = re.compile(r"。")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
 
 
@@ -91,6 +92,8 @@ class DutyReader:
                 continue
             dropped = len(piece) - len(self._drop.sub("", piece))
             text = _TRAIL_PUNCT.sub("", piece[dropped + m.start("verb"):])
+            if len(_CJK.findall(text)) < len(m.group("verb")) + 2:
+                continue  # a verb with no task after it: (县财政局负责，县发改局配合) names roles
             duties.append(Duty(units=units, text=text, line=line.line_at(offset + start)))
         return duties or None
 
@@ -141,7 +144,7 @@ class DutyReader:
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
         text = self._drop.sub("", text.strip())
-        text = self.rules.role_notes.regex.sub("", text)
+        text = self.rules.role_words.regex.sub("", self.rules.role_notes.regex.sub("", text))
         text = self.rules.unit_labels.regex.sub("、", text).strip("、")
         names = self.units.split(text)
         if not names or any(n in self._not_units or not self.units.is_unit(n)
