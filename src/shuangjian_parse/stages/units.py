@@ -84,7 +84,7 @@ class UnitReader:
 
     def _split(self, text: str) -> tuple[str, ...]:
         pieces = []
-        for group in split_outside_brackets(self.strip_trailing(text), self._group_separators):
+        for group in self._groups(text):
             items = []
             for piece in split_outside_brackets(group, self._separators):
                 spaced = piece.split()
@@ -95,6 +95,17 @@ class UnitReader:
             items = [p for p in (x.strip() for x in items) if p and not self._not_unit.search(p)]
             pieces.extend(self.share_prefix(items))
         return tuple(self.distribute(pieces))
+
+    def _groups(self, text: str) -> list[str]:
+        """The groups of a unit list (parts between ，), what follows the list dropped; when every
+        group ends with such a phrase, from each: 县水利局、县妇联分管负责同志，各乡镇分管负责同志
+        -> [县水利局、县妇联, 各乡镇] (but 县委、县政府有关领导同志，具体由县委研究确定 stays whole)."""
+        groups = split_outside_brackets(text.strip(), self._group_separators)
+        if len(groups) > 1:
+            stripped = [self.strip_trailing(g) for g in groups]
+            if all(s != g.strip() for s, g in zip(stripped, groups) if g.strip()):
+                return stripped
+        return split_outside_brackets(self.strip_trailing(text), self._group_separators)
 
     def all_named(self, text: str) -> bool:
         """Every item of the list `text` is a unit named as such: `县教育局、县财政局`, `县委宣传部`
