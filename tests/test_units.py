@@ -21,6 +21,12 @@ import pytest
     # stems are no units: no prefix for them (等部门 closes the list); a tail written once is shared
     ("市场监管、教育、公安等部门", ["市场监管", "教育", "公安"]),
     ("宣传、网信部门", ["宣传部门", "网信部门"]),
+    # a party committee alone is a unit, not a stem that takes the tail after it
+    ("县委、县政府", ["县委", "县政府"]),
+    # groups that each end with who stands for their units are cut at each end
+    ("县水利局、县妇联分管负责同志，各乡镇分管负责同志。", ["县水利局", "县妇联", "各乡镇"]),
+    # …but not when one of them ends otherwise (a sentence follows: no list of units)
+    ("县委、县政府有关领导同志，具体由县委研究确定", ["县委", "县政府有关领导同志"]),
 ])
 def test_split(parser, text, units):
     assert parser.units.split(text) == units
