@@ -301,3 +301,21 @@ def test_a_greeting_above_the_title_does_not_hide_it():
 def test_doc_number_from_a_law_site_field_above_the_text():
     d = doc("发布文号: 某政办发[2003]88号\n各县人民政府，市政府各部门：\n为做好计划生育工作，经市政府同意，现就有关事项通知如下。\n")
     assert (d.title, d.doc_number) == (None, "某政办发〔2003〕88号")
+
+
+COLOPHON = ("关于成立某县“双减”工作领导小组的通知\n各乡镇：\n一、组织机构\n组长：王刚 县长\n某县人民政府\n"
+            "2021年12月13日\n抄送：县委办公室。\n某县人民政府办公室　2021年12月14日印发\n")
+
+
+def test_a_web_page_after_the_colophon_is_no_part_of_the_notice():
+    """A page's residue after the 版记 (links, counters, the text again) gives no section, no member."""
+    residue = "http://www.example.com/article-4.html\ntrue\n586\n四、工作保障 (一)明确责任。县要加强领导。\n组长：李四 副县长\n"
+    notice = run((COLOPHON + residue).encode("utf-8"), "a.txt").notice
+    assert [s.number for s in notice.sections] == ["一"]
+    assert [m.name for b in notice.bodies for m in b.members] == ["王刚"]
+
+
+def test_an_attachment_after_the_colophon_is_still_read():
+    attachment = "附件\n某县“双减”工作领导小组成员名单\n副组长：李四 副县长\n"
+    notice = run((COLOPHON + attachment).encode("utf-8"), "a.txt").notice
+    assert [m.name for b in notice.bodies for m in b.members] == ["王刚", "李四"]

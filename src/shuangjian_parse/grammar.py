@@ -190,6 +190,7 @@ class DocumentRules(GrammarModel):
     organ_start: PatternRule
     doc_number: PatternRule
     date: PatternRule
+    colophon: PatternRule
     header_mark: PatternRule
     proxy_seal: PatternRule
     title_note: PatternRule

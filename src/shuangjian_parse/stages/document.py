@@ -90,7 +90,8 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     marks = _attachment_lines(lines, body_start, rules)
     first_bare = next((i for i, m in marks if not m["title"]), len(lines))
     date, date_idx, signed = _find_date(lines, body_start, first_bare, rules, organ)
-    parts, note_items, note_lines, main_end = _find_attachments(lines, marks, date_idx, rules)
+    parts, note_items, note_lines, main_end = _find_attachments(lines, marks, date_idx, rules,
+                                                                _text_end(lines, body_start, marks, rules))
     signature, signature_idx = _find_signature(lines, date_idx, signed, body_start, rules, organ)
 
     issuers = signature
@@ -414,8 +415,17 @@ def _attachment_lines(lines: list[Line], start: int, rules: DocumentRules) -> li
     return marks
 
 
+def _text_end(lines: list[Line], body_start: int, marks: list[tuple[int, dict]], rules: DocumentRules) -> int:
+    """Where the notice ends: at its 版记 (抄送：… / …年…月…日印发) when no attachment follows it;
+    what a web page puts after it (links, counters, the text again) is no part of the notice."""
+    for i in range(body_start, len(lines)):
+        if rules.colophon.regex.search(lines[i].text):
+            return i if all(at < i for at, _ in marks) else len(lines)
+    return len(lines)
+
+
 def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx: int | None,
-                      rules: DocumentRules) -> tuple[list[AttachmentPart], list[Attachment], list[int], int]:
+                      rules: DocumentRules, text_end: int) -> tuple[list[AttachmentPart], list[Attachment], list[int], int]:
     """Attachment parts, 附件说明 items and their lines, and where the main text ends.
 
     A 附件 line with a title is the 附件说明 when it stands before the 成文日期, or when the
@@ -454,12 +464,12 @@ def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx
     headings = marks[n:]
     parts = []
     for k, (i, m) in enumerate(headings):
-        end = headings[k + 1][0] if k + 1 < len(headings) else len(lines)
+        end = headings[k + 1][0] if k + 1 < len(headings) else text_end
         index = m["index"] or m["first"]
         title = m["title"] or ("".join(lines[i + 1].text.split()) if i + 1 < end else None)
         parts.append(AttachmentPart(index=_number(index) if index else None, title=title, start=i,
                                     end=end, title_inline=bool(m["title"])))
-    main_end = headings[0][0] if headings else len(lines)
+    main_end = headings[0][0] if headings else text_end
     return parts, note_items, note_lines, main_end
 
 
