@@ -262,6 +262,8 @@ def roster_entry(cursor: Cursor, view: LineView) -> bool:
 
 def _named_entries(cursor: Cursor, text: str) -> bool:
     """A line with a sentence's marks that is entries all the same: `钱七（县财政局局长）；孙八（…）`."""
+    if "；" not in text and ";" not in text:
+        return False
     found = cursor.r.people.read_entry(text)
     return bool(found) and found[0] == "separated_by_semicolons" and all(name for name, _ in found[1])
 

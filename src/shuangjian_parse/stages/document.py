@@ -419,7 +419,8 @@ def _text_end(lines: list[Line], body_start: int, marks: list[tuple[int, dict]],
     """Where the notice ends: at its 版记 (抄送：… / …年…月…日印发) when no attachment follows it;
     what a web page puts after it (links, counters, the text again) is no part of the notice."""
     for i in range(body_start, len(lines)):
-        if rules.colophon.regex.search(lines[i].text):
+        text = lines[i].text
+        if ("抄" in text or "印" in text) and rules.colophon.regex.search(text):
             return i if all(at < i for at, _ in marks) else len(lines)
     return len(lines)
 

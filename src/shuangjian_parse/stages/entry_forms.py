@@ -222,8 +222,8 @@ def posts_glued_to_name(entry: Entry, people: PersonReader) -> Entries | None:
     """`县委常委、副县长李四`, `县人民政府副县长王五（常务）`: the posts, then the name with no
     space; a short note in brackets after it (常务, 兼, 女) is left out."""
     tokens = entry.tokens
-    if len(tokens) != 1:
-        return None
+    if len(tokens) != 1 or not people.may_be_glued(tokens[0]):
+        return None  # no title's last character before a surname: no name after the posts
     name, posts = people.who(_SHORT_NOTE.sub("", tokens[0]))
     if name and posts and people.is_name(name, strict=True) and all(map(people.is_post, posts)):
         return [(name, posts)]

@@ -18,6 +18,7 @@ _POST_SPLIT = re.compile(r"[、]")
 _SEMICOLON = re.compile(r"[；;]")
 _AND = re.compile(r"[、和及]")
 _NOTE_END = re.compile(r"[，,、；;]")  # what ends a note on the person (女，…)
+_NOTE_MAX = 5  # characters of a note at most (维吾尔族)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 
 
@@ -155,10 +156,10 @@ class PersonReader:
         text = "".join(text.split())
         if text[:1] in "(（" and text[-1:] in ")）":
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
-        while text:
-            cut = _NOTE_END.search(text)
+        while text:  # a note is a few characters: looked for at the start only
+            cut = _NOTE_END.search(text, 0, _NOTE_MAX + 1)
             note, rest = (text[:cut.start()], text[cut.end():]) if cut else (text, "")
-            if not self._person_note.match(note):
+            if len(note) > _NOTE_MAX or not self._person_note.match(note):
                 break
             text = rest
         return [p for p in split_outside_brackets(text, "、") if p]
