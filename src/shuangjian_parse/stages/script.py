@@ -22,7 +22,6 @@ from .read import Decoded
 # then Hong Kong forms (衞 → 卫), each then to simplified. Either alone leaves the other's
 # variants: measured on the samples converted by s2t, s2tw and s2hk.
 _CONFIGS = ("tw2s", "hk2s")
-_HAN = re.compile("[\u4e00-\u9fff]")
 # A value is looked for in the text without white space (normalize removes it from values).
 # Where it is not found as it stands it is looked for in pieces, with its white space and
 # format characters left out and full-width digits and letters folded on both sides, as
@@ -210,7 +209,8 @@ class _ForeignHan(Exception):
 
 
 def _stop_at_han(error: UnicodeEncodeError) -> tuple[str, int]:
-    if _HAN.search(error.object, error.start, error.end):
+    # a comparison: a regex [\u4e00-\u9fff] costs ~1 ms to compile on every start
+    if any("\u4e00" <= char <= "\u9fff" for char in error.object[error.start:error.end]):
         raise _ForeignHan
     return "", error.end  # an em dash, a symbol: not Chinese, skipped
 
