@@ -146,7 +146,12 @@ def parse(
         raise typer.Exit(_dump_text(files, out_dir, out_file, max_bytes))
     chosen = _record_format(ctx, fmt, out_file)
 
+    from . import regex_cache
     from .diagnostics import render_text
+
+    # The stored patterns, before the stages are imported (after the models: pydantic has
+    # tokenize compile a pattern that differs run to run, which is not worth storing).
+    regex_cache.load()
     from .emit import render, to_json_array, to_yaml_stream
     from .files import read_input
     from .pipeline import parser_for
@@ -175,6 +180,7 @@ def parse(
             write_atomic(out_dir / f"{_stem(name)}.{chosen}", render(notice, chosen))
         else:
             notices.append(notice)
+    regex_cache.save()
     if notices:
         if len(files) == 1 or chosen == "jsonl":
             text = "".join(render(notice, chosen) for notice in notices)
