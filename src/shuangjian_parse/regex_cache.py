@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from array import array
 import os
 import re
 import sys
@@ -38,13 +39,17 @@ import _sre
 
 # A file with more patterns than this is started anew (it grows only with patterns sj builds).
 MAX_ENTRIES = 4000
+# A program is stored as the bytes of an array of 32-bit codes (the matcher's code size):
+# marshal reads bytes at once, where a list of ints costs it ~5 ms a start.
+_CODE = "I"
 
 _loaded: Optional[set] = None    # keys of re's cache once load() ran: nothing to store for them
 
 
 def _supported() -> bool:
     return (isinstance(getattr(re, "_cache", None), dict) and hasattr(_sre, "compile")
-            and hasattr(_compiler, "_code") and hasattr(_parser, "parse"))
+            and hasattr(_compiler, "_code") and hasattr(_parser, "parse")
+            and getattr(_sre, "CODESIZE", None) == array(_CODE).itemsize == 4)
 
 
 def cache_file() -> Path:
@@ -72,12 +77,12 @@ def load() -> None:
     cache: dict = re._cache  # type: ignore[attr-defined]
     room = getattr(re, "_MAXCACHE", 512) - len(cache)
     try:
-        for (pattern, flags), program in _read().items():
+        for (pattern, flags), (final, code, *groups) in _read().items():
             if room <= 0:
                 break
             key = (type(pattern), pattern, flags)
             if key not in cache:
-                cache[key] = _sre.compile(pattern, *program)
+                cache[key] = _sre.compile(pattern, final, array(_CODE, code).tolist(), *groups)
                 room -= 1
     except Exception:  # noqa: BLE001 - a damaged entry (the matcher validates each program)
         pass
@@ -96,7 +101,8 @@ def save() -> None:
         data = {}
     for _type, pattern, flags in new:
         if (pattern, flags) not in data and not flags & re.DEBUG:
-            data[(pattern, flags)] = program(pattern, flags)
+            final, code, *groups = program(pattern, flags)
+            data[(pattern, flags)] = (final, array(_CODE, code).tobytes(), *groups)
     _loaded.update(new)
     path = cache_file()
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -115,7 +121,7 @@ def program(pattern: Any, flags: int) -> tuple:
     """The arguments after the pattern of the `_sre.compile` call that re._compiler.compile
     ends with (the same steps): flags, program, groups, group index, index group."""
     parsed = _parser.parse(pattern, flags)
-    code = list(map(int, _compiler._code(parsed, flags)))  # its opcodes are int subclasses
+    code = list(map(int, _compiler._code(parsed, flags)))  # opcodes are int subclasses
     groupindex = parsed.state.groupdict
     indexgroup = [None] * parsed.state.groups
     for name, index in groupindex.items():
