@@ -42,6 +42,7 @@ MAX_ENTRIES = 4000
 # A program is stored as the bytes of an array of 32-bit codes (the matcher's code size):
 # marshal reads bytes at once, where a list of ints costs it ~5 ms a start.
 _CODE = "I"
+_FORMAT = 2   # of the file's entries: part of its name
 
 _loaded: Optional[set] = None    # keys of re's cache once load() ran: nothing to store for them
 
@@ -56,7 +57,7 @@ def cache_file() -> Path:
     """This interpreter's file: `~/.cache/sj/re-<digest>.marshal`."""
     base = os.environ.get("SJ_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "sj")
-    interpreter = repr((sys.implementation.cache_tag, sys.version, _sre.MAGIC, _sre.CODESIZE,
+    interpreter = repr((_FORMAT, sys.implementation.cache_tag, sys.version, _sre.MAGIC, _sre.CODESIZE,
                         _sre.MAXREPEAT, _sre.MAXGROUPS))
     return Path(base) / f"re-{hashlib.sha256(interpreter.encode()).hexdigest()[:16]}.marshal"
 
