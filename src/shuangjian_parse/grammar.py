@@ -6,6 +6,7 @@ rule's examples, which `sj grammars check` and tests/test_grammars.py use.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,9 +17,10 @@ from typing import Any, Iterator, Optional, get_args
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo,
                       field_validator, model_validator)
 
+from . import regex_cache
 from .errors import GrammarError
 from .models import BodyKind, SectionKind
-from .prefilter import gate
+from .prefilter import GatedPattern, gate
 
 
 class GrammarModel(BaseModel):
@@ -62,7 +64,7 @@ class PatternRule(GrammarModel):
         try:
             return self.__pydantic_private__["_regex"]
         except KeyError:
-            regex = self.__pydantic_private__["_regex"] = gate(re.compile(self.pattern))
+            regex = self.__pydantic_private__["_regex"] = _gated(self.pattern)
             return regex
 
 
@@ -84,7 +86,29 @@ def any_of(rules: list[PatternRule]) -> re.Pattern:
 
 @lru_cache(maxsize=256)
 def _alternation(patterns: tuple[str, ...]) -> re.Pattern:
-    return gate(re.compile("|".join(f"(?:{p})" for p in patterns)))
+    return _gated("|".join(f"(?:{p})" for p in patterns))
+
+
+def _gated(pattern: str) -> Any:
+    """gate(re.compile(pattern)), with the literals it looks for kept between runs by
+    regex_cache (working them out parses the pattern anew: ~10 ms of a cold sj parse),
+    under a digest of prefilter.py, the code that works them out."""
+    regex = re.compile(pattern)
+    name = _gate_name()
+    if name is None:
+        return gate(regex)
+    need = regex_cache.fact(name, pattern, lambda p: getattr(gate(re.compile(p)), "need", None))
+    return GatedPattern(regex, need) if need else regex
+
+
+@lru_cache(maxsize=1)
+def _gate_name() -> Optional[str]:
+    from . import prefilter
+
+    try:
+        return "gate " + hashlib.sha256(Path(prefilter.__file__).read_bytes()).hexdigest()[:16]
+    except (OSError, TypeError):  # no source to tell its version by: nothing kept
+        return None
 
 
 def words(items: list[str]) -> str:
@@ -662,8 +686,6 @@ def _read_files(base: Path) -> dict[str, bytes]:
 
 
 def _digest(raws: dict[str, bytes]) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for name, raw in raws.items():
         digest.update(name.encode() + b"\0" + raw)

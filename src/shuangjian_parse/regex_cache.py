@@ -28,7 +28,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 try:  # Python >= 3.11
     from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -42,9 +42,11 @@ MAX_ENTRIES = 4000
 # A program is stored as the bytes of an array of 32-bit codes (the matcher's code size):
 # marshal reads bytes at once, where a list of ints costs it ~5 ms a start.
 _CODE = "I"
-_FORMAT = 2   # of the file's entries: part of its name
+_FORMAT = 3   # of the file's entries: part of its name
 
 _loaded: Optional[set] = None    # keys of re's cache once load() ran: nothing to store for them
+_facts: dict = {}                # fact(): stored and worked out, by (name, pattern)
+_new_facts: set = set()          # those worked out since load()
 
 
 def _supported() -> bool:
@@ -62,23 +64,26 @@ def cache_file() -> Path:
     return Path(base) / f"re-{hashlib.sha256(interpreter.encode()).hexdigest()[:16]}.marshal"
 
 
-def _read() -> dict:
+def _read() -> tuple[dict, dict]:
+    """The stored (programs, facts)."""
     try:
         data = marshal.loads(cache_file().read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        programs, facts = data["programs"], data["facts"]
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        return {}, {}
+    return (programs, facts) if isinstance(programs, dict) and isinstance(facts, dict) else ({}, {})
 
 
 def load() -> None:
-    """Put the stored Patterns in `re`'s cache (once per process)."""
-    global _loaded
+    """Put the stored Patterns in `re`'s cache and read the stored facts (once per process)."""
+    global _loaded, _facts
     if _loaded is not None or not _supported():
         return
     cache: dict = re._cache  # type: ignore[attr-defined]
     room = getattr(re, "_MAXCACHE", 512) - len(cache)
+    programs, _facts = _read()
     try:
-        for (pattern, flags), (final, code, *groups) in _read().items():
+        for (pattern, flags), (final, code, *groups) in programs.items():
             if room <= 0:
                 break
             key = (type(pattern), pattern, flags)
@@ -90,26 +95,44 @@ def load() -> None:
     _loaded = set(cache)
 
 
+def fact(name: str, pattern: str, compute: Callable[[str], Any]) -> Any:
+    """`compute(pattern)`, kept in the file once load() ran: for what sj works out from a
+    pattern's syntax tree (the literals prefilter.gate looks for), which re's parser makes
+    about as slow as compiling. `name` changes whenever `compute` does (it holds a digest
+    of the code that computes it); a value is a tuple of strings or None."""
+    if _loaded is None:
+        return compute(pattern)
+    try:
+        return _facts[(name, pattern)]
+    except KeyError:
+        value = _facts[(name, pattern)] = compute(pattern)
+        _new_facts.add((name, pattern))
+        return value
+
+
 def save() -> None:
-    """Store the programs of the patterns compiled since load() that the file lacks."""
+    """Store the programs of the patterns compiled since load(), and the facts worked out
+    since, that the file lacks."""
     if _loaded is None:
         return
     new = [key for key in list(re._cache) if key not in _loaded]  # type: ignore[attr-defined]
-    if not new:
+    if not new and not _new_facts:
         return
-    data = _read()
-    if len(data) + len(new) > MAX_ENTRIES:
-        data = {}
+    programs, facts = _read()
+    if len(programs) + len(facts) + len(new) + len(_new_facts) > MAX_ENTRIES:
+        programs, facts = {}, {}
     for _type, pattern, flags in new:
-        if (pattern, flags) not in data and not flags & re.DEBUG:
+        if (pattern, flags) not in programs and not flags & re.DEBUG:
             final, code, *groups = program(pattern, flags)
-            data[(pattern, flags)] = (final, array(_CODE, code).tobytes(), *groups)
+            programs[(pattern, flags)] = (final, array(_CODE, code).tobytes(), *groups)
+    facts.update((key, _facts[key]) for key in _new_facts)
     _loaded.update(new)
+    _new_facts.clear()
     path = cache_file()
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(marshal.dumps(data))
+        temporary.write_bytes(marshal.dumps({"programs": programs, "facts": facts}))
         os.replace(temporary, path)
     except OSError:  # a read-only or full disk: the next run compiles again
         try:
