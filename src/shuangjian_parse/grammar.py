@@ -17,7 +17,7 @@ from typing import Any, Iterator, Optional, get_args
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo,
                       field_validator, model_validator)
 
-from . import regex_cache
+from . import prefilter, regex_cache
 from .errors import GrammarError
 from .models import BodyKind, SectionKind
 from .prefilter import GatedPattern, gate
@@ -103,8 +103,6 @@ def _gated(pattern: str) -> Any:
 
 @lru_cache(maxsize=1)
 def _gate_name() -> Optional[str]:
-    from . import prefilter
-
     try:
         return "gate " + hashlib.sha256(Path(prefilter.__file__).read_bytes()).hexdigest()[:16]
     except (OSError, TypeError):  # no source to tell its version by: nothing kept

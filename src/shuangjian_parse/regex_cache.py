@@ -1,5 +1,5 @@
 """Compiled regular expressions kept between runs, so that a cold `sj parse` does not compile
-its ~220 patterns anew (~40 % of its instructions, ~1/4 of its time).
+its ~220 patterns anew (~45 % of its instructions, ~1/4 of its time).
 
 Python's `re` compiles a pattern in Python: it parses it, then writes the program the C
 matcher runs, and fills a 64K-entry table one code point at a time for each CJK range of a
@@ -13,6 +13,9 @@ the interpreter's version and matcher constants), each under its pattern and fla
     ...                  # parse
     regex_cache.save()   # adds the programs of the patterns compiled since, if any
 
+`fact()` keeps in the same file what sj works out from a pattern's syntax tree (the literals
+grammar rules are gated on), under a name that holds a digest of the code that works it out.
+
 `load` puts each stored Pattern in `re`'s own cache, where `re.compile` finds it; it is the
 Pattern `re` would build (Pattern equality compares the programs: tests/test_regex_cache.py).
 An entry cannot be stale: its key is the pattern itself. The file is written whole (a
@@ -23,10 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from array import array
 import os
 import re
 import sys
+from array import array
 from pathlib import Path
 from typing import Any, Callable, Optional
 
