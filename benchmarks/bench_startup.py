@@ -2,10 +2,13 @@
 
     python benchmarks/bench_startup.py               # 15 rounds; exit 1 over a target
     python benchmarks/bench_startup.py --rounds 40
+    python benchmarks/bench_startup.py --other ../main-venv/bin/python   # and another version's sj
 
 Each round starts, one after the other, `python -c pass`, `sj --version`, `sj -h` and
 `sj parse NOTICE --format json` (and --format yaml) as fresh processes with the interpreter
-that runs this script and the `sj` script beside it (else `python -m shuangjian_parse`).
+that runs this script and the `sj` script beside it (else `python -m shuangjian_parse`),
+after one untimed run of each has written the bytecode caches (PYTHONDONTWRITEBYTECODE is
+dropped for them: a user's install has its caches).
 For each command the table gives its median wall time, and its median CPU time (user + sys,
 of the process alone), as multiples of those of `python -c pass`; "paired" is the median of
 each round's own ratio. Milliseconds depend on the machine; the ratios are what to compare.
@@ -28,16 +31,23 @@ SAMPLE = ROOT / "samples" / "000_9a14945eab7843f1.txt"
 TARGETS = {"sj --version": 4.0, "sj parse --format json": 18.0}
 
 
-def sj_command() -> list[str]:
-    """The installed `sj` script of this interpreter's environment, else `python -m shuangjian_parse`."""
-    script = Path(sys.executable).with_name("sj")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "shuangjian_parse"]
+def sj_command(python: str = sys.executable) -> list[str]:
+    """The installed `sj` script of an interpreter's environment, else `python -m shuangjian_parse`."""
+    script = Path(python).with_name("sj")
+    return [str(script)] if script.exists() else [python, "-m", "shuangjian_parse"]
+
+
+# The environment of every run: without SJ_DEBUG, and with bytecode caches written, as a user's
+# `pip install .` has them (pip compiles them): under PYTHONDONTWRITEBYTECODE=1 an editable
+# install would compile sj's own modules from source on every start (~3x an interpreter start).
+ENV = {name: value for name, value in os.environ.items()
+       if name not in ("SJ_DEBUG", "PYTHONDONTWRITEBYTECODE")}
 
 
 def run(command: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one run from start to exit; a failing command stops the benchmark."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     stderr = proc.stderr.read().decode(errors="replace")
@@ -52,6 +62,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="runs of each command (default 15)")
     parser.add_argument("--notice", type=Path, default=SAMPLE, help="the notice `sj parse` reads")
+    parser.add_argument("--other", metavar="PYTHON",
+                        help="also time the sj of this interpreter's environment (another version, "
+                             "e.g. a venv of main) in the same rounds, rows marked *")
     args = parser.parse_args()
 
     sj = sj_command()
@@ -62,7 +75,10 @@ def main() -> int:
         "sj parse --format json": [*sj, "parse", str(args.notice), "--format", "json"],
         "sj parse --format yaml": [*sj, "parse", str(args.notice)],
     }
-    os.environ.pop("SJ_DEBUG", None)
+    if args.other:
+        other = sj_command(args.other)
+        commands["* sj --version"] = [*other, "--version"]
+        commands["* sj parse --format json"] = [*other, "parse", str(args.notice), "--format", "json"]
     for command in commands.values():  # fill the bytecode caches once
         run(command)
     wall: dict[str, list[float]] = {name: [] for name in commands}
@@ -73,8 +89,10 @@ def main() -> int:
             wall[name].append(elapsed)
             cpu[name].append(used)
 
-    print(f"start-up of {' '.join(sj)} against `python -c pass` ({sys.executable}), "
-          f"{args.rounds} rounds interleaved")
+    print(f"start-up of {' '.join(sj)} against `python -c pass` ({sys.executable}, "
+          f"median {statistics.median(wall['python -c pass']) * 1000:.0f} ms), {args.rounds} rounds interleaved")
+    if args.other:
+        print(f"* {' '.join(sj_command(args.other))}, in the same rounds")
     print(f"{'command':<26} {'wall':>7} {'paired':>7} {'CPU':>7} {'paired':>7} {'target':>7}")
     failed = False
     for name in commands:

@@ -70,3 +70,22 @@ def test_a_stale_compiled_copy_is_not_used(grammar_copy):
                     encoding="utf-8")
     load_grammar.cache_clear()
     assert load_grammar(str(grammar_copy)).sections.heading_max_chars == 12
+
+
+def test_the_built_copy_gives_the_grammar_of_its_yaml_and_compiles_on_first_use(grammar_copy):
+    """compiled.json skips the pattern checks `sj grammars build` ran (they compile every
+    pattern: most of a cold start's grammar loading), and each rule compiles when first used."""
+    from shuangjian_parse.grammar import _rules, build_compiled
+
+    from_yaml = load_grammar(str(grammar_copy))
+    build_compiled(str(grammar_copy))
+    built = load_grammar(str(grammar_copy))
+    assert built is not from_yaml
+    for (name, model), (_, checked) in zip(built.files(), from_yaml.files()):
+        assert model.model_dump() == checked.model_dump(), name
+    rules = [rule for _, model in built.files() for rule in _rules(model)]
+    assert len(rules) > 100
+    assert not [r.id for r in rules if "_regex" in r.__pydantic_private__]
+    rule = built.document.doc_number
+    assert rule.regex.pattern == rule.pattern and rule.regex is rule.regex
+    assert check_examples(built) == []

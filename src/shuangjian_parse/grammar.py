@@ -6,6 +6,7 @@ rule's examples, which `sj grammars check` and tests/test_grammars.py use.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,12 +14,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Optional, get_args
 
-from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
 
+from . import prefilter, regex_cache
 from .errors import GrammarError
 from .models import BodyKind, SectionKind
-from .prefilter import gate
+from .prefilter import GatedPattern, gate
 
 
 class GrammarModel(BaseModel):
@@ -44,22 +46,37 @@ class PatternRule(GrammarModel):
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from None
+    def _compiles(cls, value: str, info: ValidationInfo) -> str:
+        if _checked(info):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"pattern does not compile: {exc}") from None
         return value
-
-    def model_post_init(self, _context: Any) -> None:
-        self._regex = gate(re.compile(self.pattern))
 
     @property
     def regex(self) -> re.Pattern:
         # A GatedPattern where the pattern needs a literal (prefilter.py): the same answers.
-        # Read the private slot directly: pydantic's attribute hook costs 1.4 µs a call, and
-        # the stages call this some 500 times a notice.
-        return self.__pydantic_private__["_regex"]
+        # Compiled on first use: a notice touches about half of the rules, and compiling
+        # the rest cost a cold `sj parse` ~10 % of its time. Read the private slot directly:
+        # pydantic's attribute hook costs 1.4 µs a call, and the stages call this some 500
+        # times a notice (a `try` that does not fail costs nothing).
+        try:
+            return self.__pydantic_private__["_regex"]
+        except KeyError:
+            regex = self.__pydantic_private__["_regex"] = _gated(self.pattern)
+            return regex
+
+
+# Validation context of grammar data read from compiled.json, which `sj grammars build`
+# wrote from these very YAML files after checking them: the checks that compile a pattern
+# (the bulk of loading the grammars) are not run again on every start.
+_BUILT = {"built": True}
+
+
+def _checked(info: ValidationInfo) -> bool:
+    """Whether the data being validated need the checks that compile patterns."""
+    return not (info.context and info.context.get("built"))
 
 
 def any_of(rules: list[PatternRule]) -> re.Pattern:
@@ -69,7 +86,27 @@ def any_of(rules: list[PatternRule]) -> re.Pattern:
 
 @lru_cache(maxsize=256)
 def _alternation(patterns: tuple[str, ...]) -> re.Pattern:
-    return gate(re.compile("|".join(f"(?:{p})" for p in patterns)))
+    return _gated("|".join(f"(?:{p})" for p in patterns))
+
+
+def _gated(pattern: str) -> Any:
+    """gate(re.compile(pattern)), with the literals it looks for kept between runs by
+    regex_cache (working them out parses the pattern anew: ~10 ms of a cold sj parse),
+    under a digest of prefilter.py, the code that works them out."""
+    regex = re.compile(pattern)
+    name = _gate_name()
+    if name is None:
+        return gate(regex)
+    need = regex_cache.fact(name, pattern, lambda p: getattr(gate(re.compile(p)), "need", None))
+    return GatedPattern(regex, need) if need else regex
+
+
+@lru_cache(maxsize=1)
+def _gate_name() -> Optional[str]:
+    try:
+        return "gate " + hashlib.sha256(Path(prefilter.__file__).read_bytes()).hexdigest()[:16]
+    except (OSError, TypeError):  # no source to tell its version by: nothing kept
+        return None
 
 
 def words(items: list[str]) -> str:
@@ -216,8 +253,8 @@ class Level(GrammarModel):
 
     @field_validator("pattern")
     @classmethod
-    def _has_number(cls, value: PatternRule) -> PatternRule:
-        if list(value.regex.groupindex) != ["number"]:
+    def _has_number(cls, value: PatternRule, info: ValidationInfo) -> PatternRule:
+        if _checked(info) and list(value.regex.groupindex) != ["number"]:
             raise ValueError(f"{value.id}: a level's pattern has one named group, (?P<number>…)")
         return value
 
@@ -427,8 +464,8 @@ class CatalogueEntry(GrammarModel):
 
     @field_validator("patterns")
     @classmethod
-    def _no_named_groups(cls, value: list[PatternRule]) -> list[PatternRule]:
-        for rule in value:
+    def _no_named_groups(cls, value: list[PatternRule], info: ValidationInfo) -> list[PatternRule]:
+        for rule in value if _checked(info) else ():
             if rule.regex.groupindex:
                 raise ValueError(f"{rule.id}: named groups are not allowed in an entry pattern")
         return value
@@ -609,11 +646,14 @@ def load_grammar(directory: Optional[str] = None) -> Grammar:
     base = Path(directory) if directory else default_dir()
     raws = _read_files(base)
     digest = _digest(raws)
-    data = _compiled(base, digest) or {name: _load_yaml(raw, f"{name}.yaml") for name, raw in raws.items()}
+    data = _compiled(base, digest)
+    context = _BUILT if data else None
+    if not data:
+        data = {name: _load_yaml(raw, f"{name}.yaml") for name, raw in raws.items()}
     loaded = {}
     for name, model in FILES.items():
         try:
-            loaded[name] = model.model_validate(data[name])
+            loaded[name] = model.model_validate(data[name], context=context)
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
@@ -651,8 +691,6 @@ def _read_files(base: Path) -> dict[str, bytes]:
 
 
 def _digest(raws: dict[str, bytes]) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for name, raw in raws.items():
         digest.update(name.encode() + b"\0" + raw)

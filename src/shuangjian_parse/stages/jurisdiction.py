@@ -26,7 +26,6 @@ from ..grammar import JurisdictionRules
 from ..models import Body, Document, Duty, Jurisdiction, Place, Text
 from .canonical import CanonicalReader
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _ENDINGS = re.compile(f"[{LEVEL_WORDS}]")
 
 
@@ -76,7 +75,9 @@ class JurisdictionReader:
 
     def _begins_name(self, text: str, start: int, last: int) -> bool:
         """A one-character place (房县, 和县) only where a name begins: 房县人民政府, 中共和县委."""
-        return (start == 0 or start == last or not _HAN.match(text, start - 1)
+        # a comparison, not a regex [\u4e00-\u9fff]: Python's re builds a class of 21k
+        # characters one at a time (~1 ms, 1/20 of an interpreter start) each time it compiles one
+        return (start == 0 or start == last or not "\u4e00" <= text[start - 1] <= "\u9fff"
                 or any(text.endswith(prefix, 0, start) for prefix in self._prefixes))
 
     def resolve(self, mention: Mention, named: Iterable[str] = ()) -> tuple[Optional[Division], list[Division]]:

@@ -67,7 +67,8 @@ class LineStarts:
     def of(cls, bodies: BodyRules, sections: SectionRules) -> "LineStarts":
         """`LineStarts.of(grammar.bodies, grammar.sections)`."""
         keywords = [word for kind in sections.kinds for word in kind.keywords]
-        roles = sorted(set(bodies.roles + bodies.unit_roles), key=len, reverse=True)
+        # longest first, then by name: the same pattern run to run (regex_cache stores it)
+        roles = sorted(set(bodies.roles + bodies.unit_roles), key=lambda r: (-len(r), r))
         spaced = "|".join(r"\s?".join(map(re.escape, role)) for role in roles)    # 组 长：
         return cls(role_label=re.compile(rf"(?:{spaced})\s*[:：]"),
                    number=sections.numbering, heading_word=re.compile(words(keywords)))
