@@ -123,8 +123,10 @@ def gate(regex: re.Pattern) -> Any:
         tree = _p.parse(regex.pattern)
     except re.error:
         return regex
-    first = _first(list(tree))
-    if first in (None, _c.LITERAL, _c.AT):
+    items = list(tree)
+    first = _first(items)
+    anchored_run = items[0][0] is _c.AT and _reads_ahead(items[1:])
+    if first in (None, _c.LITERAL, _c.AT) and not anchored_run:
         return regex
     need = _required(tree)
     if not need or (first is _c.IN and max(map(len, need)) == 1):
@@ -143,6 +145,21 @@ def _first(items: list) -> Any:
         else:
             return op
     return None
+
+
+def _reads_ahead(items: list) -> bool:
+    """After `^`, a run of any characters (`.*?`, `[^。，]{2,40}?`): a match is tried at every
+    length of the run, and fails only at the end of the text, where a gate fails at once
+    (`^(?P<name>.*?)名单`); a literal or a class of a few characters fails at the start."""
+    while items:
+        op, av = items[0]
+        if op is _c.SUBPATTERN:
+            items = list(av[3])
+        elif op in _REPEATS:
+            items = list(av[2])
+        else:
+            return op is _c.ANY or (op is _c.IN and bool(av) and av[0][0] is _c.NEGATE)
+    return False
 
 
 class GatedPattern:

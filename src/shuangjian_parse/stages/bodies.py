@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
 from ..layouts import LINE_LAYOUTS, Trace
-from ..prefilter import needs_any
+from ..prefilter import gate, needs_any
 from ..models import Body, Line, Member, MemberUnit, Text
 from ..numerals import cn_number
 from .document import Layout
@@ -76,8 +76,8 @@ class BodyReader:
         self._office = [r.regex for r in rules.office]
         self._roles = re.compile(rf"^(?P<role>{words(rules.roles + rules.unit_roles)})(?:\s*[:：]\s*|\s+|$)")
         # A role label after the body it is of: 协调机制成员单位：…, 领导小组成员：…
-        self._body_role = re.compile(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
-                                     rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")
+        self._body_role = gate(re.compile(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
+                                          rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"))
         # Role labels inside a line: with a colon, or set apart by spaces (组长 王伟 副组长 李强).
         self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"
                                         rf"|(?:^|(?<=[\s）)]))(?P<spaced>{words(rules.roles)})(?=\s)")

@@ -14,6 +14,7 @@ from ..diagnostics import Report
 from ..grammar import DutyRules, SectionRules, any_of, words
 from ..layouts import DUTY_FORMS, Trace
 from ..models import Duty, Line
+from ..prefilter import gate
 from .columns import ColumnReader, Header
 from .document import Layout
 from .sections import Outline, match_number, strip_article
@@ -32,8 +33,9 @@ class DutyReader:
         self.columns = columns
         self.sections = sections
         self.units = units
-        self._lead = re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
-        self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?P<verb>{words(rules.clause_verbs)})")
+        # Both read ahead at every length of the units: gated on the separator or verb they need.
+        self._lead = gate(re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})"))
+        self._clause = gate(re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?P<verb>{words(rules.clause_verbs)})"))
         self._clause_end = re.compile(rf"(?<={rules.clause_split})")
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
