@@ -243,7 +243,7 @@ class PersonReader:
                 continue  # 李明副县长: 副 opens the post
             if len(name) == size and self.is_name(name, strict=True) \
                     and (not rest or rest[0] in "、，, " or self._post_start.match(rest)
-                         or self._name_at(rest, 0) and size == 3):
+                         or size == 3 and self._name_at(rest, 0)):
                 return name
         return None
 
