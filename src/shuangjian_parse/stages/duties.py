@@ -41,7 +41,8 @@ class DutyReader:
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
         self._bullet = re.compile(rules.bullet)
-        self._task_word = re.compile(rules.task_start.pattern.lstrip("^"))  # anywhere in a line
+        self._task_start = rules.task_start.regex
+        self._task_word = gate(re.compile(rules.task_start.pattern.lstrip("^")))  # anywhere in a line
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
@@ -103,7 +104,7 @@ class DutyReader:
         承担) or a duty label (共青团的主要职责), one above a task (`(1)市林业局。` / `负责…`), and
         a numbered item that ends with its units in brackets (duties.yaml task_start, duty_label,
         trailing_units)."""
-        return self._task_word.search(view.body) is not None or self._task_word.match(next_text) is not None \
+        return self._task_word.search(view.body) is not None or self._task_start.match(next_text) is not None \
             or ("职责" in view.body and self.rules.duty_label.regex.match(view.body) is not None) \
             or (view.number is not None and self.rules.trailing_units.regex.search(view.body) is not None)
 
