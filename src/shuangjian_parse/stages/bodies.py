@@ -68,6 +68,7 @@ class BodyReader:
         self.units = units
         self.people = people
         self._kinds = [(k.kind, s) for k in rules.kinds for s in k.suffixes]
+        self._suffixes = tuple(s for _, s in self._kinds)
         self._suffix = re.compile(words([s for _, s in self._kinds]))
         self._stop = re.compile(rules.name_stop)
         self._establish = rules.establish.regex
@@ -124,10 +125,12 @@ class BodyReader:
 
     def kind_of(self, name: str) -> str | None:
         """`息烽县“双减”工作领导小组办公室` -> office; `县教育局` -> None."""
+        if not name.endswith(self._suffixes):   # most names end with no kind word: one call
+            return None
         for kind, suffix in self._kinds:
             if name.endswith(suffix):
                 return kind
-        return None
+        return None  # pragma: no cover - the suffixes are the kinds
 
     def is_generic(self, name: str) -> bool:
         """`部门联席会议`, `领导小组`: no name of its own, so no body of its own."""

@@ -89,12 +89,13 @@ class DutyReader:
             parts = _AFTER_COMMA.split(clause)
             current = ""
             for part in parts:
-                m = self._clause.match(self._drop.sub("", part))
-                if current and m and self.unit_list(m.group("units")):
-                    out.append(current)
-                    current = part
-                else:
-                    current += part
+                if current:   # the first part opens the clause whatever it holds
+                    m = self._clause.match(self._drop.sub("", part))
+                    if m and self.unit_list(m.group("units")):
+                        out.append(current)
+                        current = part
+                        continue
+                current += part
             if current:
                 out.append(current)
         return out
