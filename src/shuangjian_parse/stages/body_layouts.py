@@ -368,7 +368,7 @@ def _looks_like_roster(cursor: Cursor, text: str) -> bool:
 def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
     r = cursor.r
     line = view.line
-    if r.rules.no_office.regex.search(text) and cursor.current is not None:
+    if cursor.current is not None and r.rules.no_office.regex.search(text):
         cursor.current.no_office = True
     for m in r._ref.finditer(text):
         name = r.name_before(text, m.end())
