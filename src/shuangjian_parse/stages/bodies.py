@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import product
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
@@ -100,6 +101,13 @@ class BodyReader:
                           rules.lead_unit]
         self._sentence_gate = needs_any([r.pattern for r in sentence_rules])
         self.layouts = LINE_LAYOUTS.ordered([layout.name for layout in rules.line_layouts])
+        # The layouts, in order, that can read a line of each kind (a table row? numbered?
+        # prose?): each layout's rule says which lines it reads (body_layouts.py).
+        self.layouts_for = {
+            (table, numbered, prose): tuple((name, layout) for name, layout in self.layouts
+                                            if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered,
+                                                                     prose=prose))
+            for table, numbered, prose in product((False, True), repeat=3)}
         # A numbered item run into a roster line whose breaks were lost: `…秘书四科科长二、工作原则`
         # (after a post's last character; 张三、李四 is a list, not an item).
         self.run_in_item = re.compile(rf"(?<=[{re.escape(people.post_end_chars)}])"
@@ -269,7 +277,7 @@ class Cursor:
 
     def read_line(self, i: int) -> None:
         view = self.enter(i)
-        for name, layout in self.r.layouts:
+        for name, layout in self.r.layouts_for[view.table, view.number is not None, view.prose]:
             if layout(self, view):
                 self.trace[view.line.line] = name
                 return
