@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
 
 from ..grammar import PeopleRules, words
 from ..layouts import ENTRY_FORMS
@@ -18,6 +17,7 @@ _CJK_ONLY = re.compile(r"^[\u4e00-\u9fff·•]+$")
 _POST_SPLIT = re.compile(r"[、]")
 _SEMICOLON = re.compile(r"[；;]")
 _AND = re.compile(r"[、和及]")
+_NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 
 
@@ -62,22 +62,29 @@ class PersonReader:
                                               rf"|^[{surnames}][^\s]{{1,3}}\s[{surnames}]")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
-        # The entry forms ask about the same tokens in turn, the glued reading about the same
-        # two or three characters, and rosters repeat their posts: each answered once.
-        self.is_name = lru_cache(maxsize=16384)(self._is_name)
-        self.is_post = lru_cache(maxsize=16384)(self._is_post)
+        self._names: dict[tuple[str, bool, bool], bool] = {}
         self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
 
     def has_surname(self, name: str) -> bool:
         return name[:2] in self._compound or name[:1] in self._surnames
 
-    def _is_name(self, token: str, strict: bool = False, loose: bool = False) -> bool:
+    def is_name(self, token: str, strict: bool = False, loose: bool = False) -> bool:
         """A person's name: 2-4 Chinese characters, not a post or unit word.
 
         `strict` wants a known surname (a name glued to nothing that says it is a name).
         `loose`, for a name the layout marks (before a post, in a table cell, before 同志),
         also takes four characters without a surname (扎西顿珠) and transliterated names
-        with a middle dot (买买提·吐尔逊). Cached per reader: `self.is_name`."""
+        with a middle dot (买买提·吐尔逊). The entry forms ask about the same tokens in turn
+        (and the glued reading about the same two or three characters): answered once."""
+        key = (token, strict, loose)
+        known = self._names.get(key)
+        if known is None:
+            if len(self._names) >= _NAMES_MAX:
+                self._names.clear()
+            known = self._names[key] = self._is_name(token, strict, loose)
+        return known
+
+    def _is_name(self, token: str, strict: bool, loose: bool) -> bool:
         longest = 12 if loose and "·" in token else (5 if loose else 4)
         if not (2 <= len(token) <= longest) or not _CJK_ONLY.match(token) or token in self._not_names:
             return False
@@ -95,9 +102,8 @@ class PersonReader:
             strict = True
         return surname if strict else True
 
-    def _is_post(self, token: str) -> bool:
-        """A post (职务) or a unit: 县教育局局长, 副区长候选人, (市市政局). Cached per reader:
-        `self.is_post`."""
+    def is_post(self, token: str) -> bool:
+        """A post (职务) or a unit: 县教育局局长, 副区长候选人, (市市政局)."""
         token = token.strip("()（）")
         if len(token) < 2:
             return False

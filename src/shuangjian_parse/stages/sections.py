@@ -116,7 +116,7 @@ def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
 
 def _kind(heading: str, rules: SectionRules) -> str:
     for rule in rules.kinds:
-        if any(k in heading for k in rule.keywords):
+        if any(map(heading.__contains__, rule.keywords)):
             return rule.kind
     return "other"
 
