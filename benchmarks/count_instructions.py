@@ -37,9 +37,10 @@ for _ in range(1 + int(sys.argv[2])):
 """
 
 
-def instructions(source: Path, rounds: int) -> int:
+def instructions(source: Path, rounds: int, script: str = _PARSE, *extra: str) -> int:
+    """The instructions valgrind counts for `python -c script source rounds extra…`."""
     proc = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                           sys.executable, "-c", _PARSE, str(source), str(rounds)],
+                           sys.executable, "-c", script, str(source), str(rounds), *extra],
                           capture_output=True, text=True)
     found = re.search(r"Collected : (\d+)", proc.stderr)
     if proc.returncode != 0 or found is None:

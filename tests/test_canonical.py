@@ -6,6 +6,7 @@ import re
 import sys
 
 import pytest
+from pydantic import ValidationError
 
 from conftest import ROOT, SAMPLES, check_golden
 from shuangjian_parse.cli import main
@@ -13,7 +14,7 @@ from shuangjian_parse.diagnostics import CATALOGUE, Report, explain, render_text
 from shuangjian_parse.emit import dump_yaml, record_data
 from shuangjian_parse.errors import GrammarError
 from shuangjian_parse.grammar import check_examples, load_grammar
-from shuangjian_parse.models import ADDED_FIELDS, SCHEMA_VERSION, Body, Duty, Member, MemberUnit
+from shuangjian_parse.models import ADDED_FIELDS, SCHEMA_VERSION, Body, Duty, Member, MemberUnit, PostUnit
 from shuangjian_parse.pipeline import run
 from shuangjian_parse.stages.canonical import extract_canonical
 from shuangjian_parse.validate import validate_file
@@ -302,3 +303,21 @@ def test_a_version_2_record_is_checked_for_its_new_fields(tmp_path, record):
     path.write_text(json.dumps(bad, ensure_ascii=False, indent=2), encoding="utf-8")
     problems, _ = validate_file(str(path))
     assert [p.path for p in problems] == ["bodies[0].members[0].post_units[0].rank"]
+
+
+def test_the_stage_copies_records_as_model_copy_does():
+    """canonical._with stands in for model_copy (at half its cost): the same fields, the same
+    fields set, still frozen, and the original untouched."""
+    from shuangjian_parse.stages.canonical import _with
+
+    unit = MemberUnit(name="县教育局", line=3)
+    member = Member(role="组长", name="王刚", posts=["县长"], line=2)
+    post = PostUnit(post="县长", title="县长", rank=2)
+    for record, changes in ((unit, {"canonical": "教育局", "sector": "教育"}), (member, {"post_units": [post]})):
+        copy = _with(record, **changes)
+        expected = record.model_copy(update=changes)
+        assert copy == expected and copy.model_fields_set == expected.model_fields_set
+        assert copy != record
+        with pytest.raises(ValidationError):
+            copy.name = "李明"
+    assert unit.canonical is None and member.post_units == []

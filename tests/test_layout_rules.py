@@ -85,3 +85,38 @@ def test_the_list_names_every_layout_with_an_example():
         for n, rule in enumerate(rules, 1):
             assert f"{n:>2}. {rule.name}: {rule.reads}" in listing
     assert "        -> 组长 资平 ['县人民政府副县长']; 副组长 伍刚 ['县教育局局长']" in listing
+
+
+def test_a_layout_is_offered_every_line_it_could_read(monkeypatch):
+    """A line layout's `reads` (table=…, numbered=…, prose=…) only says what its function tests
+    first: offered every line, each layout refuses the lines of the kinds it does not read, and
+    the records are the same as when they are not offered to it."""
+    from conftest import SAMPLES
+    from test_layouts import CASES
+
+    from shuangjian_parse.emit import record_data
+    from shuangjian_parse.layouts import LINE_LAYOUTS
+
+    parser = parser_for()
+    reader = parser.bodies
+    texts = [p.read_bytes() for p in sorted(SAMPLES.glob("*.txt"))] + [case[2].encode() for case in CASES]
+    before = [record_data(parser.run(text, "a.txt").notice) for text in texts]
+    read_anyway = []
+
+    def offered(name, layout, table, numbered, prose):
+        if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered, prose=prose):
+            return layout
+
+        def refusing(cursor, view):
+            read = layout(cursor, view)
+            if read:
+                read_anyway.append((name, view.text))
+            return read
+        return refusing
+
+    monkeypatch.setattr(reader, "layouts_for", {
+        kind: tuple((name, offered(name, layout, *kind)) for name, layout in reader.layouts)
+        for kind in reader.layouts_for})
+    after = [record_data(parser.run(text, "a.txt").notice) for text in texts]
+    assert not read_anyway and after == before
+    assert sum(map(bool, LINE_LAYOUTS.reads.values())) >= 5  # the rules do say what they read

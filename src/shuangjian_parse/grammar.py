@@ -290,6 +290,7 @@ class SectionRules(GrammarModel):
     article: PatternRule
     _numbering: re.Pattern = PrivateAttr()
     _number_groups: tuple[tuple[int, int], ...] = PrivateAttr()
+    _numbers_seen: dict = PrivateAttr(default_factory=dict)
 
     @field_validator("weak_kinds", "extracted_kinds")
     @classmethod
@@ -314,6 +315,11 @@ class SectionRules(GrammarModel):
     def number_groups(self) -> tuple[tuple[int, int], ...]:
         """(group index in `numbering`, level) of each level's number, in the levels' order."""
         return self.__pydantic_private__["_number_groups"]
+
+    @property
+    def numbers_seen(self) -> dict:
+        """sections.match_number's answers by line text: three stages ask about every line."""
+        return self.__pydantic_private__["_numbers_seen"]
 
 
 # --- units.yaml ---------------------------------------------------------------------------

@@ -26,15 +26,24 @@ class Registry:
     file: str  # the grammar file that orders them
     key: str  # and its key
     functions: dict[str, Callable] = field(default_factory=dict)
+    # What a line must be for a layout to read it at all: {"body_heading": {"numbered": True}}.
+    reads: dict[str, dict[str, bool]] = field(default_factory=dict)
 
-    def rule(self, name: str) -> Callable[[Callable], Callable]:
-        """Register the decorated function as the layout `name`."""
+    def rule(self, name: str, **reads: bool) -> Callable[[Callable], Callable]:
+        """Register the decorated function as the layout `name`. `reads` says which lines it
+        can read (`numbered=True`, `prose=False`, `table=True`: the first test the function
+        makes itself), so that a line of another kind is not offered to it."""
         def register(function: Callable) -> Callable:
             if name in self.functions:
                 raise ValueError(f"{self.kind} {name!r} is registered twice")
             self.functions[name] = function
+            self.reads[name] = reads
             return function
         return register
+
+    def may_read(self, name: str, **line: bool) -> bool:
+        """Whether the layout `name` can read a line of this kind (`table=…, numbered=…, prose=…`)."""
+        return all(line[key] == value for key, value in self.reads[name].items())
 
     def ordered(self, names: Sequence[str]) -> tuple[tuple[str, Callable], ...]:
         """The functions in the grammar's order; an unknown or unlisted name is SJ901."""

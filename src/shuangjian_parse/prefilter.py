@@ -15,7 +15,8 @@ The answer is exact, not a heuristic: a literal is required only when every way 
 can match passes through it (a sequence needs any one of its parts, a branch needs one of
 each alternative's, a repeat needs its body only when it must occur). Patterns that start
 with a literal, an anchor or a class of the characters they need are left alone: the regex
-engine already finds those fast.
+engine already finds those fast; but for an anchor followed by a run of any characters
+(`^(?P<name>.*?)名单`, `^[^。，]{2,40}?文件$`), which is tried at every length of the run.
 """
 from __future__ import annotations
 
@@ -123,8 +124,10 @@ def gate(regex: re.Pattern) -> Any:
         tree = _p.parse(regex.pattern)
     except re.error:
         return regex
-    first = _first(list(tree))
-    if first in (None, _c.LITERAL, _c.AT):
+    items = list(tree)
+    first = _first(items)
+    anchored_run = items[0][0] is _c.AT and _reads_ahead(items[1:])
+    if first in (None, _c.LITERAL, _c.AT) and not anchored_run:
         return regex
     need = _required(tree)
     if not need or (first is _c.IN and max(map(len, need)) == 1):
@@ -143,6 +146,21 @@ def _first(items: list) -> Any:
         else:
             return op
     return None
+
+
+def _reads_ahead(items: list) -> bool:
+    """After `^`, a run of any characters (`.*?`, `[^。，]{2,40}?`): a match is tried at every
+    length of the run, and fails only at the end of the text, where a gate fails at once
+    (`^(?P<name>.*?)名单`); a literal or a class of a few characters fails at the start."""
+    while items:
+        op, av = items[0]
+        if op is _c.SUBPATTERN:
+            items = list(av[3])
+        elif op in _REPEATS:
+            items = list(av[2])
+        else:
+            return op is _c.ANY or (op is _c.IN and bool(av) and av[0][0] is _c.NEGATE)
+    return False
 
 
 class GatedPattern:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import product
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, SectionRules, any_of, words
 from ..layouts import LINE_LAYOUTS, Trace
-from ..prefilter import needs_any
+from ..prefilter import gate, needs_any
 from ..models import Body, Line, Member, MemberUnit, Text
 from ..numerals import cn_number
 from .document import Layout
@@ -69,6 +70,7 @@ class BodyReader:
         self.units = units
         self.people = people
         self._kinds = [(k.kind, s) for k in rules.kinds for s in k.suffixes]
+        self._suffixes = tuple(s for _, s in self._kinds)
         self._suffix = re.compile(words([s for _, s in self._kinds]))
         self._stop = re.compile(rules.name_stop)
         self._establish = rules.establish.regex
@@ -81,8 +83,8 @@ class BodyReader:
         self._glued_role = re.compile(rf"^(?P<role>{words(rules.roles)})(?=[{re.escape(people.surname_chars)}]"
                                       r"[\u4e00-\u9fff]{1,2}\s)")
         # A role label after the body it is of: 协调机制成员单位：…, 领导小组成员：…
-        self._body_role = re.compile(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
-                                     rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")
+        self._body_role = gate(re.compile(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
+                                          rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"))
         # Role labels inside a line: with a colon, or set apart by spaces (组长 王伟 副组长 李强).
         self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"
                                         rf"|(?:^|(?<=[\s）)]))(?P<spaced>{words(rules.roles)})(?=\s)")
@@ -104,6 +106,13 @@ class BodyReader:
                           rules.lead_unit]
         self._sentence_gate = needs_any([r.pattern for r in sentence_rules])
         self.layouts = LINE_LAYOUTS.ordered([layout.name for layout in rules.line_layouts])
+        # The layouts, in order, that can read a line of each kind (a table row? numbered?
+        # prose?): each layout's rule says which lines it reads (body_layouts.py).
+        self.layouts_for = {
+            (table, numbered, prose): tuple((name, layout) for name, layout in self.layouts
+                                            if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered,
+                                                                     prose=prose))
+            for table, numbered, prose in product((False, True), repeat=3)}
         # A numbered item run into a roster line whose breaks were lost: `…秘书四科科长二、工作原则`
         # (after a post's last character; 张三、李四 is a list, not an item).
         self.run_in_item = re.compile(rf"(?<=[{re.escape(people.post_end_chars)}])"
@@ -134,10 +143,12 @@ class BodyReader:
 
     def kind_of(self, name: str) -> str | None:
         """`息烽县“双减”工作领导小组办公室` -> office; `县教育局` -> None."""
+        if not name.endswith(self._suffixes):   # most names end with no kind word: one call
+            return None
         for kind, suffix in self._kinds:
             if name.endswith(suffix):
                 return kind
-        return None
+        return None  # pragma: no cover - the suffixes are the kinds
 
     def is_generic(self, name: str) -> bool:
         """`部门联席会议`, `领导小组`: no name of its own, so no body of its own."""
@@ -280,7 +291,7 @@ class Cursor:
 
     def read_line(self, i: int) -> None:
         view = self.enter(i)
-        for name, layout in self.r.layouts:
+        for name, layout in self.r.layouts_for[view.table, view.number is not None, view.prose]:
             if layout(self, view):
                 self.trace[view.line.line] = name
                 return

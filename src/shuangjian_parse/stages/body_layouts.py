@@ -2,9 +2,11 @@
 
 Each layout is one function, `(cursor, line) -> bool`, registered under the name that
 `grammars/bodies.yaml` lists in `line_layouts` with its examples. The cursor (bodies.Cursor)
-tries them in that order on every line; the first that returns True has read the line. To add
-a layout: write the function here, list it in bodies.yaml where it must be tried, give it two
-examples; tests/test_layout_rules.py runs them.
+tries them in that order on every line; the first that returns True has read the line. A rule
+may say which lines it reads (`numbered=True`, `prose=False`, `table=True`, the first test its
+function makes): a line of another kind is not offered to it. To add a layout: write the
+function here, list it in bodies.yaml where it must be tried, give it two examples;
+tests/test_layout_rules.py runs them.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P
 _FULL_STOP = re.compile(r"[。；;]")
 
 
-@LINE_LAYOUTS.rule("table_row")
+@LINE_LAYOUTS.rule("table_row", table=True)
 def table_row(cursor: Cursor, view: LineView) -> bool:
     """A roster table: its header row, or a row under a header with a name column
     (序号 | 姓名 | 工作单位及职务 | 领导小组职务)."""
@@ -66,7 +68,7 @@ def table_row(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("body_heading")
+@LINE_LAYOUTS.rule("body_heading", numbered=True)
 def body_heading(cursor: Cursor, view: LineView) -> bool:
     """`一、X领导小组` / `（一）综合协调组。组长：程凯；成员单位：…` opens X's roster when a
     role label follows, on the next line or after the heading; `（一）宣传教育组。负责…` sets up a
@@ -111,7 +113,7 @@ def _labelled_segments(r, text: str) -> list[str]:
     return out
 
 
-@LINE_LAYOUTS.rule("roster_title")
+@LINE_LAYOUTS.rule("roster_title", prose=False)
 def roster_title(cursor: Cursor, view: LineView) -> bool:
     """`X成员名单` / `X联络员名单` / `专班组成` on a line of its own: X's roster follows."""
     return not view.prose and cursor.open_roster_title(view.text, view.line.line)
@@ -280,7 +282,7 @@ def _add_unit_line(cursor: Cursor, body: _Body, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("post_below_name")
+@LINE_LAYOUTS.rule("post_below_name", numbered=False, prose=False)
 def post_below_name(cursor: Cursor, view: LineView) -> bool:
     """`刘建国` then `市人民政府副市长` on the next line (a web page's table, a cell a line): the
     post is the name's above."""
@@ -296,7 +298,7 @@ def post_below_name(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("wrapped_post")
+@LINE_LAYOUTS.rule("wrapped_post", numbered=False, prose=False)
 def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     """`长` under `钱进 县发展和改革局党组成员、副局`: a post cut at a line end joins the member above."""
     body = _open_roster(cursor, view)
@@ -311,7 +313,7 @@ def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("unreadable_roster_line")
+@LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False)
 def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
     """A short line inside a roster that no layout reads: reported (SJ302), and the roster goes
     on, so that one odd line does not lose the names below it."""
@@ -329,7 +331,7 @@ def _open_roster(cursor: Cursor, view: LineView) -> _Body | None:
     return cursor.office_roster or cursor.roster
 
 
-@LINE_LAYOUTS.rule("body_name")
+@LINE_LAYOUTS.rule("body_name", numbered=False, prose=False)
 def body_name(cursor: Cursor, view: LineView) -> bool:
     """`某县“双减”工作领导小组` alone on a line: the focus moves to that body."""
     compact = view.compact
@@ -342,7 +344,7 @@ def body_name(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("document_title")
+@LINE_LAYOUTS.rule("document_title", numbered=False, prose=False)
 def document_title(cursor: Cursor, view: LineView) -> bool:
     """`某区教育督导委员会联席会议制度` alone on a line: the title of a document the notice
     carries (制度, 工作规则); the body it is about exists, and the lines below are about it."""
@@ -406,7 +408,7 @@ def _looks_like_roster(cursor: Cursor, text: str) -> bool:
 def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
     r = cursor.r
     line = view.line
-    if r.rules.no_office.regex.search(text) and cursor.current is not None:
+    if cursor.current is not None and r.rules.no_office.regex.search(text):
         cursor.current.no_office = True
     for m in r._ref.finditer(text):
         name = r.name_before(text, m.end())

@@ -14,6 +14,7 @@ from ..diagnostics import Report
 from ..grammar import DutyRules, SectionRules, any_of, words
 from ..layouts import DUTY_FORMS, Trace
 from ..models import Duty, Line
+from ..prefilter import gate
 from .columns import ColumnReader, Header
 from .document import Layout
 from .sections import Outline, match_number, strip_article
@@ -35,15 +36,17 @@ class DutyReader:
         self.columns = columns
         self.sections = sections
         self.units = units
-        self._lead = re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
-        self._clause = re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:{rules.clause_qualifier.pattern})?"
-                                  rf"(?P<verb>{words(rules.clause_verbs)})")
+        # Both read ahead at every length of the units: gated on the separator or verb they need.
+        self._lead = gate(re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})"))
+        self._clause = gate(re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:{rules.clause_qualifier.pattern})?"
+                                       rf"(?P<verb>{words(rules.clause_verbs)})"))
         self._clause_end = re.compile(rf"(?<={rules.clause_split})")
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
         self._bullet = re.compile(rules.bullet)
-        self._task_word = re.compile(rules.task_start.pattern.lstrip("^"))  # anywhere in a line
+        self._task_start = rules.task_start.regex
+        self._task_word = gate(re.compile(rules.task_start.pattern.lstrip("^")))  # anywhere in a line
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
@@ -104,12 +107,13 @@ class DutyReader:
             parts = _AFTER_COMMA.split(clause)
             current = ""
             for part in parts:
-                m = self._clause.match(self._drop.sub("", part))
-                if current and m and self.unit_list(m.group("units")):
-                    out.append(current)
-                    current = part
-                else:
-                    current += part
+                if current:   # the first part opens the clause whatever it holds
+                    m = self._clause.match(self._drop.sub("", part))
+                    if m and self.unit_list(m.group("units")):
+                        out.append(current)
+                        current = part
+                        continue
+                current += part
             if current:
                 out.append(current)
         return out
@@ -119,7 +123,7 @@ class DutyReader:
         承担) or a duty label (共青团的主要职责), one above a task (`(1)市林业局。` / `负责…`), and
         a numbered item that ends with its units in brackets or has them labelled below it
         (duties.yaml task_start, duty_label, trailing_units, unit_labels)."""
-        return self._task_word.search(view.body) is not None or self._task_word.match(next_text) is not None \
+        return self._task_word.search(view.body) is not None or self._task_start.match(next_text) is not None \
             or (view.number is not None and self.rules.unit_labels.regex.match(next_text.strip()) is not None) \
             or ("职责" in view.body and self.rules.duty_label.regex.match(view.body) is not None) \
             or (view.number is not None and self.rules.trailing_units.regex.search(view.body) is not None)

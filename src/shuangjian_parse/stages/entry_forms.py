@@ -23,6 +23,7 @@ _SEMICOLON = re.compile(r"[；;]")
 _LIST_MARK = re.compile(r"[、，,]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
 _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
+_PHONE_START = "-－—()（）"  # or a digit
 # The post may hold brackets of its own: a pinyin note a mirror site left (市農業(yè)農村局).
 _POST_IN_BRACKETS = r"[（(](?P<post>(?:[^()（）]|[（(][^()（）]*[)）])*)[)）]"
 _NAME_POST_PAREN = re.compile(rf"^(?P<name>[^()（）\s][^()（）]{{0,13}}?)\s*{_POST_IN_BRACKETS}$")
@@ -32,6 +33,11 @@ _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<po
 _CLAUSE = re.compile(r"要|应|须|由|担任|兼任|确定|推荐")
 _SHORT_NOTE = re.compile(r"[（(][^()（）]{1,4}[)）]$")  # 王五（常务）: a note after a name
 _BRACKETED = re.compile(rf"(?P<name>[^()（）\s、，,；;]{{2,12}}?)\s*{_POST_IN_BRACKETS}")
+
+
+def _is_phone(token: str) -> bool:
+    """`13800000000`: looked for only in a token that starts as one does (most are words)."""
+    return (token[0] in _PHONE_START or token[0].isdigit()) and _PHONE.match(token) is not None
 
 
 @dataclass
@@ -45,7 +51,7 @@ class Entry:
     def tokens(self) -> list[str]:
         """Words between white space; a phone number (13800000000) is left out."""
         if self._tokens is None:
-            self._tokens = [t for t in _WS.split(self.text) if t and not _PHONE.match(t)]
+            self._tokens = [t for t in _WS.split(self.text) if t and not _is_phone(t)]
         return self._tokens
 
 

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, words
@@ -48,6 +48,7 @@ _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
 _CJK_PUNCT_SPACE = re.compile(rf"(?<! ) +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
+_MARK = itemgetter(1)  # the mark alone: r"\1" without re's template expansion per match
 # 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
 _GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
 _TEXT = attrgetter("text")
@@ -105,7 +106,10 @@ def _clean_line(raw: str) -> str:
     stripped = text.strip()
     if not _NEEDS_WORK.search(stripped) and stripped[:1] not in _BULLET_MARKS:
         return stripped  # an indented line (　　一、…): only its ends were white space
-    text = _MARKDOWN_EMPHASIS.sub("", text)
+    # Each rule below is tried only on a line holding a character it needs (a call costs more
+    # than the look).
+    if "*" in text or "_" in text or "~" in text:
+        text = _MARKDOWN_EMPHASIS.sub("", text)
     text = _BULLET.sub("", text)
     stripped = text.strip()
     if stripped.count("|") >= 2 or (stripped.startswith("|") and len(stripped) > 1):
@@ -116,14 +120,17 @@ def _clean_line(raw: str) -> str:
         text = "\t".join(cells)
     elif "|" in stripped:
         text = stripped.replace("|", "")  # a table rule's residue, not a cell boundary
-    text = _TAB_SPACES.sub("\t", text.strip(" \t"))
-    text = _SPACES.sub(" ", text)
+    text = text.strip(" \t")
+    if "\t" in text:
+        text = _TAB_SPACES.sub("\t", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     if " " not in text:
         return text.strip()  # the rules below only remove spaces
     text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _CJK_PUNCT_SPACE.sub("", text)
     if "," in text or ";" in text or ":" in text:
-        text = _ASCII_PUNCT_SPACE.sub(r"\1", text)
+        text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
     return text.strip()
 
 

@@ -19,6 +19,7 @@ _SEMICOLON = re.compile(r"[；;]")
 _AND = re.compile(r"[、和及]")
 _NOTE_END = re.compile(r"[，,、；;]")  # what ends a note on the person (女，…)
 _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
+_NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 
 
@@ -65,6 +66,7 @@ class PersonReader:
         self._spaced_name = re.compile(rf"(?:^|(?<=\s))([{surnames}])\s+([\u4e00-\u9fff])(?=\s|$)")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
+        self._names: dict[tuple[str, bool, bool], bool] = {}
         self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
 
     def has_surname(self, name: str) -> bool:
@@ -76,7 +78,17 @@ class PersonReader:
         `strict` wants a known surname (a name glued to nothing that says it is a name).
         `loose`, for a name the layout marks (before a post, in a table cell, before 同志),
         also takes four characters without a surname (扎西顿珠) and transliterated names
-        with a middle dot (买买提·吐尔逊)."""
+        with a middle dot (买买提·吐尔逊). The entry forms ask about the same tokens in turn
+        (and the glued reading about the same two or three characters): answered once."""
+        key = (token, strict, loose)
+        known = self._names.get(key)
+        if known is None:
+            if len(self._names) >= _NAMES_MAX:
+                self._names.clear()
+            known = self._names[key] = self._is_name(token, strict, loose)
+        return known
+
+    def _is_name(self, token: str, strict: bool, loose: bool) -> bool:
         longest = 12 if loose and "·" in token else (5 if loose else 4)
         if not (2 <= len(token) <= longest) or not _CJK_ONLY.match(token) or token in self._not_names:
             return False
@@ -255,7 +267,7 @@ class PersonReader:
                 continue  # 李明副县长: 副 opens the post
             if len(name) == size and self.is_name(name, strict=True) \
                     and (not rest or rest[0] in "、，, " or self._post_start.match(rest)
-                         or self._name_at(rest, 0) and size == 3):
+                         or size == 3 and self._name_at(rest, 0)):
                 return name
         return None
 

@@ -34,10 +34,25 @@ class _Node:
                        line=self.line, children=[c.freeze() for c in self.children])
 
 
+_UNSEEN = object()
+_SEEN_MAX = 4096  # line texts remembered per grammar (a batch reads thousands of notices)
+
+
 def match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
     """(level, number, end of the number) for a numbered line: `（二）职责` -> (2, "二", 3);
     the first level whose pattern matches, as rules.numbering tries them in order. A line
-    whose number is no numeral (十十、) is not numbered."""
+    whose number is no numeral (十十、) is not numbered. The sections, bodies and duties
+    stages all ask about each line: the answer is computed once."""
+    seen = rules.numbers_seen
+    found = seen.get(text, _UNSEEN)
+    if found is _UNSEEN:
+        if len(seen) >= _SEEN_MAX:
+            seen.clear()
+        found = seen[text] = _match_number(text, rules)
+    return found  # type: ignore[return-value]
+
+
+def _match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None:
     m = rules.numbering.match(text)
     if m is None:
         return None
@@ -101,7 +116,7 @@ def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
 
 def _kind(heading: str, rules: SectionRules) -> str:
     for rule in rules.kinds:
-        if any(k in heading for k in rule.keywords):
+        if any(map(heading.__contains__, rule.keywords)):
             return rule.kind
     return "other"
 
