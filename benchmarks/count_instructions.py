@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from notices import add_source_option
+from notices import add_source_option, valgrind_notices
 
 # Run under valgrind: build the parser, parse every notice once (the caches warm, as in a
 # batch), then `rounds` more passes.
@@ -53,11 +52,7 @@ def main() -> int:
     add_source_option(ap)
     ap.add_argument("--rounds", type=int, default=3, help="passes over the notices that are counted")
     args = ap.parse_args()
-    if shutil.which("valgrind") is None:
-        sys.exit("valgrind is not installed (Debian: apt install valgrind)")
-    notices = len(list(args.source.glob("*.txt")))
-    if not notices:
-        sys.exit(f"no *.txt notices in {args.source}")
+    notices = valgrind_notices(args.source)
     spent = instructions(args.source, args.rounds) - instructions(args.source, 0)
     print(f"{spent / (args.rounds * notices) / 1e6:.3f} M instructions per notice "
           f"({notices} notices from {args.source}, {args.rounds} rounds)")

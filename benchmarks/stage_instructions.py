@@ -12,11 +12,10 @@ given. Its count less that of a run with no replay, divided by the notices, is t
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 
 from count_instructions import instructions
-from notices import add_source_option
+from notices import add_source_option, valgrind_notices
 
 # Record each stage's calls during one pass, then replay the one named in argv[3].
 _REPLAY = """
@@ -62,11 +61,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5, help="replays of each stage that are counted")
     ap.add_argument("--stage", action="append", choices=STAGES, help="only this stage (repeatable)")
     args = ap.parse_args()
-    if shutil.which("valgrind") is None:
-        sys.exit("valgrind is not installed (Debian: apt install valgrind)")
-    notices = len(list(args.source.glob("*.txt")))
-    if not notices:
-        sys.exit(f"no *.txt notices in {args.source}")
+    notices = valgrind_notices(args.source)
     script = _REPLAY.format(stages=STAGES)
     base = instructions(args.source, 0, script, "none")
     total = 0.0
