@@ -164,10 +164,13 @@ def test_an_input_that_turns_bad_loses_its_old_output(tmp_path, run_sj):
 
 
 def _batch_process(src: Path, out: Path, *extra: str) -> subprocess.Popen:
+    # Ctrl-C restored: a shell starts a background job (`.ci/run &`) with SIGINT ignored, which
+    # the child would inherit, and Python then installs no KeyboardInterrupt handler.
     return subprocess.Popen(
         [sys.executable, "-m", "shuangjian_parse", "batch", str(src), "-o", str(out), "-f", "json",
          "--workers", "1", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=ROOT)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_outputs(out: Path, proc: subprocess.Popen, count: int) -> int:
