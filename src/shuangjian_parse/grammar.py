@@ -434,6 +434,7 @@ class DutyRules(GrammarModel):
     clause_qualifier: PatternRule
     task_start: PatternRule
     duty_label: PatternRule
+    task_label: PatternRule
     bullet: str
     clause_split: str
     not_duty_units: list[str]

@@ -136,10 +136,12 @@ def units_then_tasks_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | N
         lead = r._lead.match(body)
         if lead and r.unit_list(lead.group("units")):
             break
+        if not sub and items and len(body) <= r.units.rules.max_chars and r.unit_list(body.rstrip("。:：")):
+            break  # the next unit alone on its line, its tasks below it
         if not (in_duties and view.in_duties) and not strong.match(body):
             break
-        if sub or not items:
-            items.append((line, [body if sub else line.text]))
+        if sub or not items:  # 主要职责：负责… under the unit: the task without its label
+            items.append((line, [body if sub else r.rules.task_label.regex.sub("", line.text, count=1)]))
         else:
             items[-1][1].append(line.text)
         j += 1
@@ -167,7 +169,8 @@ def _heading_units(cursor: DutyCursor, view: DutyLine) -> list[str] | None:
     label = r.rules.duty_label.regex.match(view.body) if "职责" in view.body else None
     if label and not view.body[label.end():].strip():
         return _named_units(r, label.group("units"))
-    if view.number or (view.in_duties and match_number(cursor.next_text(), r.sections)):
+    if view.number or (view.in_duties and (match_number(cursor.next_text(), r.sections)
+                                           or r.rules.task_label.regex.match(cursor.next_text()))):
         return r.unit_list(view.body.rstrip("。:："))
     return None
 

@@ -31,6 +31,7 @@ _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<po
 # 梁志明(县交警大队) 黎国强(新村): entries in brackets one after another, spaces between or none.
 # Words of a sentence, not of a post: 各单位要确定一名同志担任联络员.
 _CLAUSE = re.compile(r"要|应|须|由|担任|兼任|确定|推荐")
+_HELD_BY = re.compile(r"^由(?P<who>[^，。；,;]{2,40}?)(?:同志)?(?:兼任|担任)[。；;]?$")
 _SHORT_NOTE = re.compile(r"[（(][^()（）]{1,4}[)）]$")  # 王五（常务）: a note after a name
 _BRACKETED = re.compile(rf"(?P<name>[^()（）\s、，,；;]{{2,12}}?)\s*{_POST_IN_BRACKETS}")
 
@@ -234,6 +235,17 @@ def posts_glued_to_name(entry: Entry, people: PersonReader) -> Entries | None:
     if name and posts and people.is_name(name, strict=True) and all(map(people.is_post, posts)):
         return [(name, posts)]
     return None
+
+
+@ENTRY_FORMS.rule("held_by")
+def held_by(entry: Entry, people: PersonReader) -> Entries | None:
+    """`由县长担任`, `由县委常委、副县长王刚兼任` after a role label: the post (and name) that holds
+    the role."""
+    m = _HELD_BY.match(_compact(entry.text))
+    if m is None:
+        return None
+    found = [(name, posts) for name, posts in people.people(m.group("who")) if name or posts]
+    return found if found and all(name or all(map(people.is_post, posts)) for name, posts in found) else None
 
 
 # Forms that read an entry the source damaged: the bodies stage reports what they repaired (SJ306).
