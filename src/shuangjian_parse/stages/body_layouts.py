@@ -456,7 +456,7 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
             if body is None:
                 continue
             for name, posts in r.people.people(m.group("who")):
-                if name is None and (not posts or any(map(r.units.is_unit, posts))):
+                if name is None and (not posts or (r.units.is_unit(posts[0]) and not r.people.has_title(posts[0]))):
                     continue  # nobody, or units (县委宣传部、县财政局等单位负责人为成员: member units)
                 body.members.append(Member(role=role, name=name, posts=posts,
                                            line=line.line_at(m.start())))
