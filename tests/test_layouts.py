@@ -300,6 +300,10 @@ CASES = [
                  ("主任", "王五", []), ("副主任", "赵六", ["县教育局副局长"])],
       "units": [("leading_group", "县委宣传部"), ("leading_group", "县市场监管局")],
       "no_people": [None]}),
+    ("R55", "numbered duty items run into one line, separated by ；",
+     "关于明确职责的通知\n二、职责分工\n1.县教育局：负责统筹协调；2.县财政局：负责经费保障；3.县公安局：负责安全监管。\n",
+     {"duties": [(("县教育局",), "负责统筹协调"), (("县财政局",), "负责经费保障"), (("县公安局",), "负责安全监管。")],
+      "no_duty_text": ["；"], "duty_count": 3}),
 ]
 
 
@@ -340,6 +344,8 @@ def check(rec, exp) -> list[str]:
     for name, parent in exp.get("parents", {}).items():
         if parents.get(name, "(no such body)") != parent:
             bad.append(f"{name}: parent {parents.get(name, '(no such body)')}, want {parent}")
+    for part in exp.get("no_duty_text", []):
+        bad += [f"duty text holds {part}: {d[1]}" for d in duties if part in d[1]]
     if "duty_count" in exp and len(duties) != exp["duty_count"]:
         bad.append(f"{len(duties)} duties, want {exp['duty_count']}: {duties}")
     for u in exp.get("no_duty_units", []):

@@ -22,7 +22,9 @@ from .units import UnitReader
 
 _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 _AFTER_COMMA = re.compile(r"(?<=[，,])")
-_SENTENCE_END = re.compile(r"。")
+# Where a glued duty may start: after a sentence or a clause, and any item number there
+# (…减负提质。县财政局：负责…, 负责统筹协调；2.县财政局：负责…).
+_SENTENCE_END = re.compile(r"[。；;](?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）])?")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
 
@@ -69,7 +71,7 @@ class DutyReader:
                 continue  # (a bounded look first: no copy of the rest of a long line per sentence)
             glued = self.leading(line, text[end.end():], offset + start + end.end()) or []
             if glued and glued[0].text:
-                text = text[:end.end()]
+                text = text[:end.start() + 1].rstrip("；;")  # to its 。, the next item's number left out
                 break
             glued = []
         duties = [Duty(units=units, text=text, line=line.line_at(offset))]
