@@ -404,6 +404,7 @@ class PeopleRules(GrammarModel):
     post_ends: list[str]
     post_titles: list[str]
     person_note: PatternRule
+    contact: PatternRule
     not_names: list[str]
     entry_forms: list[EntryForm]
 

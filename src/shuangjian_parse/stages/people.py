@@ -19,6 +19,7 @@ _SEMICOLON = re.compile(r"[；;]")
 _AND = re.compile(r"[、和及]")
 _NOTE_END = re.compile(r"[，,、；;]")  # what ends a note on the person (女，…)
 _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
+_DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
 
@@ -56,6 +57,7 @@ class PersonReader:
             rf"(?:{words([w for w in rules.post_ends if len(w) >= 2])})$")
         self._not_names = set(rules.not_names)
         self._person_note = rules.person_note.regex
+        self._contact = rules.contact.regex
         self._titles = frozenset(rules.post_titles)
         self.post_end_chars = "".join(sorted({w[-1] for w in rules.post_ends}))  # 长, 任, 记 …
         surnames = self.surname_chars = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
@@ -168,6 +170,8 @@ class PersonReader:
         text = "".join(text.split())
         if text[:1] in "(（" and text[-1:] in ")）":
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
+        if _DIGITS.search(text):
+            text = self._contact.sub("", text)  # 县教育局股长，电话：138…: the post alone
         while text:  # a note is a few characters: looked for at the start only
             cut = _NOTE_END.search(text, 0, _NOTE_MAX + 1)
             note, rest = (text[:cut.start()], text[cut.end():]) if cut else (text, "")
