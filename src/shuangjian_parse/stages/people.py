@@ -19,6 +19,7 @@ _SEMICOLON = re.compile(r"[；;]")
 _AND = re.compile(r"[、和及]")
 _NOTE_END = re.compile(r"[，,、；;]")  # what ends a note on the person (女，…)
 _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
+_NAME_NOTE = re.compile(r"^(?P<name>[^\s（(]{2,5})[（(](?P<note>[^()（）]{1,12})[)）]\s*")
 _DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
@@ -190,6 +191,10 @@ class PersonReader:
         # 刘国强同志（县委常委）/ 曾卫东同志 县政府办副主任: 同志 after a name is no part of it;
         # 张　三 (a two-character name spaced to the width of three) is one name.
         text = self._spaced_name.sub(r"\1\2", _COMRADE.sub("", text.strip()))
+        # 李丽（女，苗族） 县人民政府副县长: a note on the person after the name is no post.
+        noted = _NAME_NOTE.match(text)
+        if noted and all(self._person_note.match(p) for p in _NOTE_END.split(noted.group("note"))):
+            text = f"{noted.group('name')} {text[noted.end():]}".strip()
         if not text:
             return None
         entry = Entry(text)
