@@ -77,7 +77,9 @@ class BodyReader:
         self._not_established = any_of(rules.not_established)
         self._generic = set(rules.generic_modifiers)
         self._office = [r.regex for r in rules.office]
-        self._roles = re.compile(rf"^(?P<role>{words(rules.roles + rules.unit_roles)})(?:\s*[:：]\s*|\s+|$)")
+        # 组长：, 组长 , 组长——, 【组长】: a label and what sets it apart from its entries.
+        self._roles = re.compile(rf"^[【\[]?(?P<role>{words(rules.roles + rules.unit_roles)})(?:[】\]]\s*|"
+                                 r"\s*(?:[:：]|[—－-]{1,2})\s*|\s+|$)")
         # A label whose space before the name was lost with the spaces of a spaced name
         # (组　长　张　三　县长 -> 组长张三 县长): a surnamed name of two or three, then a space.
         self._glued_role = re.compile(rf"^(?P<role>{words(rules.roles)})(?=[{re.escape(people.surname_chars)}]"
