@@ -377,7 +377,11 @@ def unit_list(cursor: Cursor, view: LineView) -> bool:
 def prose(cursor: Cursor, view: LineView) -> bool:
     """Sentences: the bodies they set up (成立X), offices (下设办公室), people named to a role
     (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
-    watch = view.number is None and (cursor.roster is not None or cursor.kinds.get(view.i) == "roster")
+    # A roster's line, or one that opens with a role word while a body is known (组长——张三 in a
+    # layout no rule reads): what it gives is checked, and a line that gave nothing reported.
+    watch = view.number is None and (
+        cursor.roster is not None or cursor.kinds.get(view.i) == "roster"
+        or (bool(cursor.bodies) and cursor.r._role_only.match(view.text) is not None))
     roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()
     found = cursor.found() if watch else None
