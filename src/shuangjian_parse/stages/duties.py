@@ -149,7 +149,7 @@ class DutyReader:
 
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
-        text = self._drop.sub("", text.strip())
+        text = self._drop.sub("", text.strip().lstrip("【["))
         text = self.rules.role_words.regex.sub("", self.rules.role_notes.regex.sub("", text))
         text = self.rules.unit_labels.regex.sub("、", text).strip("、")
         names = self.units.split(text)
