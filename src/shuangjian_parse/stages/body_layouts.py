@@ -270,14 +270,27 @@ def _named_entries(cursor: Cursor, text: str) -> bool:
     return bool(found) and found[0] == "separated_by_semicolons" and all(name for name, _ in found[1])
 
 
+_LIST_ENDS = "。；;，,、：:)）"  # a list line that ends so was not cut by a line break
+
+
 def _add_unit_line(cursor: Cursor, body: _Body, view: LineView) -> bool:
     """A line that is a list of units (all of them, or a single one) joins `body`'s units;
     协调机制由…组成 is prose about a body, not a bare list."""
     if cursor.r._ref.search(view.text):
         return False
     units = cursor.r.units.split(view.text)
-    if not units or not all(map(cursor.r.units.is_unit, units)):
+    is_unit = cursor.r.units.is_unit
+    # A unit a hard line break cut (…县教育局、县公 / 安局、县财政局): its end starts this line.
+    last = body.units[-1] if body.units and view.i and body.units[-1].line == cursor.lines[view.i - 1].line else None
+    rejoined = last is not None and units and not is_unit(last.name) and is_unit(last.name + units[0])
+    # …and this line's own last unit may be cut too (it is put right by the line below).
+    cut = units[-1] if units and len(units[-1]) <= 4 and view.text.rstrip()[-1:] not in _LIST_ENDS else ""
+    checked = units[1 if rejoined else 0:len(units) - 1 if cut and not is_unit(cut) else len(units)]
+    if not units or not (checked or rejoined) or not all(map(is_unit, checked)):
         return False
+    if rejoined:
+        body.units[-1] = last.model_copy(update={"name": last.name + units[0]})
+        units = units[1:]
     cursor.add_units(body, units, view.line)
     return True
 
