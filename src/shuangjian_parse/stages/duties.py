@@ -25,7 +25,6 @@ _AFTER_COMMA = re.compile(r"(?<=[，,])")
 # Where a glued duty may start: after a sentence or a clause, and any item number there
 # (…减负提质。县财政局：负责…, 负责统筹协调；2.县财政局：负责…).
 _SENTENCE_END = re.compile(r"[。；;](?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）])?")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
 
 
@@ -97,7 +96,7 @@ class DutyReader:
                 continue
             dropped = len(piece) - len(self._drop.sub("", piece))
             text = _TRAIL_PUNCT.sub("", piece[dropped + m.start("verb"):])
-            if len(_CJK.findall(text)) < len(m.group("verb")) + 2:
+            if sum("\u4e00" <= char <= "\u9fff" for char in text) < len(m.group("verb")) + 2:
                 continue  # a verb with no task after it: (县财政局负责，县发改局配合) names roles
             duties.append(Duty(units=units, text=text, line=line.line_at(offset + start)))
         return duties or None

@@ -20,10 +20,11 @@ from ..models import Line, Text
 from .read import Decoded
 
 CJK = "\u4e00-\u9fff"
+# Full-width digits and letters and their ASCII (text.translate(FULL_WIDTH_ALNUM) folds them).
+FULL_WIDTH_ALNUM = {cp: cp - 0xFEE0 for first, last in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                    for cp in range(first, last + 1)}
 # Full-width letters and digits become ASCII; U+3000 pads role labels (组　长) and is a space.
-_WIDTH = {**{cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)},
-          **{cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)},
-          **{cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)},
+_WIDTH = {**FULL_WIDTH_ALNUM,
           0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
           0xFEFF: None, 0x200C: None, 0x200D: None, 0x2060: None, 0x000B: 0x20, 0x000C: 0x20}
 _WIDE = re.compile("[" + re.escape("".join(map(chr, _WIDTH))) + "]")

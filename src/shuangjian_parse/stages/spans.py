@@ -31,12 +31,11 @@ from typing import Iterator, Optional
 
 from ..models import MAX_PIECES, Attachment, Document, Duty, Line, Member, MemberUnit, Record, Section
 from .document import Layout
+from .normalize import FULL_WIDTH_ALNUM
 
 # Runs of white space (the characters str.split() splits on), kept by split() as the odd items.
 _SPACE_RUN = re.compile(r"(\s+)")
-_WIDE_RANGES = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
-_WIDE = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _WIDE_RANGES) + "]+")
-_FOLD = {cp: cp - 0xFEE0 for first, last in _WIDE_RANGES for cp in range(first, last + 1)}
+_WIDE = re.compile("[" + "".join(map(chr, FULL_WIDTH_ALNUM)) + "]")
 # How far past the start of its line (and a quarter of that before it) a value is looked for.
 _REACH = 8192
 # The 发文字号's year brackets, which sj writes 〔〕 whatever the notice writes (or none).
@@ -47,7 +46,7 @@ Piece = tuple[int, int, int, int]  # (start, end) in the value without white spa
 
 def fold(text: str) -> str:
     """Full-width digits and letters as ASCII, as normalize writes them: `fold("２０２１年") == "2021年"`."""
-    return _WIDE.sub(lambda m: m.group().translate(_FOLD), text) if _WIDE.search(text) else text
+    return text.translate(FULL_WIDTH_ALNUM) if _WIDE.search(text) else text
 
 
 def compact(text: str) -> str:
