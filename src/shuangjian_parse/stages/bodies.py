@@ -316,10 +316,19 @@ class Cursor:
         text = text[number[2]:].strip()
         if self.unit_section and self.r.units.all_named(text):
             return LineView(i, line, text, number=number)  # 1.县教育局 in a list of units
+        if self.numbered_entry(text):
+            return LineView(i, line, text, number=number)  # 1.张三 县长 under 组长：
         self.end_roster()
         self.focus(text)
         self.unit_section = any(w in text for w in self.r.rules.unit_headings)
         return LineView(i, line, text, number=number)
+
+    def numbered_entry(self, text: str) -> bool:
+        """`1.张三 县长` under a role label: a roster's people numbered one a line."""
+        if self.roster is None or self.role is None or self.role in self.r._unit_roles:
+            return False
+        found = self.r.people.read_entry(text)
+        return bool(found) and all(name for name, _ in found[1])
 
     def end_roster(self) -> None:
         self.roster = None

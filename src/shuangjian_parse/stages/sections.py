@@ -81,10 +81,13 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
     last_number: dict[tuple[int, ...], int] = {}
     kinds: dict[int, str] = {}
     starts: dict[int, tuple[int, str]] = {}
+    listed = False  # the line above is a label that opens a list (副组长：, 具体如下：)
     for i in layout.main_text():
         line = lines[i]
         found = match_number(line.text, rules)
-        if found:
+        if not found:
+            listed = line.text.rstrip().endswith(("：", ":"))
+        else:
             level, number, end = found
             while stack and stack[-1].level >= level:
                 stack.pop()
@@ -99,6 +102,9 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
                 kind = parent_kind
             node = _Node(number, level, heading, kind, line.line, [])
             (stack[-1].children if stack else roots).append(node)
+            if listed and _value(number) == 1:
+                last_number.pop(tuple(id(n) for n in stack) + (level,), None)  # a new list starts
+            listed = False
             _check_order(node, stack, last_number, line, rules, report)
             stack.append(node)
             starts[i] = (level, number)
