@@ -325,6 +325,26 @@ CASES = [
      "关于成立某县“双减”工作领导小组的通知\n经研究，决定成立某县“双减”工作领导小组。\n成员单位：县委宣传部、县教育局、县公\n安局、县财政局、县市场监管局、县\n卫健局。\n",
      {"units": [("leading_group", "县公安局"), ("leading_group", "县市场监管局"), ("leading_group", "县卫健局")],
       "no_units": ["县公", "安局", "县", "卫健局"]}),
+    ("R61", "roles given in prose for 班长, 总指挥, 主任委员; units 为委员 (a committee's member units)",
+     "关于成立县学位工作委员会的通知\n为加强学位管理，决定成立县学位工作委员会。委员会由县人民政府副县长黄志强任主任委员，"
+     "县教育局局长林晓峰任副主任委员，县人社局、县财政局分管负责同志为委员。\n"
+     "决定成立县森林防火指挥部。县政府副县长钱卫国任总指挥，县应急管理局局长孙明任副总指挥。\n"
+     "决定成立县“双减”工作专班。班长由县委常委、常务副县长许建华担任，副班长由县教育局局长邓文军担任。\n",
+     {"people": [("主任委员", "黄志强", ["县人民政府副县长"]), ("副主任委员", "林晓峰", ["县教育局局长"]),
+                 ("总指挥", "钱卫国", ["县政府副县长"]), ("副总指挥", "孙明", ["县应急管理局局长"]),
+                 ("班长", "许建华", ["县委常委", "常务副县长"]), ("副班长", "邓文军", ["县教育局局长"])],
+      "units": [("other", "县人社局"), ("other", "县财政局")]}),
+    ("R62", "people numbered one a line under each role label (组长： / 1.张三 县长), the numbers starting again",
+     "关于成立某市校外培训治理工作专班的通知\n一、专班组成\n组长：\n1.张立新 市政府副市长\n副组长：\n1.王海 市政府副秘书长\n"
+     "2.刘畅 市教育局局长\n成员：\n1.陈刚 市委宣传部副部长\n2.杨帆 市公安局副局长\n二、工作职责\n负责统筹推进专项治理。\n",
+     {"people": [("组长", "张立新", ["市政府副市长"]), ("副组长", "王海", ["市政府副秘书长"]),
+                 ("副组长", "刘畅", ["市教育局局长"]), ("成员", "陈刚", ["市委宣传部副部长"]),
+                 ("成员", "杨帆", ["市公安局副局长"])], "no_codes": ["SJ201"]}),
+    ("R63", "every unit's duties in one paragraph after an introduction (职责分工如下：A：…；B：…)",
+     "关于成立某县“双减”工作领导小组的通知\n一、成员单位职责\n各成员单位职责分工如下：县教育局：负责统筹协调全县“双减”工作；"
+     "县公安局：负责校外培训机构安全监管；县财政局：负责落实经费保障。\n",
+     {"duties": [(("县教育局",), "负责统筹协调"), (("县公安局",), "负责校外培训机构安全监管"),
+                 (("县财政局",), "负责落实经费保障")], "duty_count": 3}),
 ]
 
 
@@ -372,6 +392,8 @@ def check(rec, exp) -> list[str]:
     for u in exp.get("no_duty_units", []):
         if any(u in d[0] for d in duties):
             bad.append(f"spurious duty unit {u}")
+    codes = {d["code"] for d in rec["diagnostics"]}
+    bad += [f"diagnostic {c}" for c in exp.get("no_codes", []) if c in codes]
     for f, v in exp.get("doc", {}).items():
         if rec["document"].get(f) != v:
             bad.append(f"document.{f} = {rec['document'].get(f)!r}, want {v!r}")

@@ -61,7 +61,10 @@ class DutyReader:
             return None
         units = self.unit_list(m.group("units"))
         if not units:
-            return None
+            # 职责分工如下：县教育局：负责…；县公安局：…: an introduction, then units and their tasks
+            intro = offset == 0 and m.group("sep") in "：:"
+            found = self.leading(line, body[m.end():], m.end()) if intro else None
+            return found if found and found[0].text else None
         text = body[m.end():].strip()
         start = len(body) - len(text)
         glued: list[Duty] = []
