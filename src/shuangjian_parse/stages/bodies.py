@@ -316,7 +316,7 @@ class Cursor:
         text = text[number[2]:].strip()
         if self.unit_section and self.r.units.all_named(text):
             return LineView(i, line, text, number=number)  # 1.县教育局 in a list of units
-        if self.numbered_entry(text):
+        if number[0] >= 3 and self.numbered_entry(text):
             return LineView(i, line, text, number=number)  # 1.张三 县长 under 组长：
         self.end_roster()
         self.focus(text)
@@ -324,7 +324,8 @@ class Cursor:
         return LineView(i, line, text, number=number)
 
     def numbered_entry(self, text: str) -> bool:
-        """`1.张三 县长` under a role label: a roster's people numbered one a line."""
+        """`1.张三 县长` under a role label: a roster's people numbered one a line (an item of
+        a low level: 二、成员单位职责 is a heading whatever it reads like)."""
         if self.roster is None or self.role is None or self.role in self.r._unit_roles:
             return False
         found = self.r.people.read_entry(text)

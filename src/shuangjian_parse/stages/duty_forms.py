@@ -136,8 +136,9 @@ def units_then_tasks_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | N
         lead = r._lead.match(body)
         if lead and r.unit_list(lead.group("units")):
             break
-        if not sub and items and len(body) <= r.units.rules.max_chars and r.unit_list(body.rstrip("。:：")):
-            break  # the next unit alone on its line, its tasks below it
+        if not sub and items and len(body) <= r.units.rules.max_chars and (
+                r.unit_list(body.rstrip("。:：")) or _label_units(r, body)):
+            break  # the next unit alone on its line (县财政局： / 县财政局职责：), its tasks below it
         if not (in_duties and view.in_duties) and not strong.match(body):
             break
         if sub or not items:  # 主要职责：负责… under the unit: the task without its label
@@ -166,12 +167,20 @@ def _heading_units(cursor: DutyCursor, view: DutyLine) -> list[str] | None:
         return found[0].units if not found[0].text else None
     if len(view.body) > r.units.rules.max_chars:
         return None  # a heading of units is short
-    label = r.rules.duty_label.regex.match(view.body) if "职责" in view.body else None
-    if label and not view.body[label.end():].strip():
-        return _named_units(r, label.group("units"))
+    units = _label_units(r, view.body)
+    if units:
+        return units
     if view.number or (view.in_duties and (match_number(cursor.next_text(), r.sections)
                                            or r.rules.task_label.regex.match(cursor.next_text()))):
         return r.unit_list(view.body.rstrip("。:："))
+    return None
+
+
+def _label_units(r, text: str) -> list[str] | None:
+    """The units of a label alone on its line: `县教育局职责：`, `一、市教育局的工作职责`."""
+    label = r.rules.duty_label.regex.match(text) if "职责" in text else None
+    if label and not text[label.end():].strip():
+        return _named_units(r, label.group("units"))
     return None
 
 
