@@ -170,8 +170,9 @@ def _heading_units(cursor: DutyCursor, view: DutyLine) -> list[str] | None:
     units = _label_units(r, view.body)
     if units:
         return units
-    if view.number or (view.in_duties and (match_number(cursor.next_text(), r.sections)
-                                           or r.rules.task_label.regex.match(cursor.next_text()))):
+    below = cursor.next_text() if view.in_duties else ""
+    if view.number or (below and (match_number(below, r.sections) or r.rules.task_label.regex.match(below)
+                                  or r.rules.task_start.regex.match(below))):  # 县税务局 / 负责…
         return r.unit_list(view.body.rstrip("。:："))
     return None
 
