@@ -33,6 +33,8 @@ _NAME_THEN_POST = re.compile(r"^(?P<name>[\u4e00-\u9fff·]{2,5})[，,：:](?P<po
 _CLAUSE = re.compile(r"要|应|须|由|担任|兼任|确定|推荐")
 _HELD_BY = re.compile(r"^由(?P<who>[^，。；,;]{2,40}?)(?:同志)?(?:兼任|担任)[。；;]?$")
 _SHORT_NOTE = re.compile(r"[（(][^()（）]{1,4}[)）]$")  # 王五（常务）: a note after a name
+# 陈一 县委办副主任、刘二 县政府办副主任: a list mark before a name and a space starts an entry.
+_NEXT_ENTRY = re.compile(r"[、，,]\s*(?=[\u4e00-\u9fff·]{2,5}\s)")
 _BRACKETED = re.compile(rf"(?P<name>[^()（）\s、，,；;]{{2,12}}?)\s*{_POST_IN_BRACKETS}")
 
 
@@ -151,6 +153,22 @@ def posts_and_names_in_turn(entry: Entry, people: PersonReader) -> Entries | Non
            for post, name in pairs):
         return [(name, people.posts(post)) for post, name in pairs]
     return None
+
+
+@ENTRY_FORMS.rule("names_with_posts_in_a_list")
+def names_with_posts_in_a_list(entry: Entry, people: PersonReader) -> Entries | None:
+    """`陈一 县委办副主任、刘二 县政府办副主任`: entries `name posts` one after another between
+    、 or ，, each name set apart from its posts by a space (the posts may hold 、 of their own)."""
+    if len(entry.tokens) < 3 or not _LIST_MARK.search(entry.text):
+        return None
+    found: Entries = []
+    for part in _NEXT_ENTRY.split(entry.text):
+        name, _, posts = part.strip().partition(" ") if " " in part.strip() else (part, "", "")
+        posts = _compact(posts)
+        if not posts or not people.is_name(name, loose=True) or not people.is_post(posts.split("、")[-1]):
+            return None
+        found.append((name, people.posts(posts)))
+    return found if len(found) >= 2 else None
 
 
 @ENTRY_FORMS.rule("names_glued_to_posts")

@@ -22,7 +22,7 @@ _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
 _NAME_NOTE = re.compile(r"^(?P<name>[^\s（(]{2,5})[（(](?P<note>[^()（）]{1,12})[)）]\s*")
 _DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
-_COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,：:]|$)")
+_COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,、：:；;]|$)")
 
 
 def _import_jieba():
