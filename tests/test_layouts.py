@@ -366,6 +366,9 @@ CASES = [
      {"people": [("组长", "张国华", ["县委书记"]), ("组长", "李建国", ["县长"]), ("成员", "陈一", ["县委办副主任"]),
                  ("成员", "刘二", ["县委常委", "宣传部部长"]), ("成员", "杨三", ["县教育局局长"]),
                  ("成员", "黄四", ["县财政局副局长"]), ("成员", "吴六", []), ("成员", "徐七", [])], "no_codes": ["SJ302"]}),
+    ("R67", "a page that starts inside a roster, before any body is named: its entries are reported, not dropped in silence",
+     "局局长\n　　王建军　县财政局副局长\n　　刘海波　县人社局副局长\n　　三、职责分工\n　　（一）县教育局：负责统筹协调。\n",
+     {"codes": ["SJ307"], "duties": [(("县教育局",), "负责统筹协调")]}),
 ]
 
 
@@ -415,6 +418,7 @@ def check(rec, exp) -> list[str]:
             bad.append(f"spurious duty unit {u}")
     codes = {d["code"] for d in rec["diagnostics"]}
     bad += [f"diagnostic {c}" for c in exp.get("no_codes", []) if c in codes]
+    bad += [f"no diagnostic {c}" for c in exp.get("codes", []) if c not in codes]
     for f, v in exp.get("doc", {}).items():
         if rec["document"].get(f) != v:
             bad.append(f"document.{f} = {rec['document'].get(f)!r}, want {v!r}")
