@@ -369,6 +369,11 @@ CASES = [
     ("R67", "a page that starts inside a roster, before any body is named: its entries are reported, not dropped in silence",
      "局局长\n　　王建军　县财政局副局长\n　　刘海波　县人社局副局长\n　　三、职责分工\n　　（一）县教育局：负责统筹协调。\n",
      {"codes": ["SJ307"], "duties": [(("县教育局",), "负责统筹协调")]}),
+    ("R68", "a 实施方案 that asks each school to set a group up (各学校要成立…: no body of this notice) and puts an "
+            "office under a standing body it names (县委教育工作领导小组…，领导小组办公室设在…)",
+     "某县“双减”工作实施方案\n一、主要任务\n（一）提升课后服务水平。各学校要成立课后服务工作小组，由校长任组长。\n二、组织实施\n"
+     "（一）加强组织领导。县委教育工作领导小组统筹推进“双减”工作，领导小组办公室设在县教育局。各乡镇要成立相应的工作机构。\n",
+     {"bodies": {"leading_group": 1, "office": 1, "other": 0}, "parents": {"县委教育工作领导小组办公室": "县委教育工作领导小组"}}),
 ]
 
 

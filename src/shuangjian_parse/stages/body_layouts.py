@@ -452,6 +452,22 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
         cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
 
 
+def _named_before(cursor: Cursor, text: str, pos: int, line: Line) -> _Body | None:
+    """`县委教育工作领导小组统筹推进…，领导小组办公室设在县教育局`: no body is set up, but the
+    sentence names in full the one whose short name comes right before the office; that body
+    (named as existing) is the office's parent."""
+    r = cursor.r
+    refs = list(r._ref.finditer(text, 0, pos))
+    if not refs or refs[-1].end() != pos:
+        return None
+    kind = r.kind_of(refs[-1].group())
+    for m in reversed(refs[:-1]):
+        name = r.name_before(text, m.end())
+        if r.kind_of(name) == kind and not r.is_generic(name):
+            return cursor.add(name, line.line)
+    return None
+
+
 def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
     # A rule tried here must be in BodyReader's sentence_rules (the sentence gate).
     r = cursor.r
@@ -460,7 +476,7 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
     office_at = len(text)  # where the sentence first names the office
     for pattern in r._office:
         for m in pattern.finditer(text):
-            owner = cursor.ref_before(text, m.start()) or cursor.current
+            owner = cursor.ref_before(text, m.start()) or cursor.current or _named_before(cursor, text, m.start(), line)
             if owner is not None and owner.kind == "office":
                 office = owner
             elif owner is not None:
