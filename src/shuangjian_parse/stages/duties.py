@@ -203,8 +203,7 @@ class DutyCursor:
         line = self.lines[i]
         text = line.text
         if "\t" in text:
-            if in_duties:
-                self.header = self.r.columns.header(text) or self.header
+            self.header = self.r.columns.header(text) or self.header
             text = self.r.columns.strip_index(text)
         else:
             self.header = None
@@ -225,7 +224,8 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
     duties: list[Duty] = []
     while cursor.k < len(regions):
         view = cursor.view()
-        if not view.in_duties and not reader.may_hold_duty(view, cursor.next_text()):
+        in_table = cursor.header is not None and "\t" in view.line.text  # a table's header says what it holds
+        if not view.in_duties and not in_table and not reader.may_hold_duty(view, cursor.next_text()):
             cursor.previous = None
             cursor.k += 1
             continue

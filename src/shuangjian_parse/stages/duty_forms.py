@@ -21,11 +21,12 @@ _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 
 @DUTY_FORMS.rule("table_row")
 def table_row(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
-    """A row of a duties table (序号 | 单位 | 职责) under its header, or the header itself."""
+    """A row of a duties table (序号 | 单位 | 职责) under its header, or the header itself; a
+    header with a unit and a task column makes a duties table in any section (a 工作要求's
+    责任单位 | 工作任务 | 完成时限)."""
     header = cursor.header
     text = view.line.text
-    if not view.in_duties or "\t" not in text or header is None \
-            or not (header.has("unit") and header.has("duty")):
+    if "\t" not in text or header is None or not (header.has("unit") and header.has("duty")):
         return None
     r = cursor.r
     if r.columns.header(text) is not None:
