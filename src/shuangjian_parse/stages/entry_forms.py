@@ -35,6 +35,7 @@ _HELD_BY = re.compile(r"^由(?P<who>[^，。；,;]{2,40}?)(?:同志)?(?:兼任|�
 _SHORT_NOTE = re.compile(r"[（(][^()（）]{1,4}[)）]$")  # 王五（常务）: a note after a name
 # 陈一 县委办副主任、刘二 县政府办副主任: a list mark before a name and a space starts an entry.
 _NEXT_ENTRY = re.compile(r"[、，,]\s*(?=[\u4e00-\u9fff·]{2,5}\s)")
+_HEAD_COLON = re.compile(r"^(?P<head>[^：:\s]{2,30})\s*[：:]\s*(?P<rest>\S.*)$")  # 县教育局：赵六（局长）
 _BRACKETED = re.compile(rf"(?P<name>[^()（）\s、，,；;]{{2,12}}?)\s*{_POST_IN_BRACKETS}")
 
 
@@ -217,6 +218,26 @@ def unit_name_title(entry: Entry, people: PersonReader) -> Entries | None:
             or not people.is_title(tokens[2]):
         return None
     return [(tokens[1], [tokens[0] + tokens[2]])]
+
+
+@ENTRY_FORMS.rule("unit_or_post_then_name")
+def unit_or_post_then_name(entry: Entry, people: PersonReader) -> Entries | None:
+    """`县教育局：赵六（局长）`, `县公安局副局长：钱七`: a unit (its person's title in brackets
+    after the name) or a post, then a colon and the person; the post is the unit and the title."""
+    m = _HEAD_COLON.match(entry.text) if "：" in entry.text or ":" in entry.text else None
+    if m is None:
+        return None
+    head, rest = m.group("head"), m.group("rest")
+    bracketed = _NAME_POST_PAREN.match(rest)
+    name = _compact(bracketed.group("name") if bracketed else rest)
+    if not people.is_name(name, loose=True):
+        return None
+    if people.units.is_unit(head):
+        titles = people.posts(bracketed.group("post")) if bracketed else []
+        return [(name, [head + t for t in titles] or [head])]
+    if bracketed is None and people.is_post(head):
+        return [(name, people.posts(head))]
+    return None
 
 
 @ENTRY_FORMS.rule("name_alone")
