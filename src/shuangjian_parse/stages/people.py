@@ -20,6 +20,7 @@ _AND = re.compile(r"[、和及]")
 _NOTE_END = re.compile(r"[，,、；;]")  # what ends a note on the person (女，…)
 _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
 _NAME_NOTE = re.compile(r"^(?P<name>[^\s（(]{2,5})[（(](?P<note>[^()（）]{1,12})[)）]\s*")
+_CONCURRENT = re.compile(r"[，,]\s*兼任?$")  # 县教育局局长，兼: the post is held alongside, no post of its own
 _DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,、：:；;]|$)")
@@ -173,6 +174,8 @@ class PersonReader:
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
         if _DIGITS.search(text):
             text = self._contact.sub("", text)  # 县教育局股长，电话：138…: the post alone
+        if text.endswith(("兼", "兼任")):
+            text = _CONCURRENT.sub("", text)
         while text:  # a note is a few characters: looked for at the start only
             cut = _NOTE_END.search(text, 0, _NOTE_MAX + 1)
             note, rest = (text[:cut.start()], text[cut.end():]) if cut else (text, "")
