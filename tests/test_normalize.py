@@ -72,6 +72,16 @@ def test_unit_name_broken_inside_brackets_is_joined(parser):
     assert [ln.text for ln in text.lines] == ["十一、坚决禁止不正当竞争。(县市场监管局、县教育局)"]
 
 
+@pytest.mark.parametrize("raw, joined", [
+    ("联席会议由省教育厅、省公安厅、省民政厅\n、省财政厅组成。\n", "联席会议由省教育厅、省公安厅、省民政厅、省财政厅组成。"),
+    ("（三）县文旅局：负责培训机构审批和监管\n。\n", "（三）县文旅局：负责培训机构审批和监管。"),
+    ("办公室主任由张三（县教育局局长\n）兼任。\n", "办公室主任由张三（县教育局局长）兼任。"),
+])
+def test_a_line_that_starts_with_a_mark_no_line_may_start_with_carries_on_the_one_above(raw, joined, parser):
+    text, _ = norm(raw, parser)
+    assert [ln.text for ln in text.lines] == [joined]
+
+
 @pytest.mark.parametrize("lines", [
     ["苟仲文 体育总局局长、第19届亚运会组委会主席、第4届亚残运会组委会主席", "张海迪 中国残联主席"],
     ["成员:市委组织部、市发改委、市教育局、市科技局和各区、县(市)政府有关负责人",

@@ -172,6 +172,7 @@ class MetadataRules(GrammarModel):
 
 class JoinRules(GrammarModel):
     strong_endings: str
+    strong_starts: str
     open_brackets: dict[str, str]
     min_chars: int
     prose_marks: str

@@ -271,6 +271,7 @@ class _JoinRule:
         carries_on = (wraps
                       or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
                       or tail[-1] in join.strong_endings
+                      or nxt[0] in join.strong_starts
                       or (prev.length >= join.min_chars
                           and prev.prose
                           and not prev.gap_in_words
