@@ -321,4 +321,18 @@ def post_only(entry: Entry, people: PersonReader) -> Entries | None:
     posts = people.posts(text)
     if any(map(people.units.is_unit, posts)):
         return None  # 市委组织部、市教育局…有关负责人: member units, not a post
-    return [(None, posts)]
+    return _heads_of_units(people, posts) or [(None, posts)]
+
+
+def _heads_of_units(people: PersonReader, posts: list[str]) -> Entries | None:
+    """`县教育局局长、县财政局局长`: the same title in different units is held by different
+    people, one member each (县委常委、县政府副县长, two titles, is one person)."""
+    if len(posts) < 2:
+        return None
+    units = [people.units.unit_at_start(p) for p in posts]
+    if not all(units) or len(set(units)) < len(units):
+        return None
+    titles = {p[len(u):] for p, u in zip(posts, units)}
+    if len(titles) != 1 or not people.is_title(next(iter(titles))):
+        return None
+    return [(None, [p]) for p in posts]
