@@ -18,7 +18,7 @@ from ..prefilter import gate
 from .columns import ColumnReader, Header
 from .document import Layout
 from .sections import Outline, match_number, strip_article
-from .units import UnitReader
+from .units import UnitReader, split_outside_brackets
 
 _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 _AFTER_COMMA = re.compile(r"(?<=[，,])")
@@ -59,7 +59,7 @@ class DutyReader:
         m = self._lead.match(body)
         if not m:
             return None
-        units = self.unit_list(m.group("units"))
+        units = self.units_alone(m.group("units"))
         if not units:
             # 职责分工如下：县教育局：负责…；县公安局：…: an introduction, then units and their tasks
             intro = offset == 0 and m.group("sep") in "：:"
@@ -91,13 +91,16 @@ class DutyReader:
         for piece in self._pieces(body):
             start = body.find(piece, pos)
             pos = start + len(piece)
-            m = self._clause.match(self._drop.sub("", piece))
+            subject = self._drop.sub("", piece)
+            if start == 0 and subject.startswith("由"):
+                subject = subject[1:]  # （一）由县市场监管局负责…: an item that opens with who does it
+            m = self._clause.match(subject)
             if not m:
                 continue
             units = self.unit_list(m.group("units"))
             if not units:
                 continue
-            dropped = len(piece) - len(self._drop.sub("", piece))
+            dropped = len(piece) - len(subject)
             text = _TRAIL_PUNCT.sub("", piece[dropped + m.start("verb"):])
             if sum("\u4e00" <= char <= "\u9fff" for char in text) < len(m.group("verb")) + 2:
                 continue  # a verb with no task after it: (县财政局负责，县发改局配合) names roles
@@ -148,6 +151,13 @@ class DutyReader:
         clause = self._clause.search(text)
         units = self.unit_list(clause.group("units")) if clause else None
         return bool(units and any(map(self.units.is_named, units)))
+
+    def units_alone(self, text: str) -> list[str] | None:
+        """unit_list of a text that must hold units and nothing else: a part between commas
+        that holds no unit (县教育局牵头，会同县财政局做好…) makes it a task, not a list."""
+        if ("，" in text or "," in text) and not all(map(self.units.split, split_outside_brackets(text, "，,"))):
+            return None
+        return self.unit_list(text)
 
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""

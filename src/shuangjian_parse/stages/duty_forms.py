@@ -174,7 +174,7 @@ def _heading_units(cursor: DutyCursor, view: DutyLine) -> list[str] | None:
     below = cursor.next_text() if view.in_duties else ""
     if view.number or (below and (match_number(below, r.sections) or r.rules.task_label.regex.match(below)
                                   or r.rules.task_start.regex.match(below))):  # 县税务局 / 负责…
-        return r.unit_list(view.body.rstrip("。:："))
+        return r.units_alone(view.body.rstrip("。:："))
     return None
 
 
