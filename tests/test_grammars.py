@@ -21,11 +21,11 @@ def test_every_grammar_file_is_loaded():
 @pytest.mark.parametrize("mutation, problem", [
     (("heading_max_chars: 30", "heading_max_chars: thirty"), "heading_max_chars"),
     (("heading_max_chars: 30", "heading_max_chars: 30\nunknown_key: 1"), "unknown_key"),
-    (("pattern: '^(?P<number>(?:[一二三四五六七八九十]|两(?=[百千]))[〇零一二两三四五六七八九十百千]{0,6})\\s*[、.．]\\s*'",
-      "pattern: '^(?P<number>[一二'"), "does not compile"),
+    (("pattern: '^[（(]\\s*(?P<number>\\d{1,3})\\s*[）)]\\s*'", "pattern: '^[（(]\\s*(?P<number>\\d{1,3}'"),
+     "does not compile"),
     (("version: 1", "version: [1"), ""),
-    (("pattern: '^(?P<number>(?:[一二三四五六七八九十]|两(?=[百千]))[〇零一二两三四五六七八九十百千]{0,6})\\s*[、.．]\\s*'",
-      "pattern: '^(?P<n>(?:[一二三四五六七八九十]|两(?=[百千]))[〇零一二两三四五六七八九十百千]{0,6})\\s*[、.．]\\s*'"), "(?P<number>"),
+    (("pattern: '^[（(]\\s*(?P<number>\\d{1,3})\\s*[）)]\\s*'", "pattern: '^[（(]\\s*(?P<n>\\d{1,3})\\s*[）)]\\s*'"),
+     "(?P<number>"),
 ])
 def test_broken_grammar_is_refused_with_its_line(grammar_copy, mutation, problem):
     path = grammar_copy / "sections.yaml"

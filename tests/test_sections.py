@@ -32,6 +32,7 @@ def flat(sections, out=None):
     ("(一)负责县消防安全管理中心日常工作,制定下发相关消防安全委员会文件,并做好文件材料的收集工作;", 2, "一", None),
     ("1.管理水平再提升。全面落实方案", 3, "1", "管理水平再提升"),
     ("（1）作业管理", 4, "1", "作业管理"),
+    ("二 工作要求", 1, "二", "工作要求"),  # a space in place of the 、 lost in copying
 ])
 def test_numbered_line_opens_a_section(line, level, number, heading):
     parents = {1: "", 2: "一、总则\n", 3: "一、总则\n（一）分项\n", 4: "一、总则\n（一）分项\n1.细项\n"}
