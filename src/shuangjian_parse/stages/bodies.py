@@ -231,6 +231,8 @@ def extract_bodies(text: Text, layout: Layout, outline: Outline, title: str | No
     if title and layout.title_lines:
         cursor.read_title(title, text.lines[min(layout.title_lines)].line)
     for i in layout.main_text():
+        if i - 1 in layout.signature:
+            cursor.end_roster()  # the signature closes any roster above it (联系人：… below it is none)
         cursor.read_line(i)
     for part in layout.parts:
         cursor.end_roster()
