@@ -403,7 +403,11 @@ class Cursor:
         no kind of its own) named while a body is in focus is that body's."""
         name = self.r.strip_verbs("".join(name.split()))
         if self.r.is_generic(name):
-            return self.resolve(name)
+            found = self.resolve(name)
+            if found is None and self.r.kind_of(name) == "office":  # （二）领导小组办公室
+                parent = self.resolve(name[:-len("办公室")])
+                found = self.office_of(parent, line) if parent is not None else None
+            return found
         parent = None
         if self.r.kind_of(name) is None and kind == "other":
             parent = self.current
