@@ -382,6 +382,7 @@ class BodyRules(GrammarModel):
     declared_count: PatternRule
     lead_unit: PatternRule
     roster_title: PatternRule
+    order_note: PatternRule
     unit_roles: list[str]
     unit_headings: list[str]
     units_follow: PatternRule

@@ -194,7 +194,7 @@ def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
             return True
     if role in r._unit_roles:
         cursor.unit_section = True  # 成员单位： then the units, one per line or numbered
-    if not rest or _NOTE.fullmatch(rest):
+    if not rest or _NOTE.fullmatch(rest) or r.rules.order_note.regex.match(rest):
         return True  # 成员：（按姓氏笔画排序）: a note, the entries follow
     if role in r._unit_roles:
         cursor.add_units(target, r.units.split(rest), line)
@@ -324,6 +324,12 @@ def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     posts = last.posts[:-1] + [last.posts[-1] + view.compact]
     body.members[-1] = last.model_copy(update={"posts": posts})
     return True
+
+
+@LINE_LAYOUTS.rule("order_note", numbered=False, prose=False)
+def order_note(cursor: Cursor, view: LineView) -> bool:
+    """`（以上排名不分先后）` inside a roster: a note on the order of the names, no member."""
+    return cursor.roster is not None and cursor.r.rules.order_note.regex.match(view.compact) is not None
 
 
 @LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False)
