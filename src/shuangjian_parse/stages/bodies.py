@@ -78,9 +78,9 @@ class BodyReader:
         self._generic = set(rules.generic_modifiers)
         self._office = [r.regex for r in rules.office]
         # 组长：, 组长 , 组长——, 【组长】: a label and what sets it apart from its entries.
-        # …with a note in brackets before its colon: 成员（按姓氏笔画排序）：
+        # …with a note in brackets, or a verb, before its colon: 成员（按姓氏笔画排序）：, 成员为：
         self._roles = re.compile(rf"^[【\[]?(?P<role>{words(rules.roles + rules.unit_roles)})"
-                                 r"(?:[（(][^()（）]{1,12}[)）](?=\s*[:：]))?(?:[】\]]\s*|"
+                                 r"(?:[（(][^()（）]{1,12}[)）](?=\s*[:：])|[为有是](?=\s*[:：]))?(?:[】\]]\s*|"
                                  r"\s*(?:[:：]|[—－-]{1,2})\s*|\s+|$)")
         # A label whose space before the name was lost with the spaces of a spaced name
         # (组　长　张　三　县长 -> 组长张三 县长): a surnamed name of two or three, then a space.

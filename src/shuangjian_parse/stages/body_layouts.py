@@ -401,7 +401,7 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     watch = view.number is None and (
         cursor.roster is not None or cursor.kinds.get(view.i) == "roster"
         or (bool(cursor.bodies) and cursor.r._role_only.match(view.text) is not None)
-        or (not cursor.bodies and _entry_before_any_body(cursor, view)))
+        or _entry_outside_roster(cursor, view))
     roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()
     found = cursor.found() if watch else None
@@ -417,10 +417,11 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-def _entry_before_any_body(cursor: Cursor, view: LineView) -> bool:
-    """`王建军　县财政局副局长` before any body is named (a page that starts inside a roster):
-    no layout can say whose member it is, so it must not go unreported."""
-    if view.prose or len(view.text) > _ODD_LINE:
+def _entry_outside_roster(cursor: Cursor, view: LineView) -> bool:
+    """`王建军　县财政局副局长` where no roster is open (a page that starts inside a roster, a
+    roster under a heading no layout reads): no layout can say whose member it is, so it must
+    not go unreported."""
+    if cursor.roster is not None or view.prose or len(view.text) > _ODD_LINE:
         return False
     found = cursor.r.people.read_entry(view.text)
     return bool(found) and all(name and posts for name, posts in found[1])

@@ -315,7 +315,7 @@ def unbalanced_bracket(entry: Entry, people: PersonReader) -> Entries | None:
 def post_only(entry: Entry, people: PersonReader) -> Entries | None:
     """`县公安局分管局长`, `县政府分管副县长`: a role held by a post, no person named (name null)."""
     text = "".join(entry.tokens)
-    if not people.is_post(text) or not people.has_title(text) or _CLAUSE.search(text) \
+    if "：" in text or ":" in text or not people.is_post(text) or not people.has_title(text) or _CLAUSE.search(text) \
             or people.who(text)[0] is not None:
         return None
     posts = people.posts(text)
