@@ -383,6 +383,7 @@ class BodyRules(GrammarModel):
     lead_unit: PatternRule
     roster_title: PatternRule
     order_note: PatternRule
+    filled_later: PatternRule
     unit_roles: list[str]
     unit_headings: list[str]
     units_follow: PatternRule

@@ -196,6 +196,8 @@ def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
         cursor.unit_section = True  # 成员单位： then the units, one per line or numbered
     if not rest or _NOTE.fullmatch(rest) or r.rules.order_note.regex.match(rest):
         return True  # 成员：（按姓氏笔画排序）: a note, the entries follow
+    if r.rules.filled_later.regex.match(rest):
+        return True  # 联络员：由各成员单位确定一名…担任: no one is named
     if role in r._unit_roles:
         cursor.add_units(target, r.units.split(rest), line)
         return True
