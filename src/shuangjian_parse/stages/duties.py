@@ -24,6 +24,7 @@ _TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 _AFTER_COMMA = re.compile(r"(?<=[，,])")
 # Where a glued duty may start: after a sentence or a clause, and any item number there
 # (…减负提质。县财政局：负责…, 负责统筹协调；2.县财政局：负责…).
+_INTRO = re.compile(r"(?P<intro>[^，,。；;：:]{2,20})[：:]")  # 成员单位职责：…
 _SENTENCE_END = re.compile(r"[。；;](?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）])?")
 _LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
 
@@ -85,7 +86,11 @@ class DutyReader:
         return duties + glued
 
     def clauses(self, line: Line, body: str, offset: int = 0) -> list[Duty] | None:
-        """One duty per clause that starts with units and a verb: `教育部门负责……；网信部门负责……`."""
+        """One duty per clause that starts with units and a verb: `教育部门负责……；网信部门负责……`,
+        also after an introduction that ends with a colon (成员单位职责：县教育局负责…；…)."""
+        intro = _INTRO.match(body) if "：" in body or ":" in body else None
+        if intro and not self.unit_list(intro.group("intro")):
+            return self.clauses(line, body[intro.end():], offset + intro.end())
         duties = []
         pos = 0
         for piece in self._pieces(body):
