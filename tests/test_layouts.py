@@ -432,6 +432,11 @@ CASES = [
      "第四条 成员单位职责：县教育局负责日常监管；县市场监管局负责收费监管。\n",
      {"bodies": {"joint_meeting": 1}, "units": [("joint_meeting", "县公安局")],
       "duties": [(("县教育局",), "负责日常监管"), (("县市场监管局",), "负责收费监管")], "duty_count": 2}),
+    ("R79", "a web page's list of links to other notices after the notice (相关文章 / 推荐阅读): their titles set up no body",
+     "某县教育局关于成立某县“双减”工作专班的通知\n各中小学校：\n决定成立县“双减”工作专班。\n组长：马超 县教育局局长\n"
+     "某县教育局\n2022年3月14日\n推荐阅读\n关于成立县防汛抗旱指挥部的通知\n某县人民政府关于建立县河长制工作联席会议制度的通知 2022-03-01\n",
+     {"bodies": {"task_force": 1, "other": 0, "joint_meeting": 0}, "people": [("组长", "马超", ["县教育局局长"])],
+      "doc": {"title": "某县教育局关于成立某县“双减”工作专班的通知"}}),
 ]
 
 

@@ -209,9 +209,16 @@ class RunOnRules(GrammarModel):
     min_label_chars: int
 
 
+class RelatedLinks(GrammarModel):
+    """A web page's list of links to other notices, under its heading."""
+    heading: PatternRule
+    item: PatternRule
+
+
 class NormalizeRules(GrammarModel):
     version: int
     noise: list[PatternRule]
+    related_links: RelatedLinks
     metadata: MetadataRules
     join: JoinRules
     wrap: WrapRules

@@ -81,8 +81,16 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
     cleaned = [_clean_line(raw) for raw in decoded.lines]
     noise = any_of(rules.noise)
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
+    links = rules.related_links
+    in_links = False  # under a page's 相关文章: the titles of other notices it links to
     for i, text in enumerate(cleaned):
-        if text and noise.match(text):
+        if not text:
+            continue
+        if links.heading.regex.match(text):
+            in_links = True
+        elif in_links:
+            in_links = links.item.regex.match(text) is not None
+        if in_links or noise.match(text):
             cleaned[i] = ""
             dropped[i] = True
     metadata = _take_metadata(cleaned, rules, report)
