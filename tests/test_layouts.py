@@ -418,12 +418,13 @@ CASES = [
      "王五 县教育局局长\n二、工作专班\n组成人员：\n赵七 县教育局副局长\n",
      {"people": [("组长", "张三", ["县长"]), ("副组长", "李四", ["副县长"]), ("成员", "王五", ["县教育局局长"])],
       "no_people": [None], "codes": ["SJ307"]}),
-    ("R77", "a count in brackets before the colon (副组长（2人）：), 成员单位有：, a role left to the units to fill "
+    ("R77", "a count in brackets before the colon (副组长（2人）：), 成员单位有：, 牵头单位：X, a role left to the units to fill "
             "(联络员：由各成员单位确定一名…担任: no member, no report)",
      "关于成立某县“双减”工作领导小组的通知\n一、领导小组组成\n组长（1人）：张三 县长\n副组长（2人）：李四 副县长、王二 县教育局局长\n"
-     "成员单位有：县教育局、县财政局、县公安局\n联络员：由各成员单位确定一名股室负责人担任。\n",
+     "成员单位有：县教育局、县财政局、县公安局\n牵头单位：县教育局\n联络员：由各成员单位确定一名股室负责人担任。\n",
      {"people": [("组长", "张三", ["县长"]), ("副组长", "李四", ["副县长"]), ("副组长", "王二", ["县教育局局长"])],
       "units": [("leading_group", "县教育局"), ("leading_group", "县公安局")], "no_people": [None],
+      "leads": {"某县“双减”工作领导小组": "县教育局"},
       "no_codes": ["SJ302", "SJ307"]}),
     ("R78", "an embedded 制度 in articles whose duties article opens with a label (第四条 成员单位职责：A负责…；B负责…)",
      "某县人民政府办公室关于印发《某县校外培训监管工作联席会议制度》的通知\n各乡镇人民政府：\n现印发给你们，请认真贯彻执行。\n"
@@ -477,6 +478,9 @@ def check(rec, exp) -> list[str]:
     for us, prefix in exp.get("duties", []):
         if not any(d[0] == us and d[1].startswith(prefix) for d in duties):
             bad.append(f"missing duty {us} {prefix}…")
+    leads = {b["name"]: b["lead_unit"] for b in rec["bodies"]}
+    bad += [f"{name}: lead unit {leads.get(name)}, want {lead}" for name, lead in exp.get("leads", {}).items()
+            if leads.get(name) != lead]
     parents = {b["name"]: b["parent"] for b in rec["bodies"]}
     for name, parent in exp.get("parents", {}).items():
         if parents.get(name, "(no such body)") != parent:

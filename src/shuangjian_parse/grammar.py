@@ -388,6 +388,7 @@ class BodyRules(GrammarModel):
     unit_list: list[PatternRule]
     declared_count: PatternRule
     lead_unit: PatternRule
+    lead_labels: list[str]
     roster_title: PatternRule
     order_note: PatternRule
     filled_later: PatternRule

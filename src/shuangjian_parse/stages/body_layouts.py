@@ -199,7 +199,10 @@ def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
     if r.rules.filled_later.regex.match(rest):
         return True  # 联络员：由各成员单位确定一名…担任: no one is named
     if role in r._unit_roles:
-        cursor.add_units(target, r.units.split(rest), line)
+        units = r.units.split(rest)
+        cursor.add_units(target, units, line)
+        if role in r.rules.lead_labels and len(units) == 1:
+            target.lead = units[0]  # 牵头单位：县教育局
         return True
     if cursor.add_entries(target, role, rest, line):
         return True
