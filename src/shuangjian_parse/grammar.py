@@ -4,8 +4,6 @@ A grammar file is data: word lists and patterns with the examples that justify t
 A bad file raises GrammarError (SJ901) naming `file:line`; `check_examples()` runs every
 rule's examples, which `sj grammars check` and tests/test_grammars.py use.
 """
-from __future__ import annotations
-
 import hashlib
 import re
 from dataclasses import dataclass

@@ -3,8 +3,6 @@
 Field names are the output contract; the Chinese term of each field is in its description.
 Models are frozen: a stage builds new ones, it never edits what an earlier stage returned.
 """
-from __future__ import annotations
-
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
@@ -146,7 +144,7 @@ class Section(Record):
     heading: Optional[str] = Field(default=None, description="标题 (null for a numbered paragraph)")
     kind: SectionKind = Field(default="other", description="类别 (organization, duties, rules …)")
     line: int = Field(ge=1, description="行号 (1-based source line)")
-    children: list[Section] = Field(default_factory=list, description="下级条目 (sub-items)")
+    children: list["Section"] = Field(default_factory=list, description="下级条目 (sub-items)")
     heading_span: Optional[Span] = Field(default=None, description="出处 of heading (provenance: see Span)")
 
     spans: ClassVar[dict[str, str]] = {"heading": "heading_span"}
