@@ -151,8 +151,8 @@ def parse(
     from . import regex_cache
     from .diagnostics import render_text
 
-    # The stored patterns, before the stages are imported (after the models: pydantic has
-    # tokenize compile a pattern that differs run to run, which is not worth storing).
+    # The stored patterns, before the stages are imported (not before typer and pydantic: the
+    # patterns their modules compile would be stored too and crowd re's 512-entry cache).
     regex_cache.load()
     from .emit import render, to_json_array, to_yaml_stream
     from .files import read_input

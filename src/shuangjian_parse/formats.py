@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import io
 import itertools
-import logging
 import posixpath
 import re
 import warnings
@@ -776,6 +775,8 @@ def _pdf_text(data: bytes, path: str, max_bytes: int) -> str:
         import pypdf
     except ImportError:
         raise _missing(path, "a PDF", "pdf") from None
+    import logging   # here, not at the top: a notice in text needs none of it
+
     pages: list[str] = []
     logger = logging.getLogger("pypdf")
     level = logger.level

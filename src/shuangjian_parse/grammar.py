@@ -4,8 +4,6 @@ A grammar file is data: word lists and patterns with the examples that justify t
 A bad file raises GrammarError (SJ901) naming `file:line`; `check_examples()` runs every
 rule's examples, which `sj grammars check` and tests/test_grammars.py use.
 """
-from __future__ import annotations
-
 import hashlib
 import re
 from dataclasses import dataclass
@@ -19,7 +17,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import prefilter, regex_cache
 from .errors import GrammarError
-from .models import BodyKind, SectionKind
+from .models import BodyKind, SectionKind, new_list
 from .prefilter import GatedPattern, gate
 
 
@@ -32,8 +30,8 @@ class GrammarModel(BaseModel):
 class Examples(GrammarModel):
     """Evidence for a rule: strings it must match (search) and strings it must not."""
 
-    match: list[str] = Field(default_factory=list)
-    no_match: list[str] = Field(default_factory=list)
+    match: list[str] = Field(default_factory=new_list)
+    no_match: list[str] = Field(default_factory=new_list)
 
 
 class PatternRule(GrammarModel):
@@ -129,14 +127,14 @@ class LayoutExample(GrammarModel):
     that sets the body up)."""
 
     lines: list[str] = Field(min_length=1)
-    before: list[str] = Field(default_factory=list)
-    after: list[str] = Field(default_factory=list)
+    before: list[str] = Field(default_factory=new_list)
+    after: list[str] = Field(default_factory=new_list)
     head: Optional[str] = None
-    members: list[tuple[str, Optional[str], list[str]]] = Field(default_factory=list)
-    units: list[str] = Field(default_factory=list)
-    duties: list[tuple[list[str], str]] = Field(default_factory=list)
-    bodies: list[str] = Field(default_factory=list)
-    diagnostics: list[str] = Field(default_factory=list)
+    members: list[tuple[str, Optional[str], list[str]]] = Field(default_factory=new_list)
+    units: list[str] = Field(default_factory=new_list)
+    duties: list[tuple[list[str], str]] = Field(default_factory=new_list)
+    bodies: list[str] = Field(default_factory=new_list)
+    diagnostics: list[str] = Field(default_factory=new_list)
 
 
 class LayoutRule(GrammarModel):
@@ -474,9 +472,9 @@ class CatalogueEntry(GrammarModel):
     canonical: str
     sector: str
     aliases: list[str]
-    stems: list[str] = Field(default_factory=list)
-    patterns: list[PatternRule] = Field(default_factory=list)
-    renamed: list[RenamedNames] = Field(default_factory=list)
+    stems: list[str] = Field(default_factory=new_list)
+    patterns: list[PatternRule] = Field(default_factory=new_list)
+    renamed: list[RenamedNames] = Field(default_factory=new_list)
     many: bool = False
     note: Optional[str] = None
     examples: Examples
@@ -580,7 +578,7 @@ class TopicRule(GrammarModel):
 
     name: str
     words: list[str] = Field(min_length=1)
-    implies: list[str] = Field(default_factory=list)
+    implies: list[str] = Field(default_factory=new_list)
     note: Optional[str] = None
     examples: Examples
 
