@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests that parse in-process or start `sj` store compiled patterns (regex_cache.py): in a
+# folder of the test run's own, not in the user's ~/.cache/sj.
+os.environ.setdefault("SJ_CACHE_DIR", tempfile.mkdtemp(prefix="sj-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

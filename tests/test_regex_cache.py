@@ -2,10 +2,12 @@
 goes stale or churns, and a cache that cannot break a parse."""
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,20 @@ def test_a_corrupt_or_unwritable_cache_only_costs_the_compiling(tmp_path):
     proc = _parse(blocked / "sj")   # mkdir fails: NotADirectoryError
     assert (proc.returncode, proc.stdout, proc.stderr.count("Traceback")) == (0, expected, 0)
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_a_cache_grown_past_what_re_can_hold_is_started_anew_with_what_a_run_uses(tmp_path, monkeypatch):
+    # old grammars' patterns (an edited grammar, a user's own): more than re's cache takes, and
+    # load() would fill it with them instead of the ones this run needs, forever
+    monkeypatch.setenv("SJ_CACHE_DIR", str(tmp_path))
+    old = {}
+    for i in range(regex_cache.MAX_PROGRAMS + 10):
+        final, code, *groups = regex_cache.program(f"旧{i}(县|区)", 0)
+        old[(f"旧{i}(县|区)", 0)] = (final, array("I", code).tobytes(), *groups)
+    regex_cache.cache_file().write_bytes(marshal.dumps({"programs": old, "facts": {}}))
+    assert _parse(tmp_path).returncode == 0
+    stored = marshal.loads(regex_cache.cache_file().read_bytes())["programs"]
+    assert 0 < len(stored) <= regex_cache.MAX_PROGRAMS and not any(str(p).startswith("旧") for p, _ in stored)
+    written = regex_cache.cache_file().read_bytes()
+    assert _parse(tmp_path).returncode == 0
+    assert regex_cache.cache_file().read_bytes() == written   # the next run finds all it needs

@@ -40,8 +40,12 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _parser  # type: ignore[no-redef]
 import _sre
 
-# A file with more patterns than this is started anew (it grows only with patterns sj builds).
+# A file with more entries than this is started anew (it grows only with patterns sj builds).
 MAX_ENTRIES = 4000
+# load() can put only as many programs in re's cache as it holds (512), less what the standard
+# library compiles at start; a file with more would load old patterns in place of the ones a
+# run needs (a grammar edited, a user's grammar, tests), so its programs start anew past this.
+MAX_PROGRAMS = getattr(re, "_MAXCACHE", 512) - 96
 # A program is stored as the bytes of an array of 32-bit codes (the matcher's code size):
 # marshal reads bytes at once, where a list of ints costs it ~5 ms a start.
 _CODE = "I"
@@ -124,6 +128,8 @@ def save() -> None:
     programs, facts = _read()
     if len(programs) + len(facts) + len(new) + len(_new_facts) > MAX_ENTRIES:
         programs, facts = {}, {}
+    if len(programs) + len(new) > MAX_PROGRAMS:
+        programs = {}  # this run's patterns only: the next runs store what they use again
     for _type, pattern, flags in new:
         if (pattern, flags) not in programs and not flags & re.DEBUG:
             final, code, *groups = program(pattern, flags)
