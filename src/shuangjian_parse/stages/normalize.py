@@ -43,10 +43,14 @@ _SPACES = re.compile(r"[ ]{2,}")
 _TAB_SPACES = re.compile(r"(?:(?<! ) +)?\t[ \t]*")
 # 组 长 / 召 集 人 / 王 刚: single characters spaced out are one word.
 _SPACED_CHARS = re.compile(rf"(?<![{CJK}])[{CJK}](?: +[{CJK}](?![{CJK}]))+")
+# The end of every run _SPACED_CHARS joins: a line without one is left as it is (one scan for
+# a space is cheaper than trying the run at every character).
+_SPACED_CHAR = re.compile(rf" [{CJK}](?![{CJK}])")
 # No space beside Chinese punctuation: the spaces alone are matched, so that a line's many
-# punctuation marks cost no replacement each.
+# punctuation marks cost no replacement each. Runs of spaces are single by then; the pattern
+# starts with the space, which the engine scans for, not with a look-behind tried everywhere.
 _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
-_CJK_PUNCT_SPACE = re.compile(rf"(?<! ) +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
+_CJK_PUNCT_SPACE = re.compile(rf" (?:(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 _MARK = itemgetter(1)  # the mark alone: r"\1" without re's template expansion per match
@@ -102,11 +106,11 @@ def clean_text(text: str) -> str:
 
 def _clean_line(raw: str) -> str:
     text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
-    if not _NEEDS_WORK.search(text):
-        return text  # most prose lines: no space, no markdown, nothing below would change
     stripped = text.strip()
-    if not _NEEDS_WORK.search(stripped) and stripped[:1] not in _BULLET_MARKS:
-        return stripped  # an indented line (　　一、…): only its ends were white space
+    if not _NEEDS_WORK.search(stripped) and not (stripped and stripped[0] in _BULLET_MARKS):
+        # most prose lines: no space, no markdown, nothing below would change but an indented
+        # line's ends (　　一、…)
+        return stripped
     # Each rule below is tried only on a line holding a character it needs (a call costs more
     # than the look).
     if "*" in text or "_" in text or "~" in text:
@@ -128,7 +132,8 @@ def _clean_line(raw: str) -> str:
         text = _SPACES.sub(" ", text)
     if " " not in text:
         return text.strip()  # the rules below only remove spaces
-    text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    if _SPACED_CHAR.search(text):
+        text = _SPACED_CHARS.sub(_unspaced, text)
     text = _CJK_PUNCT_SPACE.sub("", text)
     if "," in text or ";" in text or ":" in text:
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
@@ -401,9 +406,13 @@ def _piece(line: Line, start: int, end: int, gap: bool) -> Line:
     lead = start + len(chunk) - len(chunk.lstrip())
     text = chunk.strip()
     breaks = tuple((offset - lead, number) for offset, number in line.breaks if lead < offset < end)
-    if " " in text and not breaks:   # (with breaks, their offsets would move)
-        text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    if " " in text and not breaks and _SPACED_CHAR.search(text):   # (with breaks, their offsets would move)
+        text = _SPACED_CHARS.sub(_unspaced, text)
     return Line(text, line.line_at(lead), gap, breaks)
+
+
+def _unspaced(run: re.Match) -> str:
+    return run.group(0).replace(" ", "")
 
 
 def _gap_in_words(text: str) -> bool:
