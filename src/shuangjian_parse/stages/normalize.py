@@ -82,7 +82,9 @@ class LineStarts:
 
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
-    cleaned = [_clean_line(raw) for raw in decoded.lines]
+    # Full-width forms are rare: looked for in the whole text once, not in each line.
+    wide = _WIDE.search("\n".join(decoded.lines)) is not None
+    cleaned = [_clean_line(raw, wide) for raw in decoded.lines]
     noise = any_of(rules.noise)
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     for i, text in enumerate(cleaned):
@@ -104,8 +106,9 @@ def clean_text(text: str) -> str:
     return _clean_line(text)
 
 
-def _clean_line(raw: str) -> str:
-    text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
+def _clean_line(raw: str, wide: bool = True) -> str:
+    """`raw` cleaned; `wide`: whether the text it is from holds any full-width form."""
+    text = raw.translate(_WIDTH) if wide and _WIDE.search(raw) else raw  # translate() costs even when idle
     stripped = text.strip()
     if not _NEEDS_WORK.search(stripped) and not (stripped and stripped[0] in _BULLET_MARKS):
         # most prose lines: no space, no markdown, nothing below would change but an indented
@@ -156,6 +159,7 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
     meta = rules.metadata
     keys = _key_pattern(tuple(meta.fields))
     bracketed_keys = _key_pattern(tuple(meta.fields), bracketed=True)
+    firsts = frozenset(field[0] for field in meta.fields)
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
     limit = min(len(lines), meta.within_lines)
@@ -163,7 +167,8 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
     while i < limit:
         text = lines[i]
         pattern = bracketed_keys if "【" in text else keys
-        if not pattern.match(text):  # a block's line starts with a field name
+        # a block's line starts with a field name (after a 【): its first character is looked at first
+        if (text[1:2] if text[:1] == "【" else text[:1]) not in firsts or not pattern.match(text):
             i += 1
             continue
         starts = list(pattern.finditer(text))
