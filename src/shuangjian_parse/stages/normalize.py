@@ -278,15 +278,16 @@ class _JoinRule:
         join = self.join
         tail = prev.tail
         wraps = self.width is not None and not blank and self._wraps(prev, number)
+        # (cheapest tests first: a line that ends a sentence with 。 is told by its last character)
         carries_on = (wraps
-                      or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
                       or tail[-1] in join.strong_endings
+                      or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
                       or (prev.length >= join.min_chars
                           and prev.prose
                           and not prev.gap_in_words
-                          and not self.complete.search(tail)
                           and self.word_end.match(tail[-1]) is not None
-                          and self.word_start.match(nxt[0]) is not None))
+                          and self.word_start.match(nxt[0]) is not None
+                          and not self.complete.search(tail)))
         if not carries_on:
             return False
         if self.width is None:
