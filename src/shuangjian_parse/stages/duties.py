@@ -30,11 +30,10 @@ _LEAD_REACH = 200  # units and their separator at the start of a sentence lie wi
 
 def strip_trailing_punct(text: str) -> str:
     """`县教育局负责， ` -> `县教育局负责`: the commas, semicolons, colons and white space a text ends with."""
-    while True:
-        stripped = text.rstrip().rstrip(_TRAIL_PUNCT)
-        if stripped == text:
-            return text
-        text = stripped
+    end = len(text)
+    while end and (text[end - 1] in _TRAIL_PUNCT or text[end - 1].isspace()):
+        end -= 1
+    return text[:end]
 
 
 def _after_commas(text: str) -> list[str]:
