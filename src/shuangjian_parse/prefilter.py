@@ -179,7 +179,8 @@ def _reads_ahead(items: list) -> bool:
 
 class GatedPattern:
     """A compiled pattern whose methods return "no match" at once when the text holds none
-    of the literals every match needs; otherwise they are the pattern's own."""
+    of the literals every match needs; otherwise they are the pattern's own. With a `pos` and
+    `endpos` only that stretch is looked in: the literals are in what a match consumes."""
 
     __slots__ = ("regex", "need", "pattern", "groupindex", "groups", "flags", "_find")
 
@@ -193,19 +194,19 @@ class GatedPattern:
         self._find = _finder(need).search
 
     def search(self, string: str, *args: int) -> Optional[re.Match]:
-        return None if self._find(string) is None else self.regex.search(string, *args)
+        return None if self._find(string, *args) is None else self.regex.search(string, *args)
 
     def match(self, string: str, *args: int) -> Optional[re.Match]:
-        return None if self._find(string) is None else self.regex.match(string, *args)
+        return None if self._find(string, *args) is None else self.regex.match(string, *args)
 
     def fullmatch(self, string: str, *args: int) -> Optional[re.Match]:
-        return None if self._find(string) is None else self.regex.fullmatch(string, *args)
+        return None if self._find(string, *args) is None else self.regex.fullmatch(string, *args)
 
     def finditer(self, string: str, *args: int) -> Iterator[re.Match]:
-        return iter(()) if self._find(string) is None else self.regex.finditer(string, *args)
+        return iter(()) if self._find(string, *args) is None else self.regex.finditer(string, *args)
 
     def findall(self, string: str, *args: int) -> list:
-        return [] if self._find(string) is None else self.regex.findall(string, *args)
+        return [] if self._find(string, *args) is None else self.regex.findall(string, *args)
 
     def sub(self, repl: Any, string: str, count: int = 0) -> str:
         return string if self._find(string) is None else self.regex.sub(repl, string, count)
