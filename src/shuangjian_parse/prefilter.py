@@ -24,10 +24,12 @@ import re
 from typing import Any, Iterable, Iterator, Optional
 
 try:  # Python ≥ 3.11
-    from re import _constants as _c, _parser as _p  # type: ignore[attr-defined]
+    from re import _compiler, _constants as _c, _parser as _p  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - Python 3.10
+    import sre_compile as _compiler  # type: ignore[no-redef]
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
+_compile = _compiler.compile   # a parsed pattern compiled as it stands
 
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT} | ({_c.POSSESSIVE_REPEAT} if hasattr(_c, "POSSESSIVE_REPEAT") else set())
 _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
@@ -126,17 +128,18 @@ def gate(regex: re.Pattern) -> Any:
         return regex
     items = list(tree)
     first = _first(items)
+    op = first[0] if first else None
     anchored_run = items[0][0] is _c.AT and _reads_ahead(items[1:])
-    if first in (None, _c.LITERAL, _c.AT) and not anchored_run:
+    if op in (None, _c.LITERAL, _c.AT) and not anchored_run:
         return regex
     need = _required(tree)
-    if not need or (first is _c.IN and max(map(len, need)) == 1):
+    if not need or (op is _c.IN and max(map(len, need)) == 1 and _holds(tree, first, need)):
         return regex  # nothing to look for, or single characters the engine's first scan finds
     return GatedPattern(regex, need)
 
 
-def _first(items: list) -> Any:
-    """The op a match starts with, looking into groups and repeats that must occur."""
+def _first(items: list) -> Optional[tuple]:
+    """The item (op, av) a match starts with, looking into groups and repeats that must occur."""
     while items:
         op, av = items[0]
         if op is _c.SUBPATTERN:
@@ -144,8 +147,19 @@ def _first(items: list) -> Any:
         elif op in _REPEATS and av[0] >= 1:
             items = list(av[2])
         else:
-            return op
+            return op, av
     return None
+
+
+def _holds(tree: Any, first: tuple, need: tuple[str, ...]) -> bool:
+    """Whether the class a match starts with holds every needed character: the engine's scan for
+    that class stops at them anyway. A date `[\\d一二…]{4}\\s*年…` needs a 年 its class does not hold,
+    and is tried at every digit of a text without one."""
+    try:
+        start = _compile(_p.SubPattern(tree.state, [first]), tree.state.flags)
+    except (re.error, TypeError, AttributeError):  # pragma: no cover - a parser without these
+        return True
+    return all(start.fullmatch(c) for c in need)
 
 
 def _reads_ahead(items: list) -> bool:
@@ -165,7 +179,8 @@ def _reads_ahead(items: list) -> bool:
 
 class GatedPattern:
     """A compiled pattern whose methods return "no match" at once when the text holds none
-    of the literals every match needs; otherwise they are the pattern's own."""
+    of the literals every match needs; otherwise they are the pattern's own. With a `pos` and
+    `endpos` only that stretch is looked in: the literals are in what a match consumes."""
 
     __slots__ = ("regex", "need", "pattern", "groupindex", "groups", "flags", "_find")
 
@@ -179,19 +194,19 @@ class GatedPattern:
         self._find = _finder(need).search
 
     def search(self, string: str, *args: int) -> Optional[re.Match]:
-        return None if self._find(string) is None else self.regex.search(string, *args)
+        return None if self._find(string, *args) is None else self.regex.search(string, *args)
 
     def match(self, string: str, *args: int) -> Optional[re.Match]:
-        return None if self._find(string) is None else self.regex.match(string, *args)
+        return None if self._find(string, *args) is None else self.regex.match(string, *args)
 
     def fullmatch(self, string: str, *args: int) -> Optional[re.Match]:
-        return None if self._find(string) is None else self.regex.fullmatch(string, *args)
+        return None if self._find(string, *args) is None else self.regex.fullmatch(string, *args)
 
     def finditer(self, string: str, *args: int) -> Iterator[re.Match]:
-        return iter(()) if self._find(string) is None else self.regex.finditer(string, *args)
+        return iter(()) if self._find(string, *args) is None else self.regex.finditer(string, *args)
 
     def findall(self, string: str, *args: int) -> list:
-        return [] if self._find(string) is None else self.regex.findall(string, *args)
+        return [] if self._find(string, *args) is None else self.regex.findall(string, *args)
 
     def sub(self, repl: Any, string: str, count: int = 0) -> str:
         return string if self._find(string) is None else self.regex.sub(repl, string, count)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..diagnostics import Report
 from ..grammar import DocumentRules, any_of, words
 from ..models import Attachment, Document, Line, Text
 from ..numerals import cn_digits, cn_number
+from ..prefilter import gate
 from .units import UnitReader, split_outside_brackets
 
 _SENTENCE = re.compile(r"[。，；,;！？]")
@@ -499,7 +501,7 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
     """The 成文日期: a line that is a date alone, or an organ and a date (县人民政府 2021年1月1日).
 
     Returns the ISO date, its line index and the organ written before it on that line."""
-    at_end = re.compile(rules.date.pattern.lstrip("^"))
+    at_end = _anywhere(rules.date.pattern)
     for i in range(start, end):
         text = lines[i].text
         m = rules.date.regex.match("".join(text.split()))
@@ -513,6 +515,13 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
         if value:
             return value, i, signed
     return None, None, ""
+
+
+@lru_cache(maxsize=8)
+def _anywhere(pattern: str) -> re.Pattern:
+    """An anchored pattern searched for anywhere in a line, gated on the literal it needs (年):
+    tried at every digit of a line without one, it costs more than the rest of the stage."""
+    return gate(re.compile(pattern.lstrip("^")))
 
 
 def _find_signature(lines: list[Line], date_idx: int | None, signed: str, body_start: int,

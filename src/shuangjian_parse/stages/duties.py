@@ -20,13 +20,28 @@ from .document import Layout
 from .sections import Outline, match_number, strip_article
 from .units import UnitReader, split_outside_brackets
 
-_TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
-_AFTER_COMMA = re.compile(r"(?<=[，,])")
+_TRAIL_PUNCT = "，,；;：:"
+_COMMA = re.compile(r"[，,]")
 # Where a glued duty may start: after a sentence or a clause, and any item number there
 # (…减负提质。县财政局：负责…, 负责统筹协调；2.县财政局：负责…).
 _INTRO = re.compile(r"(?P<intro>[^，,。；;：:]{2,20})[：:]")  # 成员单位职责：…
 _SENTENCE_END = re.compile(r"[。；;](?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）])?")
 _LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
+
+
+def strip_trailing_punct(text: str) -> str:
+    """`县教育局负责， ` -> `县教育局负责`: the commas, semicolons, colons and white space a text ends with."""
+    end = len(text)
+    while end and (text[end - 1] in _TRAIL_PUNCT or text[end - 1].isspace()):
+        end -= 1
+    return text[:end]
+
+
+def _after_commas(text: str) -> list[str]:
+    """`a，b，c` -> [`a，`, `b，`, `c`]: the text cut after each comma (a split on `(?<=[，,])`
+    tries the look-behind at every character)."""
+    cuts = [0, *(m.end() for m in _COMMA.finditer(text)), len(text)]
+    return [text[start:end] for start, end in zip(cuts, cuts[1:])]
 
 
 class DutyReader:
@@ -106,7 +121,7 @@ class DutyReader:
             if not units:
                 continue
             dropped = len(piece) - len(subject)
-            text = _TRAIL_PUNCT.sub("", piece[dropped + m.start("verb"):])
+            text = strip_trailing_punct(piece[dropped + m.start("verb"):])
             if sum("\u4e00" <= char <= "\u9fff" for char in text) < len(m.group("verb")) + 2:
                 continue  # a verb with no task after it: (县财政局负责，县发改局配合) names roles
             duties.append(Duty(units=units, text=text, line=line.line_at(offset + start)))
@@ -116,7 +131,7 @@ class DutyReader:
         """Clauses, further cut at ， where the next part starts with units and a verb."""
         out = []
         for clause in self._clause_end.split(body):
-            parts = _AFTER_COMMA.split(clause)
+            parts = _after_commas(clause)
             current = ""
             for part in parts:
                 if current:   # the first part opens the clause whatever it holds

@@ -9,14 +9,10 @@ tried, give it two examples.
 """
 from __future__ import annotations
 
-import re
-
 from ..layouts import DUTY_FORMS
 from ..models import Duty, Line
-from .duties import DutyCursor, DutyLine, DutyReader
+from .duties import DutyCursor, DutyLine, DutyReader, strip_trailing_punct
 from .sections import match_number
-
-_TRAIL_PUNCT = re.compile(r"[，,；;：:\s]+$")
 
 
 @DUTY_FORMS.rule("table_row")
@@ -51,7 +47,7 @@ def trailing_units(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     units = r.unit_list(m.group("units"))
     if not units:
         return None
-    text = _TRAIL_PUNCT.sub("", view.body[: m.start()]).strip()
+    text = strip_trailing_punct(view.body[: m.start()]).strip()
     if len(text) >= 8 or text.endswith(("。", "；", ";")):
         return [Duty(units=units, text=text, line=view.line.line_at(m.start()))]
     if not text and cursor.previous is not None:
@@ -76,7 +72,7 @@ def units_labelled_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | Non
             break
         units += [u for u in found if u not in units]
         j += 1
-    text = _TRAIL_PUNCT.sub("", view.body).strip()
+    text = strip_trailing_punct(view.body).strip()
     if not units or not text or r.labelled_units(view.body.strip()) is not None:
         return None
     cursor.k = j - 1

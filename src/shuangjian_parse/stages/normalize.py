@@ -43,10 +43,14 @@ _SPACES = re.compile(r"[ ]{2,}")
 _TAB_SPACES = re.compile(r"(?:(?<! ) +)?\t[ \t]*")
 # 组 长 / 召 集 人 / 王 刚: single characters spaced out are one word.
 _SPACED_CHARS = re.compile(rf"(?<![{CJK}])[{CJK}](?: +[{CJK}](?![{CJK}]))+")
+# The end of every run _SPACED_CHARS joins: a line without one is left as it is (one scan for
+# a space is cheaper than trying the run at every character).
+_SPACED_CHAR = re.compile(rf" [{CJK}](?![{CJK}])")
 # No space beside Chinese punctuation: the spaces alone are matched, so that a line's many
-# punctuation marks cost no replacement each.
+# punctuation marks cost no replacement each. Runs of spaces are single by then; the pattern
+# starts with the space, which the engine scans for, not with a look-behind tried everywhere.
 _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
-_CJK_PUNCT_SPACE = re.compile(rf"(?<! ) +(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}]) +")
+_CJK_PUNCT_SPACE = re.compile(rf" (?:(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 _MARK = itemgetter(1)  # the mark alone: r"\1" without re's template expansion per match
@@ -78,7 +82,9 @@ class LineStarts:
 
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
-    cleaned = [_clean_line(raw) for raw in decoded.lines]
+    # Full-width forms are rare: looked for in the whole text once, not in each line.
+    wide = _WIDE.search("\n".join(decoded.lines)) is not None
+    cleaned = [_clean_line(raw, wide) for raw in decoded.lines]
     noise = any_of(rules.noise)
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     links = rules.related_links
@@ -108,13 +114,14 @@ def clean_text(text: str) -> str:
     return _clean_line(text)
 
 
-def _clean_line(raw: str) -> str:
-    text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
-    if not _NEEDS_WORK.search(text):
-        return text  # most prose lines: no space, no markdown, nothing below would change
+def _clean_line(raw: str, wide: bool = True) -> str:
+    """`raw` cleaned; `wide`: whether the text it is from holds any full-width form."""
+    text = raw.translate(_WIDTH) if wide and _WIDE.search(raw) else raw  # translate() costs even when idle
     stripped = text.strip()
-    if not _NEEDS_WORK.search(stripped) and stripped[:1] not in _BULLET_MARKS:
-        return stripped  # an indented line (　　一、…): only its ends were white space
+    if not _NEEDS_WORK.search(stripped) and not (stripped and stripped[0] in _BULLET_MARKS):
+        # most prose lines: no space, no markdown, nothing below would change but an indented
+        # line's ends (　　一、…)
+        return stripped
     # Each rule below is tried only on a line holding a character it needs (a call costs more
     # than the look).
     if "*" in text or "_" in text or "~" in text:
@@ -136,7 +143,8 @@ def _clean_line(raw: str) -> str:
         text = _SPACES.sub(" ", text)
     if " " not in text:
         return text.strip()  # the rules below only remove spaces
-    text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    if _SPACED_CHAR.search(text):
+        text = _SPACED_CHARS.sub(_unspaced, text)
     text = _CJK_PUNCT_SPACE.sub("", text)
     if "," in text or ";" in text or ":" in text:
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
@@ -159,6 +167,7 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
     meta = rules.metadata
     keys = _key_pattern(tuple(meta.fields))
     bracketed_keys = _key_pattern(tuple(meta.fields), bracketed=True)
+    firsts = frozenset(field[0] for field in meta.fields)
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
     limit = min(len(lines), meta.within_lines)
@@ -166,7 +175,8 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
     while i < limit:
         text = lines[i]
         pattern = bracketed_keys if "【" in text else keys
-        if not pattern.match(text):  # a block's line starts with a field name
+        # a block's line starts with a field name (after a 【): its first character is looked at first
+        if (text[1:2] if text[:1] == "【" else text[:1]) not in firsts or not pattern.match(text):
             i += 1
             continue
         starts = list(pattern.finditer(text))
@@ -276,16 +286,17 @@ class _JoinRule:
         join = self.join
         tail = prev.tail
         wraps = self.width is not None and not blank and self._wraps(prev, number)
+        # (cheapest tests first: a line that ends a sentence with 。 is told by its last character)
         carries_on = (wraps
-                      or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
                       or tail[-1] in join.strong_endings
                       or nxt[0] in join.strong_starts
+                      or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
                       or (prev.length >= join.min_chars
                           and prev.prose
                           and not prev.gap_in_words
-                          and not self.complete.search(tail)
                           and self.word_end.match(tail[-1]) is not None
-                          and self.word_start.match(nxt[0]) is not None))
+                          and self.word_start.match(nxt[0]) is not None
+                          and not self.complete.search(tail)))
         if not carries_on:
             return False
         if self.width is None:
@@ -410,9 +421,13 @@ def _piece(line: Line, start: int, end: int, gap: bool) -> Line:
     lead = start + len(chunk) - len(chunk.lstrip())
     text = chunk.strip()
     breaks = tuple((offset - lead, number) for offset, number in line.breaks if lead < offset < end)
-    if " " in text and not breaks:   # (with breaks, their offsets would move)
-        text = _SPACED_CHARS.sub(lambda m: m.group(0).replace(" ", ""), text)
+    if " " in text and not breaks and _SPACED_CHAR.search(text):   # (with breaks, their offsets would move)
+        text = _SPACED_CHARS.sub(_unspaced, text)
     return Line(text, line.line_at(lead), gap, breaks)
+
+
+def _unspaced(run: re.Match) -> str:
+    return run.group(0).replace(" ", "")
 
 
 def _gap_in_words(text: str) -> bool:
