@@ -578,6 +578,8 @@ class Cursor:
                 if m.name and m.posts:
                     by_post.setdefault("、".join(m.posts), {}).setdefault(m.name, m.line)
         for post, names in sorted(by_post.items()):
+            if len(names) < 2:
+                continue  # one name for the post: nothing to compare (most posts)
             # Each name against the names before it, by its forms with one character left out
             # (冯红? matches 冯红卫 and 冯红伟): linear, and one report per later name at most,
             # so 3,000 people of one post are 3,000 look-ups, not 4.5 million pairs.

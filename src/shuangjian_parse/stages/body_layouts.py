@@ -429,10 +429,12 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
     line = view.line
     if cursor.current is not None and r.rules.no_office.regex.search(text):
         cursor.current.no_office = True
-    for m in r._ref.finditer(text):
+    # The last body the text names is the one a roster below it may belong to: read backwards.
+    for m in reversed(list(r._ref.finditer(text))):
         name = r.name_before(text, m.end())
         if r.kind_of(name) not in (None, "office"):
             cursor.mention = (name, line.line)
+            break
     # Sentence by sentence, so that an office is set up under the body in focus when it is
     # named, not under one the same line goes on to establish.
     gate = r._sentence_gate
