@@ -26,7 +26,9 @@ from .units import UnitReader
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 _PROSE = re.compile(r"[，。；,;！？]")
-_SENTENCES = re.compile(r"(?<=[。；;])")
+# A sentence and the mark that ends it (or the text's rest): one match a sentence, where
+# splitting on the look-behind (?<=[。；;]) tried it at every character.
+_SENTENCES = re.compile(r"[^。；;]*[。；;]|[^。；;]+")
 _MENTION_STOP = re.compile(r"[，。；,;、：:（）()]")
 _WRAP_SPACE = re.compile(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]")
 _CLAUSE_END = re.compile(r"[，。；,;：:]")
@@ -82,6 +84,8 @@ class BodyReader:
         self._roles = re.compile(rf"^[【\[]?(?P<role>{words(rules.roles + rules.unit_roles)})"
                                  r"(?:[（(][^()（）]{1,12}[)）](?=\s*[:：])|[为有是](?=\s*[:：]))?(?:[】\]]\s*|"
                                  r"\s*(?:[:：]|[—－-]{1,2})\s*|\s+|$)")
+        # The characters a label can open with: most lines open otherwise and skip the regex.
+        self._label_starts = frozenset("【[" + "".join(r[0] for r in rules.roles + rules.unit_roles))
         # A label whose space before the name was lost with the spaces of a spaced name
         # (组　长　张　三　县长 -> 组长张三 县长): a surnamed name of two or three, then a space.
         self._glued_role = re.compile(rf"^(?P<role>{words(rules.roles)})(?=[{re.escape(people.surname_chars)}]"
@@ -159,6 +163,14 @@ class BodyReader:
         m = self._suffix.search(name)
         modifier = _key(name[: m.start()]) if m else name
         return not modifier or modifier in self._generic
+
+    def role_label(self, text: str) -> re.Match | None:
+        """The role label a text opens with: `组长：冯吉光 县委常委` -> its match, group `role` 组长."""
+        return self._roles.match(text) if text[:1] in self._label_starts else None
+
+    def glued_role(self, text: str) -> re.Match | None:
+        """A label glued to the name after it: `组长张三 县长` -> its match, group `role` 组长."""
+        return self._glued_role.match(text) if text[:1] in self._label_starts else None
 
     def is_role(self, text: str) -> bool:
         """`组长`, `副召集人`: a role label and nothing else."""
@@ -257,6 +269,7 @@ class LineView:
 
     _compact: str | None = None
     _prose: bool | None = None
+    _label: re.Match | None | bool = False  # False: not looked for yet
 
     @property
     def compact(self) -> str:
@@ -270,6 +283,12 @@ class LineView:
         if self._prose is None:
             self._prose = _PROSE.search(self.text) is not None
         return self._prose
+
+    def label(self, reader: BodyReader) -> re.Match | None:
+        """The role label the line opens with (BodyReader.role_label), looked for once."""
+        if self._label is False:
+            self._label = reader.role_label(self.text)
+        return self._label
 
 
 class Cursor:
@@ -577,6 +596,8 @@ class Cursor:
                 if m.name and m.posts:
                     by_post.setdefault("、".join(m.posts), {}).setdefault(m.name, m.line)
         for post, names in sorted(by_post.items()):
+            if len(names) < 2:
+                continue  # one name for the post: nothing to compare (most posts)
             # Each name against the names before it, by its forms with one character left out
             # (冯红? matches 冯红卫 and 冯红伟): linear, and one report per later name at most,
             # so 3,000 people of one post are 3,000 look-ups, not 4.5 million pairs.

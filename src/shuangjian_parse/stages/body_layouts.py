@@ -77,7 +77,7 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
         return False
     r = cursor.r
     text = view.text
-    if r._roles.match(text):
+    if view.label(r):
         return False
     parts = _HEAD_SPLIT.split(text, maxsplit=1)
     head, rest = "".join(parts[0].split()), parts[1].strip() if len(parts) > 1 else ""
@@ -87,7 +87,7 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
     if kind is None:
         return False
     tasks = r.rules.group_tasks.regex.match(rest) and r.group_name(head)
-    if not (tasks or r._roles.match(rest) or (not rest and r._roles.match(cursor.next_text(view.i)))):
+    if not (tasks or r.role_label(rest) or (not rest and r.role_label(cursor.next_text(view.i)))):
         return False
     body = cursor.body_named(head, view.line.line, kind)
     if body is None:
@@ -124,7 +124,7 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     """`组长:李为市政府副市长副组长:万五龙…成员:谭应兵…`: a roster whose line breaks were lost,
     each role label with its entries; a sentence before the first label is read as prose."""
     text = view.text
-    if text.count("：") + text.count(":") < 2 and not (" " in text and cursor.r._roles.match(text)):
+    if text.count("：") + text.count(":") < 2 and not (" " in text and view.label(cursor.r)):
         return False  # two labels need two colons, or a line that starts with one and spaces
     labels = list(cursor.r._inline_roles.finditer(text))
     if len(labels) < 2:
@@ -148,11 +148,13 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     breaks: `…科长二、工作原则…`) ends the roster."""
     r = cursor.r
     text = view.text
-    glued = r._glued_role.match(text) if not r._roles.match(text) else None
+    labelled = view.label(r) is not None
+    glued = r.glued_role(text) if not labelled else None
     if glued and (cursor.roster or cursor.mention or cursor.current):
         text = f"{glued.group('role')} {text[glued.end():]}"  # 组长张三 县长: the label and 张三 县长
-    elif not r._roles.match(text):
-        m = r._body_role.match(text)
+    elif not labelled:
+        # 协调机制成员单位：… ends its label with a colon: a line without one skips the regex.
+        m = r._body_role.match(text) if "：" in text or ":" in text else None
         body = cursor.body_named(m.group("body"), view.line.line) if m else None
         if body is None:
             return False
@@ -169,7 +171,7 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
 
 def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
     r = cursor.r
-    m = r._roles.match(text)
+    m = r.role_label(text)
     if not m:
         return False
     role = m.group("role")
@@ -245,7 +247,7 @@ def damaged_role_label(cursor: Cursor, view: LineView) -> bool:
 def _deputy_below(cursor: Cursor, i: int, role: str) -> bool:
     """A line among the next few is labelled with the deputy of `role` (副组长 for 组长)."""
     for k in range(i + 1, min(i + 8, len(cursor.lines))):
-        m = cursor.r._roles.match(cursor.lines[k].text)
+        m = cursor.r.role_label(cursor.lines[k].text)
         if m and m.group("role").endswith(role) and m.group("role") != role:
             return True
     return False
@@ -449,14 +451,16 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
     line = view.line
     if cursor.current is not None and r.rules.no_office.regex.search(text):
         cursor.current.no_office = True
-    for m in r._ref.finditer(text):
+    # The last body the text names is the one a roster below it may belong to: read backwards.
+    for m in reversed(list(r._ref.finditer(text))):
         name = r.name_before(text, m.end())
         if r.kind_of(name) not in (None, "office"):
             cursor.mention = (name, line.line)
+            break
     # Sentence by sentence, so that an office is set up under the body in focus when it is
     # named, not under one the same line goes on to establish.
     gate = r._sentence_gate
-    for sentence in _SENTENCES.split(text):
+    for sentence in _SENTENCES.findall(text):
         if sentence and (gate is None or gate.search(sentence)):
             cursor.read_establish(sentence, line.line)
             _read_sentence(cursor, sentence, line)

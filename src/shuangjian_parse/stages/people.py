@@ -26,6 +26,16 @@ _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousand
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,、：:；;]|$)")
 
 
+def _without_comrade(text: str) -> str:
+    """`刘国强同志（县委常委）` -> `刘国强（县委常委）`; a text without 同志 skips the regex."""
+    return _COMRADE.sub("", text) if "同志" in text else text
+
+
+def _joined(spaced: re.Match) -> str:
+    """`张　三` -> `张三`: the surname and the given name of a spaced name."""
+    return spaced[1] + spaced[2]
+
+
 def _import_jieba():
     """`import jieba`, with pkg_resources hidden while it imports.
 
@@ -193,7 +203,9 @@ class PersonReader:
         """(entry form, people) of the first form in people.yaml's order that reads `text`."""
         # 刘国强同志（县委常委）/ 曾卫东同志 县政府办副主任: 同志 after a name is no part of it;
         # 张　三 (a two-character name spaced to the width of three) is one name.
-        text = self._spaced_name.sub(r"\1\2", _COMRADE.sub("", text.strip()))
+        # (A function, not the template r"\1\2": re looks a template up in a cache by its
+        # pattern, hashing this one, surname class and all, on every call.)
+        text = self._spaced_name.sub(_joined, _without_comrade(text.strip()))
         # 李丽（女，苗族） 县人民政府副县长: a note on the person after the name is no post.
         noted = _NAME_NOTE.match(text)
         if noted and all(self._person_note.match(p) for p in _NOTE_END.split(noted.group("note"))):
@@ -320,7 +332,7 @@ class PersonReader:
     def who(self, text: str) -> tuple[str | None, list[str]]:
         """The person in `由县科协主席卢兴仙兼任`: (卢兴仙, [县科协主席]); a post alone: (None, [post])."""
         written = "".join(text.split())
-        text = _COMRADE.sub("", written)
+        text = _without_comrade(written)
         # 唐华镁同志: 同志 marks a person, whatever the surname.
         if self.is_name(text, strict=written == text, loose=written != text):
             return text, []
