@@ -56,6 +56,15 @@ def test_a_gated_pattern_answers_every_method_like_the_pattern():
     assert gated.groupindex == regex.groupindex and gated.pattern == regex.pattern
 
 
+def test_a_pattern_with_two_required_parts_is_gated_on_both():
+    # a role word and 由: a text with a role word and no 由 is answered without the lazy search
+    regex = re.compile("(?P<role>主任|组长)由(?P<who>[^，。]{2,20}?)担任")
+    gated = gate(regex)
+    assert (gated.need, gated.also) == (("担任",), ("主任", "组长"))
+    for text in ("办公室主任由张三担任", "组长王五兼任", "由张三担任", "主任担任", ""):
+        assert _same(gated.search(text), regex.search(text)), text
+
+
 def _same(a, b) -> bool:
     return (a is None and b is None) or (a is not None and b is not None
                                          and a.span() == b.span() and a.groups() == b.groups())
@@ -110,7 +119,7 @@ def test_gated_grammar_patterns_agree_on_generated_text(rule, data):
     """Texts that match (generated from the pattern) inside noise made of the pattern's own
     literals, cut anywhere: the gate never hides a match."""
     match = data.draw(st.from_regex(rule.pattern, fullmatch=True), label="match")
-    pieces = list(rule.regex.need) + ["，", "。", " ", "县", match]
+    pieces = list(rule.regex.need) + list(rule.regex.also) + ["，", "。", " ", "县", match]
     noise = data.draw(st.lists(st.sampled_from(pieces), max_size=8), label="noise")
     text = "".join(noise)
     cut = data.draw(st.integers(0, len(text)), label="cut")

@@ -95,8 +95,14 @@ def _gated(pattern: str) -> Any:
     name = _gate_name()
     if name is None:
         return gate(regex)
-    need = regex_cache.fact(name, pattern, lambda p: getattr(gate(re.compile(p)), "need", None))
-    return GatedPattern(regex, need) if need else regex
+    need = regex_cache.fact(name, pattern, _literals)
+    return GatedPattern(regex, *need) if need else regex
+
+
+def _literals(pattern: str) -> Optional[tuple]:
+    """The (need, also) literals of gate(pattern), None when it is not gated."""
+    gated = gate(re.compile(pattern))
+    return (gated.need, gated.also) if isinstance(gated, GatedPattern) else None
 
 
 @lru_cache(maxsize=1)

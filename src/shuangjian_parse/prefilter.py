@@ -53,6 +53,13 @@ def _required(tree: Any) -> Optional[tuple[str, ...]]:
 
 def _sequence(items: list) -> Optional[frozenset[str]]:
     """What a sequence needs: the most selective of what its parts need."""
+    options = _options(items)
+    return options[0] if options else None
+
+
+def _options(items: list) -> list[frozenset[str]]:
+    """What each part of a sequence needs (a match needs them all), the most selective first:
+    longest shortest literal first (fewer texts hold it), then fewest alternatives."""
     options: list[frozenset[str]] = []
     run: list[str] = []
     for op, av in items:
@@ -67,10 +74,7 @@ def _sequence(items: list) -> Optional[frozenset[str]]:
             options.append(need)
     if run:
         options.append(frozenset(["".join(run)]))
-    if not options:
-        return None
-    # Longest shortest literal first (fewer texts hold it), then fewest alternatives.
-    return max(options, key=lambda s: (min(map(len, s)), -len(s)))
+    return sorted(options, key=lambda s: (-min(map(len, s)), len(s)))  # (stable: equals in order)
 
 
 def _item(op: Any, av: Any) -> Optional[frozenset[str]]:
@@ -135,7 +139,19 @@ def gate(regex: re.Pattern) -> Any:
     need = _required(tree)
     if not need or (op is _c.IN and max(map(len, need)) == 1 and _holds(tree, first, need)):
         return regex  # nothing to look for, or single characters the engine's first scan finds
-    return GatedPattern(regex, need)
+    return GatedPattern(regex, need, _also(tree, need))
+
+
+def _also(tree: Any, need: tuple[str, ...]) -> tuple[str, ...]:
+    """A second set of literals every match needs besides `need`, when the pattern has one in
+    another part (办公室主任由X兼任 needs 由 as well as a role word): a text that holds a role
+    word and no 由 is then told apart without the search, which a lazy run makes dear."""
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return ()
+    for option in _options(list(tree))[1:]:
+        if not all(any(o in w for o in option) for w in need):  # (not implied by `need`)
+            return tuple(sorted(option))
+    return ()
 
 
 def _first(items: list) -> Optional[tuple]:
@@ -182,16 +198,20 @@ class GatedPattern:
     of the literals every match needs; otherwise they are the pattern's own. With a `pos` and
     `endpos` only that stretch is looked in: the literals are in what a match consumes."""
 
-    __slots__ = ("regex", "need", "pattern", "groupindex", "groups", "flags", "_find")
+    __slots__ = ("regex", "need", "also", "pattern", "groupindex", "groups", "flags", "_find")
 
-    def __init__(self, regex: re.Pattern, need: tuple[str, ...]) -> None:
+    def __init__(self, regex: re.Pattern, need: tuple[str, ...], also: tuple[str, ...] = ()) -> None:
         self.regex = regex
         self.need = need
+        self.also = also  # a second set, one of which every match holds too
         self.pattern = regex.pattern
         self.groupindex = regex.groupindex
         self.groups = regex.groups
         self.flags = regex.flags
         self._find = _finder(need).search
+        if also:
+            find, find_also = self._find, _finder(also).search
+            self._find = lambda string, *args: find(string, *args) and find_also(string, *args)
 
     def search(self, string: str, *args: int) -> Optional[re.Match]:
         return None if self._find(string, *args) is None else self.regex.search(string, *args)
@@ -215,4 +235,4 @@ class GatedPattern:
         return [string] if self._find(string) is None else self.regex.split(string, maxsplit)
 
     def __repr__(self) -> str:
-        return f"gate({self.regex!r}, need={self.need!r})"
+        return f"gate({self.regex!r}, need={self.need!r}, also={self.also!r})"
