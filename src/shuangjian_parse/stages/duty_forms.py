@@ -37,14 +37,15 @@ def table_row(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
 
 @DUTY_FORMS.rule("trailing_units")
 def trailing_units(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
-    """`……（县教育局、县财政局）`: the units close the item; a line of units alone closes the one above."""
+    """`……（县教育局、县财政局）`, `……水平。牵头单位：县教育局；责任单位：…`: the units close the
+    item; a line of units alone closes the one above."""
     if not (view.in_duties or view.number):
         return None
     r = cursor.r
     m = r.rules.trailing_units.regex.search(view.body)
     if not m:
         return None
-    units = r.unit_list(m.group("units"))
+    units = r.unit_list(m.group("units") or m.group("labelled"))
     if not units:
         return None
     text = strip_trailing_punct(view.body[: m.start()]).strip()
