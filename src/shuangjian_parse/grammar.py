@@ -18,7 +18,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from . import prefilter, regex_cache
 from .errors import GrammarError
 from .models import BodyKind, SectionKind, new_list
-from .prefilter import GatedPattern, gate
+from .prefilter import GatedPattern, gate, required_literals
 
 
 class GrammarModel(BaseModel):
@@ -62,7 +62,7 @@ class PatternRule(GrammarModel):
         try:
             return self.__pydantic_private__["_regex"]
         except KeyError:
-            regex = self.__pydantic_private__["_regex"] = _gated(self.pattern)
+            regex = self.__pydantic_private__["_regex"] = gated(self.pattern)
             return regex
 
 
@@ -84,19 +84,27 @@ def any_of(rules: list[PatternRule]) -> re.Pattern:
 
 @lru_cache(maxsize=256)
 def _alternation(patterns: tuple[str, ...]) -> re.Pattern:
-    return _gated("|".join(f"(?:{p})" for p in patterns))
+    return gated("|".join(f"(?:{p})" for p in patterns))
 
 
-def _gated(pattern: str) -> Any:
+def gated(pattern: str) -> Any:
     """gate(re.compile(pattern)), with the literals it looks for kept between runs by
     regex_cache (working them out parses the pattern anew: ~10 ms of a cold sj parse),
-    under a digest of prefilter.py, the code that works them out."""
+    under a digest of prefilter.py, the code that works them out. For every pattern a
+    reader builds, not only the grammar's rules."""
     regex = re.compile(pattern)
     name = _gate_name()
     if name is None:
         return gate(regex)
     need = regex_cache.fact(name, pattern, _literals)
     return GatedPattern(regex, *need) if need else regex
+
+
+def required(pattern: str) -> Optional[tuple[str, ...]]:
+    """prefilter.required_literals(pattern), kept between runs as gated() keeps its literals."""
+    name = _gate_name()
+    return required_literals(pattern) if name is None else regex_cache.fact(
+        "required" + name[len("gate"):], pattern, required_literals)
 
 
 def _literals(pattern: str) -> Optional[tuple]:

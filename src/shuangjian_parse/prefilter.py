@@ -101,15 +101,17 @@ def _minimal(need: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in need if not any(v != w and v in w for v in need))
 
 
-def needs_any(patterns: list[str]) -> Optional[re.Pattern]:
+def needs_any(patterns: list[str], required: Any = None) -> Optional[re.Pattern]:
     """A pattern that finds, in a text, a literal one of `patterns` needs; None when one of
     them needs none. A text it does not find cannot match any of them:
 
         needs_any(["由(?P<u>.+?)组成", "成员单位为(?P<u>.+)"]).search(sentence) is None
-    """
+
+    `required` works out a pattern's literals (default required_literals; grammar.required
+    keeps them between runs)."""
     union: set[str] = set()
     for pattern in patterns:
-        need = required_literals(pattern)
+        need = (required or required_literals)(pattern)
         if need is None:
             return None
         union.update(need)

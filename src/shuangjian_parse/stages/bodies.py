@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from ..diagnostics import Report
-from ..grammar import BodyRules, SectionRules, any_of, words
+from ..grammar import BodyRules, SectionRules, any_of, gated, required, words
 from ..layouts import LINE_LAYOUTS, Trace
-from ..prefilter import gate, needs_any
+from ..prefilter import needs_any
 from ..models import Body, Line, Member, MemberUnit, Text
 from ..numerals import cn_number
 from .document import Layout
@@ -91,8 +91,8 @@ class BodyReader:
         self._glued_role = re.compile(rf"^(?P<role>{words(rules.roles)})(?=[{re.escape(people.surname_chars)}]"
                                       r"[\u4e00-\u9fff]{1,2}\s)")
         # A role label after the body it is of: 协调机制成员单位：…, 领导小组成员：…
-        self._body_role = gate(re.compile(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
-                                          rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"))
+        self._body_role = gated(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
+                                rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")
         # Role labels inside a line: with a colon, or set apart by spaces (组长 王伟 副组长 李强).
         self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"
                                         rf"|(?:^|(?<=[\s）)]))(?P<spaced>{words(rules.roles)})(?=\s)")
@@ -112,7 +112,7 @@ class BodyReader:
         # sentences hold no literal any of them needs, and skip them all at once.
         sentence_rules = [rules.establish, *rules.office, *rules.office_member, *rules.unit_list,
                           rules.lead_unit]
-        self._sentence_gate = needs_any([r.pattern for r in sentence_rules])
+        self._sentence_gate = needs_any([r.pattern for r in sentence_rules], required)
         self.layouts = LINE_LAYOUTS.ordered([layout.name for layout in rules.line_layouts])
         # The layouts, in order, that can read a line of each kind (a table row? numbered?
         # prose?): each layout's rule says which lines it reads (body_layouts.py).

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..diagnostics import Report
-from ..grammar import DocumentRules, any_of, words
+from ..grammar import DocumentRules, any_of, gated, words
 from ..models import Attachment, Document, Line, Text
 from ..numerals import cn_digits, cn_number
-from ..prefilter import gate
 from .units import UnitReader, split_outside_brackets
 
 _SENTENCE = re.compile(r"[。，；,;！？]")
@@ -521,7 +520,7 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
 def _anywhere(pattern: str) -> re.Pattern:
     """An anchored pattern searched for anywhere in a line, gated on the literal it needs (年):
     tried at every digit of a line without one, it costs more than the rest of the stage."""
-    return gate(re.compile(pattern.lstrip("^")))
+    return gated(pattern.lstrip("^"))
 
 
 def _find_signature(lines: list[Line], date_idx: int | None, signed: str, body_start: int,

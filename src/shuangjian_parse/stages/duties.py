@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Report
-from ..grammar import DutyRules, SectionRules, any_of, words
+from ..grammar import DutyRules, SectionRules, any_of, gated, words
 from ..layouts import DUTY_FORMS, Trace
 from ..models import Duty, Line
-from ..prefilter import gate
 from .columns import ColumnReader, Header
 from .document import Layout
 from .sections import Outline, match_number, strip_article
@@ -54,16 +53,16 @@ class DutyReader:
         self.sections = sections
         self.units = units
         # Both read ahead at every length of the units: gated on the separator or verb they need.
-        self._lead = gate(re.compile(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})"))
-        self._clause = gate(re.compile(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:{rules.clause_qualifier.pattern})?"
-                                       rf"(?P<verb>{words(rules.clause_verbs)})"))
+        self._lead = gated(rf"^(?P<units>[^：:。；;]{{2,80}}?)(?P<sep>{rules.unit_separator})")
+        self._clause = gated(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:{rules.clause_qualifier.pattern})?"
+                             rf"(?P<verb>{words(rules.clause_verbs)})")
         self._clause_end = re.compile(rf"(?<={rules.clause_split})")
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
         self._bullet = re.compile(rules.bullet)
         self._task_start = rules.task_start.regex
-        self._task_word = gate(re.compile(rules.task_start.pattern.lstrip("^")))  # anywhere in a line
+        self._task_word = gated(rules.task_start.pattern.lstrip("^"))  # anywhere in a line
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
