@@ -93,30 +93,32 @@ def gated(pattern: str) -> Any:
     under a digest of prefilter.py, the code that works them out. For every pattern a
     reader builds, not only the grammar's rules."""
     regex = re.compile(pattern)
-    name = _gate_name()
-    if name is None:
+    digest = _prefilter_digest()
+    if digest is None:
         return gate(regex)
-    need = regex_cache.fact(name, pattern, _literals)
+    need = regex_cache.fact(f"gate {digest}", pattern, _literals)
     return GatedPattern(regex, *need) if need else regex
 
 
 def required(pattern: str) -> Optional[tuple[str, ...]]:
     """prefilter.required_literals(pattern), kept between runs as gated() keeps its literals."""
-    name = _gate_name()
-    return required_literals(pattern) if name is None else regex_cache.fact(
-        "required" + name[len("gate"):], pattern, required_literals)
+    digest = _prefilter_digest()
+    if digest is None:
+        return required_literals(pattern)
+    return regex_cache.fact(f"required {digest}", pattern, required_literals)
 
 
 def _literals(pattern: str) -> Optional[tuple]:
     """The (need, also) literals of gate(pattern), None when it is not gated."""
-    gated = gate(re.compile(pattern))
-    return (gated.need, gated.also) if isinstance(gated, GatedPattern) else None
+    found = gate(re.compile(pattern))
+    return (found.need, found.also) if isinstance(found, GatedPattern) else None
 
 
 @lru_cache(maxsize=1)
-def _gate_name() -> Optional[str]:
+def _prefilter_digest() -> Optional[str]:
+    """A digest of prefilter.py, the code that works the literals out: part of their names."""
     try:
-        return "gate " + hashlib.sha256(Path(prefilter.__file__).read_bytes()).hexdigest()[:16]
+        return hashlib.sha256(Path(prefilter.__file__).read_bytes()).hexdigest()[:16]
     except (OSError, TypeError):  # no source to tell its version by: nothing kept
         return None
 

@@ -426,7 +426,7 @@ class Cursor:
         if self.r.is_generic(name):
             found = self.resolve(name)
             if found is None and self.r.kind_of(name) == "office":  # （二）领导小组办公室
-                parent = self.resolve(name[:-len("办公室")])
+                parent = self.resolve(name.removesuffix("办公室"))
                 found = self.office_of(parent, line) if parent is not None else None
             return found
         parent = None

@@ -134,23 +134,20 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
         stop = _FULL_STOP.search(text, m.end(), end) or cursor.r.run_in_item.search(text, m.end(), end)
-        stop = _body_after_entry(cursor.r, text, m.end(), stop.start() if stop else end) or stop
-        _read_labelled(cursor, text[m.start(): stop.start() if stop else end].strip(), view.line)
-        if stop:
-            _read_prose(cursor, text[stop.start():end], view)
+        cut = stop.start() if stop else end
+        cut = _body_after_entry(cursor.r, text, m.end(), cut) or cut
+        _read_labelled(cursor, text[m.start():cut].strip(), view.line)
+        if cut < end:
+            _read_prose(cursor, text[cut:end], view)
     return True
 
 
-# `…、赵六（县财政局局长）领导小组下设办公室，…`: a body named right after an entry's closing
-# bracket, with no full stop between, starts a sentence that ends the roster.
-_AFTER_BRACKET = re.compile(r"(?<=[）)])")
-
-
-def _body_after_entry(r, text: str, start: int, end: int) -> re.Match | None:
-    """An empty match where such a sentence begins in text[start:end], as _FULL_STOP gives one."""
+def _body_after_entry(r, text: str, start: int, end: int) -> int | None:
+    """Where a sentence about a body begins right after an entry's closing bracket, with no
+    full stop between (`…、赵六（县财政局局长）领导小组下设办公室，…`): the roster ends there."""
     for ref in r._ref.finditer(text, start, end):
         if ref.start() > start and text[ref.start() - 1] in "）)":
-            return _AFTER_BRACKET.match(text, ref.start())
+            return ref.start()
     return None
 
 

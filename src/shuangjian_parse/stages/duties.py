@@ -21,9 +21,9 @@ from .units import UnitReader, split_outside_brackets
 
 _TRAIL_PUNCT = "，,；;：:"
 _COMMA = re.compile(r"[，,]")
+_INTRO = re.compile(r"(?P<intro>[^，,。；;：:]{2,20})[：:]")  # 成员单位职责：… before the tasks
 # Where a glued duty may start: after a sentence or a clause, and any item number there
 # (…减负提质。县财政局：负责…, 负责统筹协调；2.县财政局：负责…).
-_INTRO = re.compile(r"(?P<intro>[^，,。；;：:]{2,20})[：:]")  # 成员单位职责：…
 _SENTENCE_END = re.compile(r"[。；;](?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）])?")
 _LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
 
@@ -77,8 +77,8 @@ class DutyReader:
         units = self.units_alone(m.group("units"))
         if not units:
             # 职责分工如下：县教育局：负责…；县公安局：…: an introduction, then units and their tasks
-            intro = offset == 0 and m.group("sep") in "：:"
-            found = self.leading(line, body[m.end():], m.end()) if intro else None
+            start = self._intro_end(body) if offset == 0 else 0
+            found = self.leading(line, body[start:], start) if start else None
             return found if found and found[0].text else None
         text = body[m.end():].strip()
         start = len(body) - len(text)
@@ -102,9 +102,9 @@ class DutyReader:
     def clauses(self, line: Line, body: str, offset: int = 0) -> list[Duty] | None:
         """One duty per clause that starts with units and a verb: `教育部门负责……；网信部门负责……`,
         also after an introduction that ends with a colon (成员单位职责：县教育局负责…；…)."""
-        intro = _INTRO.match(body) if "：" in body or ":" in body else None
-        if intro and not self.unit_list(intro.group("intro")):
-            return self.clauses(line, body[intro.end():], offset + intro.end())
+        start = self._intro_end(body)
+        if start:
+            return self.clauses(line, body[start:], offset + start)
         duties = []
         pos = 0
         for piece in self._pieces(body):
@@ -125,6 +125,12 @@ class DutyReader:
                 continue  # a verb with no task after it: (县财政局负责，县发改局配合) names roles
             duties.append(Duty(units=units, text=text, line=line.line_at(offset + start)))
         return duties or None
+
+    def _intro_end(self, body: str) -> int:
+        """Where the text after an introduction that ends with a colon and names no unit starts
+        (各成员单位职责分工如下：…, 成员单位职责：…); 0 when the text opens with none."""
+        intro = _INTRO.match(body) if "：" in body or ":" in body else None
+        return intro.end() if intro and not self.unit_list(intro.group("intro")) else 0
 
     def _pieces(self, body: str) -> list[str]:
         """Clauses, further cut at ， where the next part starts with units and a verb."""

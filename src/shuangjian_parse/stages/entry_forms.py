@@ -164,7 +164,7 @@ def names_with_posts_in_a_list(entry: Entry, people: PersonReader) -> Entries | 
         return None
     found: Entries = []
     for part in _NEXT_ENTRY.split(entry.text):
-        name, _, posts = part.strip().partition(" ") if " " in part.strip() else (part, "", "")
+        name, _, posts = part.strip().partition(" ")
         posts = _compact(posts)
         if not posts or not people.is_name(name, loose=True) or not people.is_post(posts.split("、")[-1]):
             return None

@@ -143,8 +143,7 @@ def _clean_line(raw: str, wide: bool = True) -> str:
         text = _SPACES.sub(" ", text)
     if " " not in text:
         return text.strip()  # the rules below only remove spaces
-    if _SPACED_CHAR.search(text):
-        text = _SPACED_CHARS.sub(_unspaced, text)
+    text = _join_spaced(text)
     text = _CJK_PUNCT_SPACE.sub("", text)
     if "," in text or ";" in text or ":" in text:
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
@@ -421,9 +420,14 @@ def _piece(line: Line, start: int, end: int, gap: bool) -> Line:
     lead = start + len(chunk) - len(chunk.lstrip())
     text = chunk.strip()
     breaks = tuple((offset - lead, number) for offset, number in line.breaks if lead < offset < end)
-    if " " in text and not breaks and _SPACED_CHAR.search(text):   # (with breaks, their offsets would move)
-        text = _SPACED_CHARS.sub(_unspaced, text)
+    if " " in text and not breaks:   # (with breaks, their offsets would move)
+        text = _join_spaced(text)
     return Line(text, line.line_at(lead), gap, breaks)
+
+
+def _join_spaced(text: str) -> str:
+    """`组 长` -> `组长`: single characters spaced out joined (a line without one is left alone)."""
+    return _SPACED_CHARS.sub(_unspaced, text) if _SPACED_CHAR.search(text) else text
 
 
 def _unspaced(run: re.Match) -> str:
