@@ -411,6 +411,7 @@ class BodyRules(GrammarModel):
     units_follow: PatternRule
     each_unit_names: PatternRule
     group_suffixes: list[str]
+    sub_groups: PatternRule
     group_tasks: PatternRule
     place_name: PatternRule
     title_subject: PatternRule

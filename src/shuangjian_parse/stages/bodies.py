@@ -111,7 +111,7 @@ class BodyReader:
         # The rules read_establish and _read_sentence try on each sentence of prose: most
         # sentences hold no literal any of them needs, and skip them all at once.
         sentence_rules = [rules.establish, *rules.office, *rules.office_member, *rules.unit_list,
-                          rules.lead_unit]
+                          rules.lead_unit, rules.sub_groups]
         self._sentence_gate = needs_any([r.pattern for r in sentence_rules], required)
         self.layouts = LINE_LAYOUTS.ordered([layout.name for layout in rules.line_layouts])
         # The layouts, in order, that can read a line of each kind (a table row? numbered?

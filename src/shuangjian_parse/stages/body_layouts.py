@@ -264,6 +264,34 @@ def _deputy_below(cursor: Cursor, i: int, role: str) -> bool:
     return False
 
 
+# A role in brackets after an entry: `县委副书记　张三（组长）`, `张三（副组长）　县教育局局长`.
+_ROLE_NOTE = re.compile(r"[（(](?P<role>[^（()）\s]{2,6})[)）]")
+
+
+@LINE_LAYOUTS.rule("role_in_brackets", prose=False)
+def role_in_brackets(cursor: Cursor, view: LineView) -> bool:
+    """`县委副书记　张三（组长）` / `张三（副组长）　县教育局局长`: a roster with no role labels,
+    each entry giving its role in brackets after the name or at the end; the entry joins the
+    roster of the body in focus (under an open label, a bracket is a note, not a role)."""
+    r = cursor.r
+    previous = cursor.lines[view.i - 1].line if view.i else None
+    if cursor.role is not None and cursor.trace.get(previous) != "role_in_brackets":
+        return False
+    notes = [m for m in _ROLE_NOTE.finditer(view.text) if r.is_role(m.group("role"))]
+    if len(notes) != 1:
+        return False
+    note = notes[0]
+    rest = f"{view.text[:note.start()].strip()} {view.text[note.end():].strip()}".strip()
+    found = r.people.read_entry(rest)
+    if not found or len(found[1]) != 1 or not found[1][0][0]:
+        return False  # one person, named
+    if cursor.roster is None and cursor.current is None and cursor.mention is not None:
+        cursor.current = cursor.add(*cursor.mention)
+    if cursor.roster is None and cursor.current is not None:
+        cursor.roster = cursor.current
+    return _read_labelled(cursor, f"{note.group('role')}：{rest}", view.line)
+
+
 @LINE_LAYOUTS.rule("roster_entry")
 def roster_entry(cursor: Cursor, view: LineView) -> bool:
     """`陈浩 区委常委、组织部部长` under `副组长：…`: an entry with no label takes the role above;
@@ -499,6 +527,7 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
     # A rule tried here must be in BodyReader's sentence_rules (the sentence gate).
     r = cursor.r
     _read_unit_lists(cursor, text, line)
+    _read_sub_groups(cursor, text, line)
     office: _Body | None = None
     office_at = len(text)  # where the sentence first names the office
     for pattern in r._office:
@@ -530,6 +559,23 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
                     continue  # nobody, or units (县委宣传部、县财政局等单位负责人为成员: member units)
                 body.members.append(Member(role=role, name=name, posts=posts,
                                            line=line.line_at(m.start())))
+
+
+_GROUP_ITEMS = re.compile(r"[、和及与]")
+_COUNT_AFTER = re.compile(r"(?:等|[一二三四五六七八九十两\d]+个).*$")
+
+
+def _read_sub_groups(cursor: Cursor, text: str, line: Line) -> None:
+    """`领导小组下设综合协调组、督导检查组两个工作组`: sub-groups, each a body of its own, as a
+    heading naming them would set them up (Cursor.body_named)."""
+    r = cursor.r
+    for m in r.rules.sub_groups.regex.finditer(text):
+        if r._not_established.search(text[max(0, m.start() - 10):m.start()]):
+            continue  # 各乡镇要下设…组: not set up by this notice
+        for item in _GROUP_ITEMS.split(m.group("groups")):
+            name = _COUNT_AFTER.sub("", "".join(item.split()))
+            if len(name) >= 3 and r.group_name(name) and r.kind_of(name) in (None, "other"):
+                cursor.body_named(name, line.line_at(m.start("groups")), kind="other")
 
 
 def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
