@@ -363,10 +363,10 @@ class Cursor:
     def next_text(self, i: int) -> str:
         return self.lines[i + 1].text if i + 1 < len(self.lines) else ""
 
-    def found(self) -> tuple[int, int, int]:
-        """How much has been read so far: bodies, members, member units."""
+    def found(self) -> tuple[int, int, int, int]:
+        """How much has been read so far: bodies, members, member units, lead units."""
         return (len(self.bodies), sum(len(b.members) for b in self.bodies),
-                sum(len(b.units) for b in self.bodies))
+                sum(len(b.units) for b in self.bodies), sum(b.lead is not None for b in self.bodies))
 
     # --- bodies -----------------------------------------------------------------------
 

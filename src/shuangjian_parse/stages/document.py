@@ -18,6 +18,7 @@ from .units import UnitReader, split_outside_brackets
 
 _SENTENCE = re.compile(r"[。，；,;！？]")
 _SENTENCE_END = re.compile(r"[。；;！？]")
+_ITEM = re.compile(r"\s*(?:\d{1,3}\s*[.．、](?!\d)|[（(]\s*\d{1,3}\s*[)）])")  # 1．负责… / （1）负责…
 # Numbering a copy puts before a run-on line (1、), up to its first Chinese character.
 _NOT_CJK_START = re.compile(r"^[^\u4e00-\u9fff]+")
 
@@ -368,11 +369,13 @@ def _is_organ_line(text: str, organ: re.Pattern) -> bool:
 
 def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
                      organ: re.Pattern) -> tuple[list[str], int | None]:
-    """主送机关: a line of organ names ending with a colon, just under the title."""
+    """主送机关: a line of organ names ending with a colon, just under the title. The 正文 under
+    it never opens with an item numbered 1. or （1）: a unit with such items below (市教育局：
+    then 1．负责…, a page of duties) labels its tasks."""
     for i in range(start, min(len(lines), start + 4)):
         text = lines[i].text
         names = _addressee_names(text, rules, organ)
-        if names:
+        if names and not (i + 1 < len(lines) and _ITEM.match(lines[i + 1].text)):
             return names, i
         if is_body_text(text):
             break

@@ -134,6 +134,9 @@ def units_then_tasks_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | N
         lead = r._lead.match(body)
         if lead and r.unit_list(lead.group("units")):
             break
+        clause = r._clause.match(body) if items and not sub else None
+        if clause and r.unit_list(clause.group("units")):
+            break  # 县公安局　负责…: the next units with their task, not more of this one's
         if not sub and items and len(body) <= r.units.rules.max_chars and (
                 r.unit_list(body.rstrip("。:：")) or _label_units(r, body)):
             break  # the next unit alone on its line (县财政局： / 县财政局职责：), its tasks below it

@@ -133,13 +133,25 @@ def list_of_names(entry: Entry, people: PersonReader) -> Entries | None:
 
 @ENTRY_FORMS.rule("list_of_posts_with_names")
 def list_of_posts_with_names(entry: Entry, people: PersonReader) -> Entries | None:
-    """`县委办公室副主任张三、县教育局局长李四`: each a post with the name after it."""
-    if len(entry.tokens) != 1 or not _LIST_MARK.search(entry.text):
+    """`县委办公室副主任张三、县教育局局长李四`: each a post with the name after it, glued or
+    after a space (`副局长　陈红、副局长　许文`)."""
+    if not _LIST_MARK.search(entry.text):
+        return None
+    if len(entry.tokens) != 1:
+        pairs = [part.split() for part in _LIST_MARK.split(entry.text)]
+        if all(_post_space_name(pair, people) for pair in pairs):
+            return [(name, people.posts(post)) for post, name in pairs]
         return None
     found = people.people(entry.text)
     if len(found) >= 2 and all(name and posts for name, posts in found):
         return found  # type: ignore[return-value]
     return None
+
+
+def _post_space_name(words: list[str], people: PersonReader) -> bool:
+    """`基教股股长　马超` (its words): one post, a space, one name."""
+    return len(words) == 2 and people.is_post(words[0]) and not people.is_post(words[1]) \
+        and people.is_name(words[1], loose=True)
 
 
 @ENTRY_FORMS.rule("posts_and_names_in_turn")

@@ -35,6 +35,7 @@ class _Node:
 
 
 _UNSEEN = object()
+_SENTENCE = re.compile(r"[，,]")
 _SEEN_MAX = 4096  # line texts remembered per grammar (a batch reads thousands of notices)
 
 
@@ -82,20 +83,30 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
     kinds: dict[int, str] = {}
     starts: dict[int, tuple[int, str]] = {}
     listed = False  # the line above is a label that opens a list (副组长：, 具体如下：)
+    # A page or attachment that opens with its own title, no number (某市…各成员单位工作职责):
+    # the lines below it, and items numbered below level 1, are of the kind the title names.
+    opening = "other"
     for i in layout.main_text():
         line = lines[i]
         found = match_number(line.text, rules)
+        if not found and not roots and opening == "other":
+            opening = _opening_kind(line.text, heading_end, rules)
+            if opening != "other":
+                kinds[i] = "other"  # the title itself
+                continue
         if not found:
             listed = line.text.rstrip().endswith(("：", ":"))
         else:
             level, number, end = found
             while stack and stack[-1].level >= level:
                 stack.pop()
-            parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), "other")
+            if level == 1:
+                opening = "other"
+            parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), opening)
             heading = _heading(line.text[end:], heading_end, rules.heading_max_chars)
             kind = _kind(heading, rules) if heading else "other"
             extracted = parent_kind in rules.extracted_kinds
-            if stack and parent_kind != "other" and (
+            if parent_kind != "other" and (
                     kind == "other" or rules.unit_heading.regex.search(heading or "")
                     or (extracted and (kind in rules.weak_kinds or level >= 3))):
                 # 1.负责协调机制日常工作 under 职责分工 is a task, whatever words it uses.
@@ -108,8 +119,18 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
             _check_order(node, stack, last_number, line, rules, report)
             stack.append(node)
             starts[i] = (level, number)
-        kinds[i] = stack[-1].kind if stack else "other"
+        kinds[i] = stack[-1].kind if stack else opening
     return Outline(sections=[n.freeze() for n in roots], kinds=kinds, starts=starts)
+
+
+def _opening_kind(text: str, heading_end: re.Pattern, rules: SectionRules) -> str:
+    """The kind a line with no number names when it is a heading of duties or a roster
+    (short, no sentence in it): `各成员单位工作职责` -> duties; else other."""
+    head = _heading(text.rstrip().rstrip("：:"), heading_end, rules.heading_max_chars)
+    if head is None or heading_end.search(text.rstrip().rstrip("：:")) or _SENTENCE.search(head):
+        return "other"
+    kind = _kind(head, rules)
+    return kind if kind in rules.extracted_kinds else "other"
 
 
 def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
