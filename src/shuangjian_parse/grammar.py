@@ -403,6 +403,7 @@ class BodyRules(GrammarModel):
     declared_count: PatternRule
     lead_unit: PatternRule
     lead_labels: list[str]
+    lead_note: PatternRule
     roster_title: PatternRule
     order_note: PatternRule
     filled_later: PatternRule

@@ -559,6 +559,10 @@ class Cursor:
         seen = {u.name for u in body.units}
         offset = 0
         for name in names:
+            note = self.r.rules.lead_note.regex.search(name)
+            if note:  # 县教育局（牵头）: the lead unit, named without its note
+                name = name[:note.start()]
+                body.lead = body.lead or name
             if name and name not in seen:
                 where = line.text.find(name[:2], offset)
                 body.units.append(MemberUnit(name=name, line=line.line_at(max(where, 0))))
