@@ -460,6 +460,7 @@ class DutyRules(GrammarModel):
     trailing_units: PatternRule
     clause_verbs: list[str]
     clause_qualifier: PatternRule
+    task_after_units: PatternRule
     task_start: PatternRule
     duty_label: PatternRule
     task_label: PatternRule

@@ -105,6 +105,16 @@ class DutyReader:
         start = self._intro_end(body)
         if start:
             return self.clauses(line, body[start:], offset + start)
+        shared = self.rules.task_after_units.regex.match(body)
+        units = self.unit_list(shared.group("units")) if shared else None
+        if units:
+            # 由A牵头，B、C配合，负责…: one task for them all, to its sentence's end; clauses after it
+            text = body[shared.end():]
+            end = _SENTENCE_END.search(text)
+            first = text[:end.start() + 1] if end else text
+            rest = self.clauses(line, text[len(first):], offset + shared.end() + len(first)) \
+                if len(first) < len(text) else None
+            return [Duty(units=units, text=strip_trailing_punct(first), line=line.line_at(offset)), *(rest or [])]
         duties = []
         pos = 0
         for piece in self._pieces(body):
