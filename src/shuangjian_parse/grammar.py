@@ -353,6 +353,7 @@ class UnitRules(GrammarModel):
     level_prefixes: list[str]
     generic_suffixes: list[str]
     trailing_phrases: list[PatternRule]
+    leading_words: PatternRule
     not_units: list[PatternRule]
     separators: str
     item_separators: str

@@ -560,8 +560,8 @@ class Cursor:
         offset = 0
         for name in names:
             note = self.r.rules.lead_note.regex.search(name)
-            if note:  # 县教育局（牵头）: the lead unit, named without its note
-                name = name[:note.start()]
+            if note and self.r.units.is_unit(name[:note.start()]):
+                name = name[:note.start()]  # 县教育局（牵头）: the lead unit, named without its note
                 body.lead = body.lead or name
             if name and name not in seen:
                 where = line.text.find(name[:2], offset)

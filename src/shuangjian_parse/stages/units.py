@@ -35,6 +35,7 @@ class UnitReader:
         self._collective = set(rules.collective)
         self._trailing = [r.regex for r in rules.trailing_phrases]
         self._not_unit = any_of(rules.not_units)
+        self._leading = rules.leading_words.regex
         self._generic = re.compile(rf"(?:{words(rules.generic_suffixes)})$")
         self._level = re.compile(rf"^(?:{words(rules.level_prefixes)})")
         self._joiner = re.compile(rf"(?:{words(rules.joiners)})")
@@ -92,7 +93,7 @@ class UnitReader:
                     items.extend(spaced)  # 县委办 县政府办 县教育局
                 else:
                     items.extend(self._split_joined("".join(piece.split())))
-            items = [p for p in (x.strip() for x in items) if p and not self._not_unit.search(p)]
+            items = [p for p in (self._leading.sub("", x.strip()) for x in items) if p and not self._not_unit.search(p)]
             pieces.extend(self.share_prefix(items))
         return tuple(self.distribute(pieces))
 
