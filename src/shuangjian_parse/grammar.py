@@ -215,6 +215,7 @@ class RunOnRules(GrammarModel):
     """When a text has lost its line breaks, and where to cut it again."""
 
     min_chars_per_line: int
+    items_in_line: PatternRule
     split_before: list[PatternRule]
     break_space: PatternRule
     roster_end: PatternRule

@@ -360,11 +360,18 @@ def _split_run_on(lines: list[Line], run_on, starts: LineStarts, report: Report)
     """A notice whose line breaks were lost (a whole notice on one line) cut again before each
     numbered item, role label, attachment, unit label and closing date; other text is left as it is."""
     chars = sum(map(len, map(_TEXT, lines)))
-    if not lines or chars < run_on.min_chars_per_line * len(lines):
+    if not lines:
         return lines
+    # The whole text, when its lines are that long on average; else only a long line that holds
+    # two numbered items after sentence ends (…工作。一、组成人员…。三、工作要求…).
+    whole = chars >= run_on.min_chars_per_line * len(lines)
     out: list[Line] = []
     for line in lines:
         text = line.text
+        if not whole and (len(text) < run_on.min_chars_per_line
+                          or len(run_on.items_in_line.regex.findall(text)) < 2):
+            out.append(line)
+            continue
         cuts = {0, len(text)}
         for rule in run_on.split_before:
             at = "cut" if "cut" in rule.regex.groupindex else 0    # the cut, or the match's start
@@ -374,7 +381,9 @@ def _split_run_on(lines: list[Line], run_on, starts: LineStarts, report: Report)
         for start, end in zip(bounds, bounds[1:]):
             if start in roles:   # a roster line: 组长：冯吉光 县委常委 …。
                 roster_end = run_on.roster_end.regex.search(text, start, end)
-                end = roster_end.end() if roster_end else end
+                if roster_end:  # …局长二、成员单位职责县教育局：: the heading after it, glued to a label
+                    cuts.add(_heading_end(text, roster_end.end(), end, run_on, starts) or roster_end.end())
+                    end = roster_end.end()
                 cuts.add(end)
                 space = run_on.roster_break_space
             else:
