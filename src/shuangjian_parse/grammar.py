@@ -463,6 +463,7 @@ class DutyRules(GrammarModel):
     clause_verbs: list[str]
     clause_qualifier: PatternRule
     task_after_units: PatternRule
+    lead_department: PatternRule
     task_start: PatternRule
     duty_label: PatternRule
     task_label: PatternRule

@@ -273,6 +273,8 @@ def role_in_brackets(cursor: Cursor, view: LineView) -> bool:
     """`县委副书记　张三（组长）` / `张三（副组长）　县教育局局长`: a roster with no role labels,
     each entry giving its role in brackets after the name or at the end; the entry joins the
     roster of the body in focus (under an open label, a bracket is a note, not a role)."""
+    if "（" not in view.text and "(" not in view.text:
+        return False
     r = cursor.r
     previous = cursor.lines[view.i - 1].line if view.i else None
     if cursor.role is not None and cursor.trace.get(previous) != "role_in_brackets":

@@ -57,6 +57,7 @@ class DutyReader:
         self._clause = gated(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:{rules.clause_qualifier.pattern})?"
                              rf"(?P<verb>{words(rules.clause_verbs)})")
         self._clause_end = re.compile(rf"(?<={rules.clause_split})")
+        self._task_after = gated(rules.task_after_units.pattern)
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)
@@ -99,22 +100,32 @@ class DutyReader:
             duties.extend(self.clauses(line, rest, offset=offset + start + len(text) - len(rest)) or [])
         return duties + glued
 
+    def _shared_task(self, line: Line, body: str, offset: int) -> list[Duty] | None:
+        """`由A牵头，B、C配合，负责…`, `A是…的牵头部门，负责…`: one task for all the units named
+        before its verb, to its sentence's end; the clauses after it are read as usual."""
+        verb = self._task_after.search(body)
+        head = body[:verb.start()] if verb else ""
+        if not head or any(mark in head for mark in "。；;：:"):
+            return None  # the units are in the verb's sentence, before it
+        units = self.unit_list(self.rules.lead_department.regex.sub("", head.removeprefix("由")))
+        if not units:
+            return None
+        text = body[verb.start("verb"):]
+        end = _SENTENCE_END.search(text)
+        first = text[:end.start() + 1] if end else text
+        rest = self.clauses(line, text[len(first):], offset + verb.start("verb") + len(first)) \
+            if len(first) < len(text) else None
+        return [Duty(units=units, text=strip_trailing_punct(first), line=line.line_at(offset)), *(rest or [])]
+
     def clauses(self, line: Line, body: str, offset: int = 0) -> list[Duty] | None:
         """One duty per clause that starts with units and a verb: `教育部门负责……；网信部门负责……`,
         also after an introduction that ends with a colon (成员单位职责：县教育局负责…；…)."""
         start = self._intro_end(body)
         if start:
             return self.clauses(line, body[start:], offset + start)
-        shared = self.rules.task_after_units.regex.match(body)
-        units = self.unit_list(shared.group("units")) if shared else None
-        if units:
-            # 由A牵头，B、C配合，负责…: one task for them all, to its sentence's end; clauses after it
-            text = body[shared.end():]
-            end = _SENTENCE_END.search(text)
-            first = text[:end.start() + 1] if end else text
-            rest = self.clauses(line, text[len(first):], offset + shared.end() + len(first)) \
-                if len(first) < len(text) else None
-            return [Duty(units=units, text=strip_trailing_punct(first), line=line.line_at(offset)), *(rest or [])]
+        shared = self._shared_task(line, body, offset)
+        if shared:
+            return shared
         duties = []
         pos = 0
         for piece in self._pieces(body):

@@ -36,6 +36,7 @@ class _Node:
 
 _UNSEEN = object()
 _SENTENCE = re.compile(r"[，,]")
+_OPENING_LINES = 3  # where a page's own title can be: among the first lines of its main text
 _SEEN_MAX = 4096  # line texts remembered per grammar (a batch reads thousands of notices)
 
 
@@ -86,10 +87,10 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
     # A page or attachment that opens with its own title, no number (某市…各成员单位工作职责):
     # the lines below it, and items numbered below level 1, are of the kind the title names.
     opening = "other"
-    for i in layout.main_text():
+    for k, i in enumerate(layout.main_text()):
         line = lines[i]
         found = match_number(line.text, rules)
-        if not found and not roots and opening == "other":
+        if not found and k < _OPENING_LINES and not roots and opening == "other":
             opening = _opening_kind(line.text, heading_end, rules)
             if opening != "other":
                 kinds[i] = "other"  # the title itself
