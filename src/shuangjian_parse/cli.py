@@ -152,8 +152,9 @@ def parse(
     from . import regex_cache
     from .diagnostics import render_text
 
-    # The stored patterns, before the stages are imported (not before typer and pydantic: the
-    # patterns their modules compile would be stored too and crowd re's 512-entry cache).
+    # The stored patterns, before the stages are imported. The `sj` script has loaded them
+    # already, before typer (__main__.py); load() runs once a process, so this one is for
+    # in-process callers (tests).
     regex_cache.load()
     from .emit import render, to_json_array, to_yaml_stream
     from .files import read_input
