@@ -89,3 +89,35 @@ def test_the_built_copy_gives_the_grammar_of_its_yaml_and_compiles_on_first_use(
     rule = built.document.doc_number
     assert rule.regex.pattern == rule.pattern and rule.regex is rule.regex
     assert check_examples(built) == []
+
+
+def test_the_validated_grammar_is_kept_between_runs_and_never_used_for_other_files(grammar_copy, monkeypatch):
+    """load_grammar keeps a grammar read from compiled.json in sj's cache (a cold `sj parse`
+    then neither builds nor runs the models' validators); the copy is the same grammar, and
+    an edited grammar, or a damaged file, is validated anew."""
+    from shuangjian_parse.grammar import build_compiled
+
+    cache = grammar_copy / "cache"
+    monkeypatch.setenv("SJ_CACHE_DIR", str(cache))
+    build_compiled(str(grammar_copy))
+    assert not list(cache.glob("grammar-*.pickle"))   # build validates the YAML: nothing kept
+    validated = load_grammar(str(grammar_copy))
+    (kept,) = cache.glob("grammar-*.pickle")
+    load_grammar.cache_clear()
+    stored = load_grammar(str(grammar_copy))
+    assert stored is not validated and stored == validated
+    assert [m.model_dump() for _, m in stored.files()] == [m.model_dump() for _, m in validated.files()]
+    assert stored.sections.numbering == validated.sections.numbering
+    assert check_examples(stored) == []
+
+    path = grammar_copy / "sections.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("heading_max_chars: 30", "heading_max_chars: 12"),
+                    encoding="utf-8")
+    load_grammar.cache_clear()
+    assert load_grammar(str(grammar_copy)).sections.heading_max_chars == 12
+    path.write_text(path.read_text(encoding="utf-8").replace("heading_max_chars: 12", "heading_max_chars: 30"),
+                    encoding="utf-8")
+    kept.write_bytes(kept.read_bytes()[:200])   # its key, then a cut pickle
+    load_grammar.cache_clear()
+    again = load_grammar(str(grammar_copy))
+    assert [m.model_dump() for _, m in again.files()] == [m.model_dump() for _, m in validated.files()]

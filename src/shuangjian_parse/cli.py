@@ -7,6 +7,7 @@ ends in a one-line message and a documented exit code (errors.ExitCode), never a
 """
 from __future__ import annotations
 
+import copy
 import gc
 import io
 import os
@@ -151,8 +152,9 @@ def parse(
     from . import regex_cache
     from .diagnostics import render_text
 
-    # The stored patterns, before the stages are imported (not before typer and pydantic: the
-    # patterns their modules compile would be stored too and crowd re's 512-entry cache).
+    # The stored patterns, before the stages are imported. The `sj` script has loaded them
+    # already, before typer (__main__.py); load() runs once a process, so this one is for
+    # in-process callers (tests).
     regex_cache.load()
     from .emit import render, to_json_array, to_yaml_stream
     from .files import read_input
@@ -695,10 +697,29 @@ def eval_command(
         raise typer.Exit(ExitCode.INVALID)
 
 
+def _app_for(args: List[str]) -> typer.Typer:
+    """`app`, or for `sj COMMAND …` a copy of it that holds that one command.
+
+    typer builds the click command of every command an app holds on each call, parameters
+    and all: 3 % of a cold `sj parse`'s instructions for the ten it does not run. Help, usage
+    errors and the command itself are the same with the command alone. Anything else (`sj`,
+    `sj -h`, `sj -V`, `sj grammars …`, a mistyped command, whose error names the known ones)
+    gets the whole app."""
+    name = args[0] if args else None
+    chosen = [info for info in app.registered_commands
+              if (info.name or typer.main.get_command_name(info.callback.__name__)) == name]
+    if not chosen:
+        return app
+    single = copy.copy(app)   # a shallow copy: the lists below are new, app's stay whole
+    single.registered_commands = chosen
+    single.registered_groups = []
+    return single
+
+
 def main() -> None:
     """Entry point of the `sj` script: exit codes as documented, never a traceback."""
     try:
-        code = app(prog_name="sj", standalone_mode=False)
+        code = _app_for(sys.argv[1:])(prog_name="sj", standalone_mode=False)
     except (typer.Exit, typer.Abort, KeyboardInterrupt) as exc:
         # Ctrl-C: click < 8.2 makes it an Abort; typer >= 0.29 returns 130 itself, silently
         if isinstance(exc, KeyboardInterrupt) or isinstance(exc.__cause__, KeyboardInterrupt):

@@ -5,15 +5,17 @@ A bad file raises GrammarError (SJ901) naming `file:line`; `check_examples()` ru
 rule's examples, which `sj grammars check` and tests/test_grammars.py use.
 """
 import hashlib
+import os
+import pickle
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Optional, get_args
 
-from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo,
-                      field_validator, model_validator)
+from pydantic import (VERSION as PYDANTIC_VERSION, BaseModel, ConfigDict, Field, PrivateAttr,
+                      ValidationError, ValidationInfo, field_validator, model_validator)
 
 from . import prefilter, regex_cache
 from .errors import GrammarError
@@ -22,9 +24,13 @@ from .prefilter import GatedPattern, gate, required_literals
 
 
 class GrammarModel(BaseModel):
-    """Base of every grammar model: unknown keys are errors."""
+    """Base of every grammar model: unknown keys are errors.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    The validators are built when a grammar is first validated (defer_build), not when the
+    classes are defined: a cold `sj parse` takes the validated grammar from the cache
+    (load_grammar) and never validates one, and building them cost it 5 % of its time."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Examples(GrammarModel):
@@ -320,24 +326,34 @@ class SectionRules(GrammarModel):
     def _known_kinds(cls, value: list[str]) -> list[str]:
         return [_model_kind(v, SectionKind, "section kind") for v in value]
 
-    def model_post_init(self, _context: Any) -> None:
-        # The levels' patterns as one alternation, level i's `number` group named n<i>: a line
-        # is tried once, not once per level (sections.match_number).
-        numbering = re.compile("|".join(
-            f"(?:{level.pattern.pattern.replace('(?P<number>', f'(?P<n{i}>')})"
-            for i, level in enumerate(self.levels)))
-        self._numbering = numbering
-        self._number_groups = tuple((numbering.groupindex[f"n{i}"], level.level)
-                                    for i, level in enumerate(self.levels))
-
     @property
     def numbering(self) -> re.Pattern:
-        return self.__pydantic_private__["_numbering"]
+        """The levels' patterns as one alternation, level i's `number` group named n<i>: a line
+        is tried once, not once per level (sections.match_number)."""
+        try:
+            return self.__pydantic_private__["_numbering"]
+        except KeyError:
+            return self._compile_numbering()
 
     @property
     def number_groups(self) -> tuple[tuple[int, int], ...]:
         """(group index in `numbering`, level) of each level's number, in the levels' order."""
-        return self.__pydantic_private__["_number_groups"]
+        try:
+            return self.__pydantic_private__["_number_groups"]
+        except KeyError:
+            self._compile_numbering()
+            return self.__pydantic_private__["_number_groups"]
+
+    def _compile_numbering(self) -> re.Pattern:
+        # On first use, as PatternRule.regex: the validated grammar is kept (pickled, see
+        # load_grammar) before any of its patterns is compiled.
+        numbering = re.compile("|".join(
+            f"(?:{level.pattern.pattern.replace('(?P<number>', f'(?P<n{i}>')})"
+            for i, level in enumerate(self.levels)))
+        self.__pydantic_private__["_numbering"] = numbering
+        self.__pydantic_private__["_number_groups"] = tuple(
+            (numbering.groupindex[f"n{i}"], level.level) for i, level in enumerate(self.levels))
+        return numbering
 
     @property
     def numbers_seen(self) -> dict:
@@ -668,8 +684,12 @@ FILES: dict[str, type[GrammarModel]] = {
 
 
 def default_dir() -> Path:
-    """The grammars shipped in the wheel (or the repository's grammars/ in a dev install)."""
-    return Path(str(resources.files("shuangjian_parse.grammars")))
+    """The grammars shipped in the wheel (or the repository's grammars/ in a dev install): the
+    folder of the package shuangjian_parse.grammars. Found from the package's file, not with
+    importlib.resources, whose readers cost a cold `sj parse` ~1 % of its time to import."""
+    from . import grammars
+
+    return Path(grammars.__file__).parent
 
 
 # The grammars' data, read once from the YAML files and stored as JSON beside them by
@@ -681,10 +701,17 @@ COMPILED = "compiled.json"
 
 @lru_cache(maxsize=8)
 def load_grammar(directory: Optional[str] = None) -> Grammar:
-    """Load and validate every grammar file of `directory` (default: the shipped grammars)."""
+    """Load and validate every grammar file of `directory` (default: the shipped grammars), or
+    take them validated from sj's cache when they were kept there (_stored_grammar)."""
     base = Path(directory) if directory else default_dir()
     raws = _read_files(base)
     digest = _digest(raws)
+    return _stored_grammar(digest) or _validated(base, raws, digest)
+
+
+def _validated(base: Path, raws: dict[str, bytes], digest: str) -> Grammar:
+    """The grammar of compiled.json when it was built from these YAML files, else of the YAML
+    files, validated (SJ901 for the first problem)."""
     data = _compiled(base, digest)
     context = _BUILT if data else None
     if not data:
@@ -698,7 +725,68 @@ def load_grammar(directory: Optional[str] = None) -> Grammar:
             where = ".".join(str(p) for p in err["loc"])
             raise GrammarError(f"{name}.yaml", _line_of(raws[name], err["loc"]),
                                f"{where}: {err['msg']}") from None
-    return Grammar(**loaded, digest=digest[:16])
+    grammar = Grammar(**loaded, digest=digest[:16])
+    if context is _BUILT:
+        _store_grammar(digest, grammar)
+    return grammar
+
+
+# The validated grammar, kept between runs. Defining the grammar models' validators and
+# running them on compiled.json cost a cold `sj parse` ~5 % of its instructions on every
+# start; unpickled, the same objects are back at a fraction of that (pickle restores a
+# model's fields as they were validated, without validating). Kept only for grammars read
+# from compiled.json, which `sj grammars build` checked, before any of their patterns is
+# compiled, in one file of sj's cache folder (regex_cache.cache_dir) per interpreter and
+# pydantic version, under a key of the YAML files and this module's source (the models):
+# another grammar or another sj replaces it. A missing, stale or unreadable file only costs
+# the validation; deleting it is always safe.
+
+
+def _grammar_file() -> Path:
+    """The cache file of the validated grammar: `~/.cache/sj/grammar-<digest>.pickle`."""
+    interpreter = hashlib.sha256(f"{PYDANTIC_VERSION} {sys.version}".encode()).hexdigest()
+    return regex_cache.cache_dir() / f"grammar-{interpreter[:16]}.pickle"
+
+
+def _grammar_key(digest: str) -> Optional[bytes]:
+    """What the stored grammar of YAML files of this digest is kept under: 64 hex digits."""
+    try:
+        source = Path(__file__).read_bytes()
+    except (OSError, TypeError):  # no source to tell the models' version by: nothing kept
+        return None
+    return hashlib.sha256(source + digest.encode()).hexdigest().encode()
+
+
+def _stored_grammar(digest: str) -> Optional[Grammar]:
+    """The validated grammar of the YAML files of this digest, when the cache file holds it."""
+    key = _grammar_key(digest)
+    try:
+        data = _grammar_file().read_bytes()
+        if key is None or not data.startswith(key + b"\n"):
+            return None   # no file, or another grammar's: not unpickled
+        grammar = pickle.loads(data[len(key) + 1:])
+    except Exception:  # noqa: BLE001 - an unreadable or damaged file: validate anew
+        return None
+    return grammar if isinstance(grammar, Grammar) else None
+
+
+def _store_grammar(digest: str, grammar: Grammar) -> None:
+    """Keep a validated grammar in the cache file: its key, a newline, the pickle; written
+    whole (a temporary file renamed over it)."""
+    key = _grammar_key(digest)
+    if key is None:
+        return
+    path = _grammar_file()
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(key + b"\n" + pickle.dumps(grammar, pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    except OSError:  # a read-only or full disk: the next run validates again
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
 
 
 def build_compiled(directory: Optional[str] = None) -> Path:
@@ -708,8 +796,8 @@ def build_compiled(directory: Optional[str] = None) -> Path:
     base = Path(directory) if directory else default_dir()
     load_grammar.cache_clear()
     (base / COMPILED).unlink(missing_ok=True)
-    load_grammar(str(base))  # refuses an invalid grammar (SJ901) before anything is written
     raws = _read_files(base)
+    _validated(base, raws, _digest(raws))  # refuses an invalid grammar (SJ901) before anything is written
     data = {name: _load_yaml(raw, f"{name}.yaml") for name, raw in raws.items()}
     path = base / COMPILED
     text = json.dumps({"digest": _digest(raws), "files": data}, ensure_ascii=False, indent=0)

@@ -62,13 +62,17 @@ def _supported() -> bool:
             and getattr(_sre, "CODESIZE", None) == array(_CODE).itemsize == 4)
 
 
+def cache_dir() -> Path:
+    """sj's cache folder: `$SJ_CACHE_DIR`, else `$XDG_CACHE_HOME/sj`, else `~/.cache/sj`."""
+    return Path(os.environ.get("SJ_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "sj"))
+
+
 def cache_file() -> Path:
     """This interpreter's file: `~/.cache/sj/re-<digest>.marshal`."""
-    base = os.environ.get("SJ_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "sj")
     interpreter = repr((_FORMAT, sys.implementation.cache_tag, sys.version, _sre.MAGIC, _sre.CODESIZE,
                         _sre.MAXREPEAT, _sre.MAXGROUPS))
-    return Path(base) / f"re-{hashlib.sha256(interpreter.encode()).hexdigest()[:16]}.marshal"
+    return cache_dir() / f"re-{hashlib.sha256(interpreter.encode()).hexdigest()[:16]}.marshal"
 
 
 def _read() -> tuple[dict, dict]:
