@@ -317,13 +317,17 @@ def _add_unit_line(cursor: Cursor, body: _Body, view: LineView) -> bool:
 def post_below_name(cursor: Cursor, view: LineView) -> bool:
     """`刘建国` then `市人民政府副市长` on the next line (a web page's table, a cell a line): the
     post is the name's above."""
-    body = _open_roster(cursor, view)
+    # The member above first (most have their posts, or are not on the line above): cheap
+    # tests that spare most lines _open_roster's search.
+    body = cursor.office_roster or cursor.roster
     if body is None or not body.members or view.i == 0:
         return False
     last = body.members[-1]
-    people = cursor.r.people
     if last.name is None or last.posts or last.line != cursor.lines[view.i - 1].line \
-            or people.is_name(view.compact) or not people.is_post(view.compact):
+            or _open_roster(cursor, view) is None:
+        return False
+    people = cursor.r.people
+    if people.is_name(view.compact) or not people.is_post(view.compact):
         return False
     body.members[-1] = last.model_copy(update={"posts": people.posts(view.compact)})
     return True
@@ -470,11 +474,14 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
             break
     # Sentence by sentence, so that an office is set up under the body in focus when it is
     # named, not under one the same line goes on to establish.
+    # A text that holds none of the gate's literals holds none in any of its sentences (no
+    # literal holds a sentence mark): most lines skip the split and the sentences' gates.
     gate = r._sentence_gate
-    for sentence in _SENTENCES.findall(text):
-        if sentence and (gate is None or gate.search(sentence)):
-            cursor.read_establish(sentence, line.line)
-            _read_sentence(cursor, sentence, line)
+    if gate is None or gate.search(text):
+        for sentence in _SENTENCES.findall(text):
+            if sentence and (gate is None or gate.search(sentence)):
+                cursor.read_establish(sentence, line.line)
+                _read_sentence(cursor, sentence, line)
     if text.endswith(("：", ":")) and r.rules.units_follow.regex.search(text):
         cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
 
