@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 
 Entries = list[tuple[str | None, list[str]]]  # a name is None where only a post is named
 
-_WS = re.compile(r"\s+")
-_SEMICOLON = re.compile(r"[；;]")
 _LIST_MARK = re.compile(r"[、，,]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
 _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
@@ -55,7 +53,8 @@ class Entry:
     def tokens(self) -> list[str]:
         """Words between white space; a phone number (13800000000) is left out."""
         if self._tokens is None:
-            self._tokens = [t for t in _WS.split(self.text) if t and not _is_phone(t)]
+            # str.split() splits on the white space \s matches, in C, and drops empty words.
+            self._tokens = [t for t in self.text.split() if not _is_phone(t)]
         return self._tokens
 
 
@@ -66,7 +65,7 @@ def _compact(text: str) -> str:
 @ENTRY_FORMS.rule("separated_by_semicolons")
 def separated_by_semicolons(entry: Entry, people: PersonReader) -> Entries | None:
     """`县委常委 李四；县人民政府副县长 王五`: each part an entry of its own."""
-    if not _SEMICOLON.search(entry.text):
+    if "；" not in entry.text and ";" not in entry.text:
         return None
     return people.segments(entry.text)
 
@@ -191,8 +190,9 @@ def name_then_posts(entry: Entry, people: PersonReader) -> Entries | None:
     if len(tokens) < 2 or not people.is_name(tokens[0], loose=True):
         return None
     rest = "".join(tokens[1:])
-    if people.is_post(rest) or any(people.is_post(p) for p in people.posts(rest)):
-        return [(tokens[0], people.posts(rest))]
+    posts = people.posts(rest)  # (a new list each call: the member keeps it)
+    if people.is_post(rest) or any(people.is_post(p) for p in posts):
+        return [(tokens[0], posts)]
     return None
 
 

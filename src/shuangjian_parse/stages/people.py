@@ -77,7 +77,9 @@ class PersonReader:
         # (谭兵 颜钊市民政局…): character classes only, a cheap gate before the glued reading.
         self._title_then_surname = re.compile(rf"[{re.escape(self.post_end_chars)}]\s?[{surnames}]"
                                               rf"|^[{surnames}][^\s]{{1,3}}\s[{surnames}]")
-        self._spaced_name = re.compile(rf"(?:^|(?<=\s))([{surnames}])\s+([\u4e00-\u9fff])(?=\s|$)")
+        # (?<!\S) and (?!\S): at the text's ends or by white space; a pattern that opens with
+        # the surname class is scanned for it, where (?:^|(?<=\s)) was tried at every position.
+        self._spaced_name = re.compile(rf"(?<!\S)([{surnames}])\s+([\u4e00-\u9fff])(?!\S)")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
         self._names: dict[tuple[str, bool, bool], bool] = {}
