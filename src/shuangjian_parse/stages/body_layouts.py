@@ -480,8 +480,10 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
     if gate is None or gate.search(text):
         for sentence in _SENTENCES.findall(text):
             if sentence and (gate is None or gate.search(sentence)):
-                cursor.read_establish(sentence, line.line)
-                _read_sentence(cursor, sentence, line)
+                held = r.held(sentence)
+                if r.may_match(r.establish_need, held):
+                    cursor.read_establish(sentence, line.line)
+                _read_sentence(cursor, sentence, line, held)
     if text.endswith(("：", ":")) and r.rules.units_follow.regex.search(text):
         cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
 
@@ -502,13 +504,16 @@ def _named_before(cursor: Cursor, text: str, pos: int, line: Line) -> _Body | No
     return None
 
 
-def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
-    # A rule tried here must be in BodyReader's sentence_rules (the sentence gate).
+def _read_sentence(cursor: Cursor, text: str, line: Line, held: frozenset[str]) -> None:
+    # A rule tried here must be in BodyReader's sentence_rules (the sentence gate); `held`,
+    # the literals of those rules the sentence holds, skips the rules it cannot match.
     r = cursor.r
-    _read_unit_lists(cursor, text, line)
+    _read_unit_lists(cursor, text, line, held)
     office: _Body | None = None
     office_at = len(text)  # where the sentence first names the office
-    for pattern in r._office:
+    for pattern, need in r._office:
+        if not r.may_match(need, held):
+            continue
         for m in pattern.finditer(text):
             owner = cursor.ref_before(text, m.start()) or cursor.current or _named_before(cursor, text, m.start(), line)
             if owner is not None and owner.kind == "office":
@@ -516,7 +521,9 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
             elif owner is not None:
                 office = cursor.office_of(owner, line.line) or office
             office_at = min(office_at, m.start())
-    for pattern in r._office_member:
+    for pattern, need in r._office_member:
+        if not r.may_match(need, held):
+            continue
         for m in pattern.finditer(text):
             role = m.group("role")
             if r.rules.each_unit_names.regex.search(m.group("who")):
@@ -539,9 +546,11 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
                                            line=line.line_at(m.start())))
 
 
-def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
+def _read_unit_lists(cursor: Cursor, text: str, line: Line, held: frozenset[str]) -> None:
     r = cursor.r
-    for pattern in r._unit_list:
+    for pattern, need in r._unit_list:
+        if not r.may_match(need, held):
+            continue
         for m in pattern.finditer(text):
             groups = m.groupdict()
             units = r.units.split(m.group("units"))
@@ -566,7 +575,7 @@ def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
             count = r.rules.declared_count.regex.search(m.group(0))
             if count:
                 cursor.declare(body, count.group("n"), line.line)
-    lead = r.rules.lead_unit.regex.search(text)
+    lead = r.rules.lead_unit.regex.search(text) if r.may_match(r.lead_need, held) else None
     if lead and cursor.current is not None:
         unit = re.split(r"[，,。；]", lead.group("unit"))[-1].strip()
         if r.units.is_unit(unit):
