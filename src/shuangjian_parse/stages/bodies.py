@@ -279,32 +279,31 @@ def extract_bodies(text: Text, layout: Layout, outline: Outline, title: str | No
     return cursor.finish()
 
 
-@dataclass
 class LineView:
-    """A line as the layouts see it: its text after any 序号 cell or section number."""
+    """A line as the layouts see it: its text after any 序号 cell or section number.
 
-    i: int  # index in Text.lines
-    line: Line
-    text: str
-    number: tuple[int, str, int] | None = None  # (level, number, end) of a numbered line
-    table: bool = False  # a roster table's header row or a row under it
+    `prose`: the line holds sentence punctuation (，。；), so it is no roster entry or heading.
+    Every line needs it (it picks the layouts that may read the line) and the layouts read it
+    again and again: a plain slot, set here, not a property."""
 
-    _compact: str | None = None
-    _prose: bool | None = None
-    _label: re.Match | None | bool = False  # False: not looked for yet
+    __slots__ = ("i", "line", "text", "number", "table", "prose", "_compact", "_label")
+
+    def __init__(self, i: int, line: Line, text: str, number: tuple[int, str, int] | None = None,
+                 table: bool = False) -> None:
+        self.i = i  # index in Text.lines
+        self.line = line
+        self.text = text
+        self.number = number  # (level, number, end) of a numbered line
+        self.table = table  # a roster table's header row or a row under it
+        self.prose = _PROSE.search(text) is not None
+        self._compact: str | None = None
+        self._label: re.Match | None | bool = False  # False: not looked for yet
 
     @property
     def compact(self) -> str:
         if self._compact is None:
             self._compact = "".join(self.text.split())
         return self._compact
-
-    @property
-    def prose(self) -> bool:
-        """The line holds sentence punctuation (，。；): prose, no roster entry or heading."""
-        if self._prose is None:
-            self._prose = _PROSE.search(self.text) is not None
-        return self._prose
 
     def label(self, reader: BodyReader) -> re.Match | None:
         """The role label the line opens with (BodyReader.role_label), looked for once."""
