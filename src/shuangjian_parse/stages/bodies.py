@@ -139,14 +139,10 @@ class BodyReader:
                                       r"[二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
 
     def held(self, sentence: str) -> frozenset[str]:
-        """The literals of the sentence rules that `sentence` holds (see may_match)."""
+        """The literals of the sentence rules that `sentence` holds: a rule that needs one of
+        `need` (its pair in _office …, None: no literal) cannot match the sentence when
+        `need.isdisjoint(held)`."""
         return frozenset(w for w in self._sentence_literals if w in sentence)
-
-    @staticmethod
-    def may_match(need: frozenset[str] | None, held: frozenset[str]) -> bool:
-        """Whether a sentence that holds the literals `held` can match a sentence rule that
-        needs one of `need` (None: no literal)."""
-        return need is None or not need.isdisjoint(held)
 
     def same_body(self, a: str, b: str) -> bool:
         """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), also

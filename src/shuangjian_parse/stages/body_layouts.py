@@ -481,7 +481,7 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
         for sentence in _SENTENCES.findall(text):
             if sentence and (gate is None or gate.search(sentence)):
                 held = r.held(sentence)
-                if r.may_match(r.establish_need, held):
+                if not (r.establish_need and r.establish_need.isdisjoint(held)):
                     cursor.read_establish(sentence, line.line)
                 _read_sentence(cursor, sentence, line, held)
     if text.endswith(("：", ":")) and r.rules.units_follow.regex.search(text):
@@ -512,8 +512,8 @@ def _read_sentence(cursor: Cursor, text: str, line: Line, held: frozenset[str]) 
     office: _Body | None = None
     office_at = len(text)  # where the sentence first names the office
     for pattern, need in r._office:
-        if not r.may_match(need, held):
-            continue
+        if need and need.isdisjoint(held):
+            continue  # the sentence holds none of the literals the rule needs
         for m in pattern.finditer(text):
             owner = cursor.ref_before(text, m.start()) or cursor.current or _named_before(cursor, text, m.start(), line)
             if owner is not None and owner.kind == "office":
@@ -522,7 +522,7 @@ def _read_sentence(cursor: Cursor, text: str, line: Line, held: frozenset[str]) 
                 office = cursor.office_of(owner, line.line) or office
             office_at = min(office_at, m.start())
     for pattern, need in r._office_member:
-        if not r.may_match(need, held):
+        if need and need.isdisjoint(held):
             continue
         for m in pattern.finditer(text):
             role = m.group("role")
@@ -549,8 +549,8 @@ def _read_sentence(cursor: Cursor, text: str, line: Line, held: frozenset[str]) 
 def _read_unit_lists(cursor: Cursor, text: str, line: Line, held: frozenset[str]) -> None:
     r = cursor.r
     for pattern, need in r._unit_list:
-        if not r.may_match(need, held):
-            continue
+        if need and need.isdisjoint(held):
+            continue  # the sentence holds none of the literals the rule needs
         for m in pattern.finditer(text):
             groups = m.groupdict()
             units = r.units.split(m.group("units"))
@@ -575,7 +575,7 @@ def _read_unit_lists(cursor: Cursor, text: str, line: Line, held: frozenset[str]
             count = r.rules.declared_count.regex.search(m.group(0))
             if count:
                 cursor.declare(body, count.group("n"), line.line)
-    lead = r.rules.lead_unit.regex.search(text) if r.may_match(r.lead_need, held) else None
+    lead = None if r.lead_need and r.lead_need.isdisjoint(held) else r.rules.lead_unit.regex.search(text)
     if lead and cursor.current is not None:
         unit = re.split(r"[，,。；]", lead.group("unit"))[-1].strip()
         if r.units.is_unit(unit):
