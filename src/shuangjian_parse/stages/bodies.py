@@ -56,6 +56,12 @@ class _Body:
         return _key(self.name)
 
 
+def _needs(pattern: str) -> frozenset[str] | None:
+    """The literals one of which every match of `pattern` holds; None when there are none."""
+    found = required(pattern)
+    return frozenset(found) if found else None
+
+
 def _key(name: str) -> str:
     """A name without spaces and quotes: `彭水县“双减”工作领导小组` -> `彭水县双减工作领导小组`."""
     return "".join(name.split()).translate(_QUOTES)
@@ -78,7 +84,8 @@ class BodyReader:
         self._establish = rules.establish.regex
         self._not_established = any_of(rules.not_established)
         self._generic = set(rules.generic_modifiers)
-        self._office = [r.regex for r in rules.office]
+        # The sentence rules with the literals one of which each match needs (see held).
+        self._office = [(r.regex, _needs(r.pattern)) for r in rules.office]
         # 组长：, 组长 , 组长——, 【组长】: a label and what sets it apart from its entries.
         # …with a note in brackets, or a verb, before its colon: 成员（按姓氏笔画排序）：, 成员为：
         self._roles = re.compile(rf"^[【\[]?(?P<role>{words(rules.roles + rules.unit_roles)})"
@@ -98,13 +105,13 @@ class BodyReader:
                                         rf"|(?:^|(?<=[\s）)]))(?P<spaced>{words(rules.roles)})(?=\s)")
         self._unit_roles = set(rules.unit_roles)
         self._role_only = re.compile(words(rules.roles))
-        self._office_member = [r.regex for r in rules.office_member]
+        self._office_member = [(r.regex, _needs(r.pattern)) for r in rules.office_member]
         self.office_roles = frozenset(rules.office_roles)
         self.deputy_marks = tuple(rules.deputy_marks)
         # What a role label that lost its first character reads as: 长 (组长), 集人 (召集人).
         self.role_tails = frozenset(role[i:] for role in rules.roles for i in range(1, len(role))
                                     if len(role) - i <= 2) - set(rules.roles)
-        self._unit_list = [r.regex for r in rules.unit_list]
+        self._unit_list = [(r.regex, _needs(r.pattern)) for r in rules.unit_list]
         self._ref = re.compile(rf"(?:{words([s for _, s in self._kinds])})")
         self._place = rules.place_name.regex
         self._document = re.compile(rf"(?:{words(rules.document_words)})$")
@@ -113,6 +120,12 @@ class BodyReader:
         sentence_rules = [rules.establish, *rules.office, *rules.office_member, *rules.unit_list,
                           rules.lead_unit, rules.sub_groups]
         self._sentence_gate = needs_any([r.pattern for r in sentence_rules], required)
+        # …and a sentence that holds some skips each rule whose literals it does not hold
+        # (`held`): a few `in` tests a sentence, where each rule's search cost more.
+        self.establish_need = _needs(rules.establish.pattern)
+        self.lead_need = _needs(rules.lead_unit.pattern)
+        self.sub_groups_need = _needs(rules.sub_groups.pattern)
+        self._sentence_literals = tuple(sorted({w for r in sentence_rules for w in _needs(r.pattern) or ()}))
         self.layouts = LINE_LAYOUTS.ordered([layout.name for layout in rules.line_layouts])
         # The layouts, in order, that can read a line of each kind (a table row? numbered?
         # prose?): each layout's rule says which lines it reads (body_layouts.py).
@@ -125,6 +138,12 @@ class BodyReader:
         # (after a post's last character; 张三、李四 is a list, not an item).
         self.run_in_item = re.compile(rf"(?<=[{re.escape(people.post_end_chars)}])"
                                       r"[二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
+
+    def held(self, sentence: str) -> frozenset[str]:
+        """The literals of the sentence rules that `sentence` holds: a rule that needs one of
+        `need` (its pair in _office …, None: no literal) cannot match the sentence when
+        `need.isdisjoint(held)`."""
+        return frozenset(w for w in self._sentence_literals if w in sentence)
 
     def same_body(self, a: str, b: str) -> bool:
         """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), also
@@ -257,32 +276,31 @@ def extract_bodies(text: Text, layout: Layout, outline: Outline, title: str | No
     return cursor.finish()
 
 
-@dataclass
 class LineView:
-    """A line as the layouts see it: its text after any 序号 cell or section number."""
+    """A line as the layouts see it: its text after any 序号 cell or section number.
 
-    i: int  # index in Text.lines
-    line: Line
-    text: str
-    number: tuple[int, str, int] | None = None  # (level, number, end) of a numbered line
-    table: bool = False  # a roster table's header row or a row under it
+    `prose`: the line holds sentence punctuation (，。；), so it is no roster entry or heading.
+    Every line needs it (it picks the layouts that may read the line) and the layouts read it
+    again and again: a plain slot, set here, not a property."""
 
-    _compact: str | None = None
-    _prose: bool | None = None
-    _label: re.Match | None | bool = False  # False: not looked for yet
+    __slots__ = ("i", "line", "text", "number", "table", "prose", "_compact", "_label")
+
+    def __init__(self, i: int, line: Line, text: str, number: tuple[int, str, int] | None = None,
+                 table: bool = False) -> None:
+        self.i = i  # index in Text.lines
+        self.line = line
+        self.text = text
+        self.number = number  # (level, number, end) of a numbered line
+        self.table = table  # a roster table's header row or a row under it
+        self.prose = _PROSE.search(text) is not None
+        self._compact: str | None = None
+        self._label: re.Match | None | bool = False  # False: not looked for yet
 
     @property
     def compact(self) -> str:
         if self._compact is None:
             self._compact = "".join(self.text.split())
         return self._compact
-
-    @property
-    def prose(self) -> bool:
-        """The line holds sentence punctuation (，。；): prose, no roster entry or heading."""
-        if self._prose is None:
-            self._prose = _PROSE.search(self.text) is not None
-        return self._prose
 
     def label(self, reader: BodyReader) -> re.Match | None:
         """The role label the line opens with (BodyReader.role_label), looked for once."""

@@ -347,13 +347,17 @@ def _add_unit_line(cursor: Cursor, body: _Body, view: LineView) -> bool:
 def post_below_name(cursor: Cursor, view: LineView) -> bool:
     """`刘建国` then `市人民政府副市长` on the next line (a web page's table, a cell a line): the
     post is the name's above."""
-    body = _open_roster(cursor, view)
+    # The member above first (most have their posts, or are not on the line above): cheap
+    # tests that spare most lines _open_roster's search.
+    body = cursor.office_roster or cursor.roster
     if body is None or not body.members or view.i == 0:
         return False
     last = body.members[-1]
-    people = cursor.r.people
     if last.name is None or last.posts or last.line != cursor.lines[view.i - 1].line \
-            or people.is_name(view.compact) or not people.is_post(view.compact):
+            or _open_roster(cursor, view) is None:
+        return False
+    people = cursor.r.people
+    if people.is_name(view.compact) or not people.is_post(view.compact):
         return False
     body.members[-1] = last.model_copy(update={"posts": people.posts(view.compact)})
     return True
@@ -500,11 +504,16 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
             break
     # Sentence by sentence, so that an office is set up under the body in focus when it is
     # named, not under one the same line goes on to establish.
+    # A text that holds none of the gate's literals holds none in any of its sentences (no
+    # literal holds a sentence mark): most lines skip the split and the sentences' gates.
     gate = r._sentence_gate
-    for sentence in _SENTENCES.findall(text):
-        if sentence and (gate is None or gate.search(sentence)):
-            cursor.read_establish(sentence, line.line)
-            _read_sentence(cursor, sentence, line)
+    if gate is None or gate.search(text):
+        for sentence in _SENTENCES.findall(text):
+            if sentence and (gate is None or gate.search(sentence)):
+                held = r.held(sentence)
+                if not (r.establish_need and r.establish_need.isdisjoint(held)):
+                    cursor.read_establish(sentence, line.line)
+                _read_sentence(cursor, sentence, line, held)
     if text.endswith(("：", ":")) and r.rules.units_follow.regex.search(text):
         cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
 
@@ -525,14 +534,18 @@ def _named_before(cursor: Cursor, text: str, pos: int, line: Line) -> _Body | No
     return None
 
 
-def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
-    # A rule tried here must be in BodyReader's sentence_rules (the sentence gate).
+def _read_sentence(cursor: Cursor, text: str, line: Line, held: frozenset[str]) -> None:
+    # A rule tried here must be in BodyReader's sentence_rules (the sentence gate); `held`,
+    # the literals of those rules the sentence holds, skips the rules it cannot match.
     r = cursor.r
-    _read_unit_lists(cursor, text, line)
-    _read_sub_groups(cursor, text, line)
+    _read_unit_lists(cursor, text, line, held)
+    if not (r.sub_groups_need and r.sub_groups_need.isdisjoint(held)):
+        _read_sub_groups(cursor, text, line)
     office: _Body | None = None
     office_at = len(text)  # where the sentence first names the office
-    for pattern in r._office:
+    for pattern, need in r._office:
+        if need and need.isdisjoint(held):
+            continue  # the sentence holds none of the literals the rule needs
         for m in pattern.finditer(text):
             owner = cursor.ref_before(text, m.start()) or cursor.current or _named_before(cursor, text, m.start(), line)
             if owner is not None and owner.kind == "office":
@@ -540,7 +553,9 @@ def _read_sentence(cursor: Cursor, text: str, line: Line) -> None:
             elif owner is not None:
                 office = cursor.office_of(owner, line.line) or office
             office_at = min(office_at, m.start())
-    for pattern in r._office_member:
+    for pattern, need in r._office_member:
+        if need and need.isdisjoint(held):
+            continue
         for m in pattern.finditer(text):
             role = m.group("role")
             if r.rules.each_unit_names.regex.search(m.group("who")):
@@ -580,9 +595,11 @@ def _read_sub_groups(cursor: Cursor, text: str, line: Line) -> None:
                 cursor.body_named(name, line.line_at(m.start("groups")), kind="other")
 
 
-def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
+def _read_unit_lists(cursor: Cursor, text: str, line: Line, held: frozenset[str]) -> None:
     r = cursor.r
-    for pattern in r._unit_list:
+    for pattern, need in r._unit_list:
+        if need and need.isdisjoint(held):
+            continue  # the sentence holds none of the literals the rule needs
         for m in pattern.finditer(text):
             groups = m.groupdict()
             units = r.units.split(m.group("units"))
@@ -607,7 +624,7 @@ def _read_unit_lists(cursor: Cursor, text: str, line: Line) -> None:
             count = r.rules.declared_count.regex.search(m.group(0))
             if count:
                 cursor.declare(body, count.group("n"), line.line)
-    lead = r.rules.lead_unit.regex.search(text)
+    lead = None if r.lead_need and r.lead_need.isdisjoint(held) else r.rules.lead_unit.regex.search(text)
     if lead and cursor.current is not None:
         unit = re.split(r"[，,。；]", lead.group("unit"))[-1].strip()
         if r.units.is_unit(unit):

@@ -22,6 +22,7 @@ _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
 _NAME_NOTE = re.compile(r"^(?P<name>[^\s（(]{2,5})[（(](?P<note>[^()（）]{1,12})[)）]\s*")
 _CONCURRENT = re.compile(r"[，,]\s*兼任?$")  # 县教育局局长，兼: the post is held alongside, no post of its own
 _DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
+_LOOSE_MAX = 12  # characters of a name at most (a transliterated one, with its middle dot)
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,、：:；;]|$)")
 
@@ -77,7 +78,9 @@ class PersonReader:
         # (谭兵 颜钊市民政局…): character classes only, a cheap gate before the glued reading.
         self._title_then_surname = re.compile(rf"[{re.escape(self.post_end_chars)}]\s?[{surnames}]"
                                               rf"|^[{surnames}][^\s]{{1,3}}\s[{surnames}]")
-        self._spaced_name = re.compile(rf"(?:^|(?<=\s))([{surnames}])\s+([\u4e00-\u9fff])(?=\s|$)")
+        # (?<!\S) and (?!\S): at the text's ends or by white space; a pattern that opens with
+        # the surname class is scanned for it, where (?:^|(?<=\s)) was tried at every position.
+        self._spaced_name = re.compile(rf"(?<!\S)([{surnames}])\s+([\u4e00-\u9fff])(?!\S)")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
         self._names: dict[tuple[str, bool, bool], bool] = {}
@@ -103,7 +106,7 @@ class PersonReader:
         return known
 
     def _is_name(self, token: str, strict: bool, loose: bool) -> bool:
-        longest = 12 if loose and "·" in token else (5 if loose else 4)
+        longest = _LOOSE_MAX if loose and "·" in token else (5 if loose else 4)
         if not (2 <= len(token) <= longest) or not _CJK_ONLY.match(token) or token in self._not_names:
             return False
         if token.startswith("·") or token.endswith("·"):
@@ -339,6 +342,8 @@ class PersonReader:
         # 教育局局长傅建军: the name is what follows the last title word.
         for m in reversed(list(self._post_end_anywhere.finditer(text))):
             name, post = text[m.end():], text[: m.end()]
+            if len(name) > _LOOSE_MAX:
+                break  # longer still after every earlier title word: no name (a unit list)
             if self.is_name(name, loose=True):
                 return name, self.posts(post)
         return None, self.posts(written) if written else []

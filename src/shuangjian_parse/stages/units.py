@@ -11,6 +11,9 @@ from functools import lru_cache
 from ..grammar import UnitRules, any_of, words
 
 _CLOSE = {"（": "）", "(": ")", "<": ">", "《": "》", "〈": "〉", "【": "】", "“": "”", "[": "]"}
+# Brackets split_outside_brackets counts (quotes are no brackets there).
+_OPENING = frozenset(k for k in _CLOSE if k != "“")
+_CLOSING = frozenset(v for v in _CLOSE.values() if v != "”")
 _TRAILING_PAREN = re.compile(r"[（(<〈][^（()）<>〈〉]*[)）>〉]$")
 _SENTENCE = re.compile(r"[。！？!?：:]")
 _OPENERS = re.compile("[" + re.escape("".join(k for k in _CLOSE if k != "“")) + "]")
@@ -233,21 +236,29 @@ def _depth(text: str) -> int:
     return depth
 
 
+@lru_cache(maxsize=16)
+def _marks(separators: str) -> re.Pattern:
+    """The characters split_outside_brackets looks at: brackets and `separators`."""
+    return re.compile(f"[{re.escape(''.join(sorted(_OPENING | _CLOSING)) + separators)}]")
+
+
+
 def split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split on the characters of `separators` that are not inside （…）, <…>, 《…》:
     `张三（县长、书记）、李四`."""
     if not _OPENERS.search(text):
         return _splitter(separators).split(text)  # no brackets: split in C
-    out, current, depth = [], [], 0
-    for ch in text:
-        if ch in _CLOSE and ch != "“":
+    # Only the brackets and separators are visited, found in C (a unit list of 200
+    # characters has some 30), not every character.
+    out, start, depth = [], 0, 0
+    for m in _marks(separators).finditer(text):
+        ch = m.group()
+        if ch in _OPENING:
             depth += 1
-        elif ch in _CLOSE.values() and ch != "”":
+        elif ch in _CLOSING:
             depth = max(0, depth - 1)
         if ch in separators and depth == 0:
-            out.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    out.append("".join(current))
+            out.append(text[start:m.start()])
+            start = m.end()
+    out.append(text[start:])
     return out
