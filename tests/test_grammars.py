@@ -121,3 +121,30 @@ def test_the_validated_grammar_is_kept_between_runs_and_never_used_for_other_fil
     load_grammar.cache_clear()
     again = load_grammar(str(grammar_copy))
     assert [m.model_dump() for _, m in again.files()] == [m.model_dump() for _, m in validated.files()]
+
+
+def test_a_kept_grammar_others_could_have_written_is_never_unpickled(grammar_copy, monkeypatch):
+    """Unpickling runs what the file says: a cache file open to others' writes (a shared
+    SJ_CACHE_DIR) is validated anew, never loaded, whatever it holds after the right key."""
+    import os
+    import pickle
+
+    from shuangjian_parse.grammar import build_compiled
+
+    class Planted:
+        def __reduce__(self):
+            return (os.mkdir, (str(grammar_copy / "planted"),))
+
+    cache = grammar_copy / "cache"
+    monkeypatch.setenv("SJ_CACHE_DIR", str(cache))
+    build_compiled(str(grammar_copy))
+    validated = load_grammar(str(grammar_copy))
+    (kept,) = cache.glob("grammar-*.pickle")
+    assert kept.stat().st_mode & 0o077 == 0   # written for its owner alone
+    key = kept.read_bytes().split(b"\n", 1)[0]
+    kept.write_bytes(key + b"\n" + pickle.dumps(Planted()))
+    kept.chmod(0o666)
+    load_grammar.cache_clear()
+    again = load_grammar(str(grammar_copy))
+    assert not (grammar_copy / "planted").exists()
+    assert [m.model_dump() for _, m in again.files()] == [m.model_dump() for _, m in validated.files()]

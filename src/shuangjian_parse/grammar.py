@@ -761,13 +761,25 @@ def _stored_grammar(digest: str) -> Optional[Grammar]:
     """The validated grammar of the YAML files of this digest, when the cache file holds it."""
     key = _grammar_key(digest)
     try:
-        data = _grammar_file().read_bytes()
-        if key is None or not data.startswith(key + b"\n"):
+        data = _own_file(_grammar_file())
+        if key is None or data is None or not data.startswith(key + b"\n"):
             return None   # no file, or another grammar's: not unpickled
         grammar = pickle.loads(data[len(key) + 1:])
     except Exception:  # noqa: BLE001 - an unreadable or damaged file: validate anew
         return None
     return grammar if isinstance(grammar, Grammar) else None
+
+
+def _own_file(path: Path) -> Optional[bytes]:
+    """The bytes of a file only this user can have written (theirs, no group or other write
+    permission, not a link), else None: unpickling runs what the file says, so a cache folder
+    shared with others (SJ_CACHE_DIR=/tmp/…) must not hand sj their file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as file:
+        status = os.fstat(file.fileno())
+        if hasattr(os, "getuid") and (status.st_uid != os.getuid() or status.st_mode & 0o022):
+            return None
+        return file.read()
 
 
 def _store_grammar(digest: str, grammar: Grammar) -> None:
@@ -780,7 +792,9 @@ def _store_grammar(digest: str, grammar: Grammar) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(key + b"\n" + pickle.dumps(grammar, pickle.HIGHEST_PROTOCOL))
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # (see _own_file)
+        with os.fdopen(fd, "wb") as file:
+            file.write(key + b"\n" + pickle.dumps(grammar, pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, path)
     except OSError:  # a read-only or full disk: the next run validates again
         try:
