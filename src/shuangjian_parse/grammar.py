@@ -428,6 +428,7 @@ class BodyRules(GrammarModel):
     unit_roles: list[str]
     unit_headings: list[str]
     units_follow: PatternRule
+    roster_follows: PatternRule
     each_unit_names: PatternRule
     group_suffixes: list[str]
     sub_groups: PatternRule

@@ -514,8 +514,14 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
                 if not (r.establish_need and r.establish_need.isdisjoint(held)):
                     cursor.read_establish(sentence, line.line)
                 _read_sentence(cursor, sentence, line, held)
-    if text.endswith(("：", ":")) and r.rules.units_follow.regex.search(text):
+    if not text.endswith(("：", ":")):
+        return
+    if r.rules.units_follow.regex.search(text):
         cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
+    elif cursor.current is not None and r.rules.roster_follows.regex.search(text):
+        # 现将各成员单位联络员名单公布如下： then one person a line, with no label
+        cursor.roster = cursor.current
+        cursor.default_role = "联络员" if "联络员名单" in text else "成员"
 
 
 def _named_before(cursor: Cursor, text: str, pos: int, line: Line) -> _Body | None:
