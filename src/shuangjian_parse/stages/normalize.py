@@ -272,9 +272,10 @@ class _JoinRule:
         self.prose = _chars(join.prose_marks)
         self.opening = _chars("".join(join.open_brackets))
         self.width = width
+        self.role_label = role_label
         if width is not None:   # the rules of wrapped text, compiled for wrapped text only
             self.wrap = wrap = rules.wrap
-            self.raw_lines, self.dropped, self.role_label = raw_lines, dropped, role_label
+            self.raw_lines, self.dropped = raw_lines, dropped
             self.closing = frozenset(join.open_brackets.values())
             self.inside_word = re.compile(wrap.inside_word)
             self.never_inside_word = any_of([r for r in join.never_before if r.id not in wrap.inside_word_ignores])
@@ -295,7 +296,8 @@ class _JoinRule:
                           and not prev.gap_in_words
                           and self.word_end.match(tail[-1]) is not None
                           and self.word_start.match(nxt[0]) is not None
-                          and not self.complete.search(tail)))
+                          and not self.complete.search(tail)
+                          and not self._roster_entry(prev)))
         if not carries_on:
             return False
         if self.width is None:
@@ -303,6 +305,11 @@ class _JoinRule:
         # Wrapped text: a word cut at the width goes on even into a label (县消 | 防救援大队：).
         never = self.never_inside_word if wraps and self.inside_word.match(tail[-1]) else self.never_before
         return not never.match(nxt) and not self._starts_anew(tail, nxt)
+
+    def _roster_entry(self, prev: _Joined) -> bool:
+        """`成员：各乡镇中心学校校长、县直各学校校长`: a line that opens with a role label is an
+        entry, whole at its line's end (a list broken on purpose ends with 、 and goes on)."""
+        return self.role_label is not None and not prev.breaks and self.role_label.match(prev.pieces[0]) is not None
 
     def closes(self, prev: _Joined, number: int) -> bool:
         """In wrapped text, a closing bracket alone on a line (dropped as noise) closes the
