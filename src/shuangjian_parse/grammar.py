@@ -408,6 +408,7 @@ class BodyRules(GrammarModel):
     roles: list[str]
     office_member: list[PatternRule]
     office_roles: list[str]
+    also_office: PatternRule
     deputy_marks: list[str]
     lead_roles: dict[str, str]
 

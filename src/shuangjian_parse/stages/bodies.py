@@ -570,6 +570,12 @@ class Cursor:
         if form in REPAIRS:
             self.report.add("SJ306", line.line, text=text[:40], repair=REPAIRS[form])
         for name, posts in entries:
+            also = self.r.rules.also_office.regex.search(posts[-1]) if posts and name else None
+            if also:  # 县市场监管局局长（兼办公室主任）: the post, and the office's 主任
+                posts = [*posts[:-1], posts[-1][:also.start()]]
+                office = self.office_of(body, line.line)
+                if office is not None:
+                    office.members.append(Member(role=also.group("role"), name=name, posts=[], line=line.line))
             body.members.append(Member(role=role, name=name, posts=posts, line=line.line))
         return True
 
