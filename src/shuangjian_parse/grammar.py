@@ -790,19 +790,7 @@ def _store_grammar(digest: str, grammar: Grammar) -> None:
     key = _grammar_key(digest)
     if key is None:
         return
-    path = _grammar_file()
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # (see _own_file)
-        with os.fdopen(fd, "wb") as file:
-            file.write(key + b"\n" + pickle.dumps(grammar, pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, path)
-    except OSError:  # a read-only or full disk: the next run validates again
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
+    regex_cache.write_whole(_grammar_file(), key + b"\n" + pickle.dumps(grammar, pickle.HIGHEST_PROTOCOL))
 
 
 def build_compiled(directory: Optional[str] = None) -> Path:

@@ -141,13 +141,21 @@ def save() -> None:
     facts.update((key, _facts[key]) for key in _new_facts)
     _loaded.update(new)
     _new_facts.clear()
-    path = cache_file()
+    write_whole(cache_file(), marshal.dumps({"programs": programs, "facts": facts}))
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a cache file whole (a temporary file renamed over it), readable and writable by
+    its owner alone; a read-only or full disk leaves the old one, and the next run does the
+    work again."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(marshal.dumps({"programs": programs, "facts": facts}))
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
         os.replace(temporary, path)
-    except OSError:  # a read-only or full disk: the next run compiles again
+    except OSError:
         try:
             temporary.unlink()
         except OSError:
