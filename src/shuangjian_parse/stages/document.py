@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..diagnostics import Report
-from ..grammar import DocumentRules, any_of, gated, words
+from ..grammar import DocumentRules, any_of, gated, required, words
 from ..models import Attachment, Document, Line, Text
 from ..numerals import cn_digits, cn_number
 from .units import UnitReader, split_outside_brackets
@@ -501,8 +501,11 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
 
     Returns the ISO date, its line index and the organ written before it on that line."""
     at_end = _anywhere(rules.date.pattern)
+    need = _needed(rules.date.pattern)
     for i in range(start, end):
         text = lines[i].text
+        if need and not any(map(text.__contains__, need)):
+            continue  # no 年, which every date holds: most lines are passed over at one look
         m = rules.date.regex.match("".join(text.split()))
         signed = ""
         if not m:
@@ -514,6 +517,12 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
         if value:
             return value, i, signed
     return None, None, ""
+
+
+@lru_cache(maxsize=8)
+def _needed(pattern: str) -> tuple[str, ...] | None:
+    """The literals one of which every match of `pattern` holds (`("年",)` for a date)."""
+    return required(pattern)
 
 
 @lru_cache(maxsize=8)

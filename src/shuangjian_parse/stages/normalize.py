@@ -161,21 +161,29 @@ def _key_pattern(fields: tuple[str, ...], bracketed: bool = False) -> re.Pattern
     return re.compile(rf"(?:^|(?<=\s))(?P<key>{spaced})(?:\s*[:：]\s*|\s*)")
 
 
+@lru_cache(maxsize=8)
+def _field_keys(fields: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    """The field names as a pattern, as one a law database brackets (【发布部门】), and the
+    characters they start with: worked out once per grammar, not per notice."""
+    return _key_pattern(fields), _key_pattern(fields, bracketed=True), frozenset(f[0] for f in fields)
+
+
 def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> dict[str, tuple[str, int]]:
     """Find a web page's field block near the top, blank its lines, return {field: (value, line)}."""
     meta = rules.metadata
-    keys = _key_pattern(tuple(meta.fields))
-    bracketed_keys = _key_pattern(tuple(meta.fields), bracketed=True)
-    firsts = frozenset(field[0] for field in meta.fields)
+    keys, bracketed_keys, firsts = _field_keys(tuple(meta.fields))
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
     limit = min(len(lines), meta.within_lines)
     i = 0
     while i < limit:
         text = lines[i]
-        pattern = bracketed_keys if "【" in text else keys
         # a block's line starts with a field name (after a 【): its first character is looked at first
-        if (text[1:2] if text[:1] == "【" else text[:1]) not in firsts or not pattern.match(text):
+        if (text[1:2] if text[:1] == "【" else text[:1]) not in firsts:
+            i += 1
+            continue
+        pattern = bracketed_keys if "【" in text else keys
+        if not pattern.match(text):
             i += 1
             continue
         starts = list(pattern.finditer(text))
@@ -265,6 +273,10 @@ class _JoinRule:
     def __init__(self, rules: NormalizeRules, width: int | None = None, raw_lines: list[str] = (),
                  dropped: list[bool] = (), role_label: re.Pattern | None = None) -> None:
         join = self.join = rules.join
+        # join's fields copied to plain attributes: a pydantic model's attribute costs a
+        # __getattr__ hook each time, and continues() reads them for every line
+        self.strong_endings, self.strong_starts = join.strong_endings, join.strong_starts
+        self.open_brackets, self.min_chars = join.open_brackets, join.min_chars
         self.never_before = any_of(join.never_before)
         self.word_end = re.compile(join.word_end)
         self.word_start = re.compile(join.word_start)
@@ -282,17 +294,16 @@ class _JoinRule:
     def continues(self, prev: _Joined, nxt: str, number: int, blank: bool) -> bool:
         """True when `nxt` (source line `number`) carries on the sentence `prev` breaks off
         (相关成员单 | 位负责同志)."""
-        join = self.join
         tail = prev.tail
         wraps = self.width is not None and not blank and self._wraps(prev, number)
         # (cheapest tests first: a line that ends a sentence with 。 is told by its last character)
         carries_on = (wraps
-                      or tail[-1] in join.strong_endings
-                      or nxt[0] in join.strong_starts
-                      or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
-                      or (prev.length >= join.min_chars
-                          and prev.prose
-                          and not prev.gap_in_words
+                      or tail[-1] in self.strong_endings
+                      or nxt[0] in self.strong_starts
+                      or (self.opening.search(tail) is not None and _open_bracket(tail, self.open_brackets))
+                      or (prev.length >= self.min_chars
+                          and prev.prose(self)
+                          and not prev.gap_in_words()
                           and self.word_end.match(tail[-1]) is not None
                           and self.word_start.match(nxt[0]) is not None
                           and not self.complete.search(tail)))
@@ -309,7 +320,7 @@ class _JoinRule:
         bracket the line before left open at the width: `…县教育局` | `)`."""
         closing = self.raw_lines[number - 1].strip()
         return (0 < len(closing) <= 2
-                and all(c in self.closing for c in closing) and _open_bracket(prev.tail, self.join.open_brackets)
+                and all(c in self.closing for c in closing) and _open_bracket(prev.tail, self.open_brackets)
                 and self._wraps(prev, number))
 
     def _wraps(self, prev: _Joined, number: int) -> bool:
@@ -340,17 +351,31 @@ class _Joined:
         self.gap = gap
         self.breaks: list[tuple[int, int]] = []
         self.length = len(text)
-        self.prose = rule.prose.search(text) is not None
-        self.gap_in_words = _gap_in_words(text)
         self.tail = text[-40:]
+        # Whether a piece is prose, or sets words apart, is asked of few lines (long ones that
+        # end inside a word): looked up then, for the pieces not yet looked at.
+        self._prose = self._gap = False
+        self._prose_seen = self._gap_seen = 0
 
     def add(self, text: str, number: int, rule: _JoinRule) -> None:
         self.breaks.append((self.length, number))
         self.pieces.append(text)
         self.length += len(text)
-        self.prose = self.prose or rule.prose.search(text) is not None
-        self.gap_in_words = self.gap_in_words or _gap_in_words(text)
         self.tail = (self.tail + text)[-40:]
+
+    def prose(self, rule: _JoinRule) -> bool:
+        """A piece holds a mark of prose (a comma, `rule.prose`)."""
+        while not self._prose and self._prose_seen < len(self.pieces):
+            self._prose = rule.prose.search(self.pieces[self._prose_seen]) is not None
+            self._prose_seen += 1
+        return self._prose
+
+    def gap_in_words(self) -> bool:
+        """A piece sets words apart with white space, as a roster does (_gap_in_words)."""
+        while not self._gap and self._gap_seen < len(self.pieces):
+            self._gap = _gap_in_words(self.pieces[self._gap_seen])
+            self._gap_seen += 1
+        return self._gap
 
     def line(self) -> Line:
         return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
@@ -447,4 +472,5 @@ def _chars(chars: str) -> re.Pattern:
 
 def _open_bracket(text: str, pairs: dict[str, str]) -> bool:
     """A bracket opened in the last 40 characters and not closed (`**(县`), each pair apart."""
-    return any(text.count(opening) > text.count(closing) for opening, closing in pairs.items())
+    # (a pair is counted only when its opening bracket is there: most tails hold one kind at most)
+    return any(text.count(opening) > text.count(closing) for opening, closing in pairs.items() if opening in text)
