@@ -36,6 +36,8 @@ _BULLET_MARKS = "-*+·"
 _NEEDS_WORK = re.compile(rf"[\s*_~|#>{_SYMBOL_BULLETS}]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(rf"^\s*(?:[{_SYMBOL_BULLETS}]\s*|[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
+# What a line that _BULLET changes starts with, after white space: most lines are tried no further.
+_BULLET_STARTS = frozenset(_SYMBOL_BULLETS + _BULLET_MARKS + "#>")
 _TABLE_RULE = re.compile(r"^:?-{2,}:?$")
 _SPACES = re.compile(r"[ ]{2,}")
 # A run of spaces is matched only from its start ((?<! )): ` *\t` retried at every space of a
@@ -53,6 +55,9 @@ _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
 _CJK_PUNCT_SPACE = re.compile(rf" (?:(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
+# It changes a line only where a space stands beside one of , ; : (else the mark replaces
+# itself), and it tries every character: it runs on lines holding one of these alone.
+_ASCII_PUNCT_SPACED = (" ,", ", ", " ;", "; ", " :", ": ")
 _MARK = itemgetter(1)  # the mark alone: r"\1" without re's template expansion per match
 # 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
 _GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
@@ -126,16 +131,19 @@ def _clean_line(raw: str, wide: bool = True) -> str:
     # than the look).
     if "*" in text or "_" in text or "~" in text:
         text = _MARKDOWN_EMPHASIS.sub("", text)
-    text = _BULLET.sub("", text)
-    stripped = text.strip()
-    if stripped.count("|") >= 2 or (stripped.startswith("|") and len(stripped) > 1):
-        cells = [_BULLET.sub("", c).strip() for c in stripped.strip("|").split("|")]
-        cells = [c for c in cells if c]
-        if not cells or all(_TABLE_RULE.match(c) for c in cells):
-            return ""
-        text = "\t".join(cells)
-    elif "|" in stripped:
-        text = stripped.replace("|", "")  # a table rule's residue, not a cell boundary
+        stripped = text.strip()
+    if stripped[:1] in _BULLET_STARTS:
+        text = _BULLET.sub("", text)
+        stripped = text.strip()
+    if "|" in stripped:
+        if stripped.count("|") >= 2 or (stripped.startswith("|") and len(stripped) > 1):
+            cells = [_BULLET.sub("", c).strip() for c in stripped.strip("|").split("|")]
+            cells = [c for c in cells if c]
+            if not cells or all(_TABLE_RULE.match(c) for c in cells):
+                return ""
+            text = "\t".join(cells)
+        else:
+            text = stripped.replace("|", "")  # a table rule's residue, not a cell boundary
     text = text.strip(" \t")
     if "\t" in text:
         text = _TAB_SPACES.sub("\t", text)
@@ -145,7 +153,7 @@ def _clean_line(raw: str, wide: bool = True) -> str:
         return text.strip()  # the rules below only remove spaces
     text = _join_spaced(text)
     text = _CJK_PUNCT_SPACE.sub("", text)
-    if "," in text or ";" in text or ":" in text:
+    if any(map(text.__contains__, _ASCII_PUNCT_SPACED)):
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
     return text.strip()
 
