@@ -165,6 +165,7 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
     file name a document-sharing page shows.
     """
     starts = any_of(rules.title_start)
+    header_pattern, file_name_pattern = rules.header_mark.regex, rules.file_name.regex  # read once
     header_mark = None
     found: _Title | None = None
     skipped: list[Line] = []
@@ -174,12 +175,12 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
     i = 0
     while i < limit:
         text = lines[i].text
-        mark = rules.header_mark.regex.match(text)
+        mark = header_pattern.match(text)
         if mark and not starts.search(text):
             header_mark = "".join(mark.group("organ").split())
             i += 1
             continue
-        name = rules.file_name.regex.match(text) if "." in text and found is None and file_name is None else None
+        name = file_name_pattern.match(text) if "." in text and found is None and file_name is None else None
         if name:
             file_name = (name.group("name"), i)
             i += 1
@@ -381,11 +382,13 @@ def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
 
 def _addressee_names(text: str, rules: DocumentRules, organ: re.Pattern) -> list[str]:
     """`各乡镇人民政府，县直各单位：` -> its names; [] for a line that is no 主送机关 (发布时间：)."""
-    if len(text) < 3 or not re.search(rules.addressee_end, text):
+    if len(text) < 3:
+        return []
+    end, addressee = _compiled(rules.addressee_end), _compiled(rules.addressee_word)
+    if not end.search(text):
         return []
     # 各县（市、区）党委和人民政府: a 、 in brackets is inside one name
     names = [n.strip() for n in split_outside_brackets(text.rstrip(":："), "、，,") if n.strip()]
-    addressee = re.compile(rules.addressee_word)
     looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
     return names if all(len(n) <= 25 for n in names) and looks * 2 >= len(names) else []
 
@@ -404,8 +407,9 @@ def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line
 def _attachment_lines(lines: list[Line], start: int, rules: DocumentRules) -> list[tuple[int, dict]]:
     """Every 附件 line of the main text and after it, with its index and title parts."""
     marks = []
+    attachment_line = rules.attachment_line.regex   # (read once: a grammar rule's attribute costs a hook)
     for i in range(start, len(lines)):
-        m = rules.attachment_line.regex.match(lines[i].text)
+        m = attachment_line.match(lines[i].text)
         if not m:
             continue
         parts = m.groupdict()
@@ -517,6 +521,12 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
         if value:
             return value, i, signed
     return None, None, ""
+
+
+@lru_cache(maxsize=32)
+def _compiled(pattern: str) -> re.Pattern:
+    """re.compile(pattern), kept here: re's own cache is asked with a key built at every call."""
+    return re.compile(pattern)
 
 
 @lru_cache(maxsize=8)
