@@ -92,15 +92,16 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
     cleaned = [_clean_line(raw, wide) for raw in decoded.lines]
     noise = any_of(rules.noise)
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
-    links = rules.related_links
+    # (the patterns read once: a grammar rule's attribute costs a hook, more than the match)
+    links_heading, links_item = rules.related_links.heading.regex, rules.related_links.item.regex
     in_links = False  # under a page's 相关文章: the titles of other notices it links to
     for i, text in enumerate(cleaned):
         if not text:
             continue
-        if links.heading.regex.match(text):
+        if links_heading.match(text):
             in_links = True
         elif in_links:
-            in_links = links.item.regex.match(text) is not None
+            in_links = links_item.match(text) is not None
         if in_links or noise.match(text):
             cleaned[i] = ""
             dropped[i] = True
