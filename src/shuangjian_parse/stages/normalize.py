@@ -28,12 +28,17 @@ _WIDTH = {**FULL_WIDTH_ALNUM,
           0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
           0xFEFF: None, 0x200C: None, 0x200D: None, 0x2060: None, 0x000B: 0x20, 0x000C: 0x20}
 _WIDE = re.compile("[" + re.escape("".join(map(chr, _WIDTH))) + "]")
-# Every rule below needs one of these characters; a line without any is already clean.
+# The characters str.isspace() and re's \s know (Unicode 14, Python 3.11; a test checks them),
+# written out: re tests a class of characters faster than the category \s on every character.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+              "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+# Every rule below needs one of these characters, or a full-width form; a line without any
+# is already clean.
 # Bullets: a mark that is never text (●■◆★…) with or without a space after it; one that may
 # be (- * + ·: a dash, a list in markdown, the dot of 买买提·艾力) only with a space after it.
 _SYMBOL_BULLETS = "•●○■□◆◇★☆▲△►▶▪※"
 _BULLET_MARKS = "-*+·"
-_NEEDS_WORK = re.compile(rf"[\s*_~|#>{_SYMBOL_BULLETS}]")
+_NEEDS_WORK = re.compile("[" + re.escape(WHITESPACE + "*_~|#>" + _SYMBOL_BULLETS + "".join(map(chr, _WIDTH))) + "]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(rf"^\s*(?:[{_SYMBOL_BULLETS}]\s*|[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
 # What a line that _BULLET changes starts with, after white space: most lines are tried no further.
@@ -87,9 +92,7 @@ class LineStarts:
 
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
-    # Full-width forms are rare: looked for in the whole text once, not in each line.
-    wide = _WIDE.search("\n".join(decoded.lines)) is not None
-    cleaned = [_clean_line(raw, wide) for raw in decoded.lines]
+    cleaned = [_clean_line(raw) for raw in decoded.lines]
     noise = any_of(rules.noise)
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     # (the patterns read once: a grammar rule's attribute costs a hook, more than the match)
@@ -120,14 +123,16 @@ def clean_text(text: str) -> str:
     return _clean_line(text)
 
 
-def _clean_line(raw: str, wide: bool = True) -> str:
-    """`raw` cleaned; `wide`: whether the text it is from holds any full-width form."""
-    text = raw.translate(_WIDTH) if wide and _WIDE.search(raw) else raw  # translate() costs even when idle
-    stripped = text.strip()
+def _clean_line(raw: str) -> str:
+    """`raw` cleaned."""
+    stripped = raw.strip()
     if not _NEEDS_WORK.search(stripped) and not (stripped and stripped[0] in _BULLET_MARKS):
-        # most prose lines: no space, no markdown, nothing below would change but an indented
-        # line's ends (　　一、…)
+        # most prose lines: no space, no markdown, no full-width form (those at its ends are
+        # white space that strip() drops), nothing below would change but an indented line's
+        # ends (　　一、…)
         return stripped
+    text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
+    stripped = text.strip()
     # Each rule below is tried only on a line holding a character it needs (a call costs more
     # than the look).
     if "*" in text or "_" in text or "~" in text:
