@@ -70,8 +70,8 @@ class DocumentResult:
 def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report: Report) -> DocumentResult:
     """Read the 公文 elements: `关于成立…的\\n通  知` -> title 关于成立…的通知, doc_type 通知."""
     lines = text.lines
-    organ = re.compile(rf"(?:{words(rules.organ_suffixes)})$")
-    doc_type_end = re.compile(rf"(?:{words(rules.doc_types)})$")
+    organ = _ending(tuple(rules.organ_suffixes))
+    doc_type_end = _ending(tuple(rules.doc_types))
 
     found = _find_title(lines, rules, organ, doc_type_end)
     title, title_idx, header_mark = found.text, list(found.lines), found.header_mark
@@ -139,7 +139,7 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     return DocumentResult(document=document, layout=layout)
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen (never changed all the same): a frozen dataclass sets each of its nine fields by a call
 class _Title:
     """The title _find_title settled on, and what stands around it."""
 
@@ -521,6 +521,13 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
         if value:
             return value, i, signed
     return None, None, ""
+
+
+@lru_cache(maxsize=8)
+def _ending(items: tuple[str, ...]) -> re.Pattern:
+    """A pattern for a text that ends with one of `items` (an organ's suffix, a 文种), built
+    once per grammar: its source is long, and re's cache hashes it anew at every lookup."""
+    return re.compile(rf"(?:{words(list(items))})$")
 
 
 @lru_cache(maxsize=32)
