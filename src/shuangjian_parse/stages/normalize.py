@@ -93,19 +93,20 @@ class LineStarts:
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
     cleaned = [_clean_line(raw) for raw in decoded.lines]
-    noise = any_of(rules.noise)
+    links = rules.related_links
+    heading_or_noise = _heading_or_noise(links.heading.pattern, tuple(rule.pattern for rule in rules.noise))
+    links_item = links.item.regex   # (read once: a grammar rule's attribute costs a hook, more than the match)
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
-    # (the patterns read once: a grammar rule's attribute costs a hook, more than the match)
-    links_heading, links_item = rules.related_links.heading.regex, rules.related_links.item.regex
     in_links = False  # under a page's 相关文章: the titles of other notices it links to
     for i, text in enumerate(cleaned):
         if not text:
             continue
-        if links_heading.match(text):
+        found = heading_or_noise.match(text)
+        if found is not None and found.group("heading") is not None:
             in_links = True
         elif in_links:
             in_links = links_item.match(text) is not None
-        if in_links or noise.match(text):
+        if in_links or found is not None:   # (a heading sets in_links: what matched is noise)
             cleaned[i] = ""
             dropped[i] = True
     metadata = _take_metadata(cleaned, rules, report)
@@ -116,6 +117,13 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
                    how=f"the lines are cut at {width} characters, as on a PDF page; "
                        "a line that reaches that width was joined with the next")
     return Text(lines=_split_run_on(lines, rules.run_on, starts, report), metadata=metadata)
+
+
+@lru_cache(maxsize=8)
+def _heading_or_noise(heading: str, noise: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a line that heads a page's links (its group `heading`, tried first) or
+    is noise (normalize.yaml `noise`): each line is matched once, not once for each."""
+    return re.compile("|".join([f"(?P<heading>{heading})", *(f"(?:{pattern})" for pattern in noise)]))
 
 
 def clean_text(text: str) -> str:
