@@ -111,7 +111,9 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
             dropped[i] = True
     metadata = _take_metadata(cleaned, rules, report)
     width = _wrap_width(decoded.lines, rules.wrap)
-    lines = _join_broken(cleaned, _JoinRule(rules, width, decoded.lines, dropped, starts.role_label))
+    rule = (_JoinRule(rules, width, decoded.lines, dropped, starts.role_label) if width is not None
+            else _plain_join_rule(rules))
+    lines = _join_broken(cleaned, rule)
     if width:
         report.add("SJ105", lines[0].line if lines else 1,
                    how=f"the lines are cut at {width} characters, as on a PDF page; "
@@ -361,6 +363,21 @@ class _JoinRule:
         return ((self.role_label is not None and self.role_label.match(nxt) is not None)
                 or self.wrap.entry.regex.match(nxt) is not None
                 or (tail[-1] in self.wrap.sentence_end and self.wrap.label.regex.match(nxt) is not None))
+
+
+# The join rule of text that is not hard-wrapped holds nothing of a notice: one per grammar,
+# kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
+# told apart). Gathering its fields and patterns cost ~25 k instructions a notice.
+_PLAIN_JOIN_RULES: dict[int, tuple[NormalizeRules, _JoinRule]] = {}
+
+
+def _plain_join_rule(rules: NormalizeRules) -> _JoinRule:
+    kept = _PLAIN_JOIN_RULES.get(id(rules))
+    if kept is None or kept[0] is not rules:
+        if len(_PLAIN_JOIN_RULES) >= 8:   # (tests load many grammars)
+            _PLAIN_JOIN_RULES.clear()
+        kept = _PLAIN_JOIN_RULES[id(rules)] = (rules, _JoinRule(rules))
+    return kept[1]
 
 
 class _Joined:
