@@ -276,3 +276,14 @@ def test_normalising_a_split_notice_twice_changes_nothing(parser):
     once, _ = norm(ONE_LINE + "\n", parser)
     twice, _ = norm("\n".join(ln.text for ln in once.lines) + "\n", parser)
     assert [ln.text for ln in twice.lines] == [ln.text for ln in once.lines]
+
+
+def test_the_white_space_written_out_is_what_str_isspace_and_re_know():
+    # normalize.WHITESPACE stands for \s in a class re tests faster; a Python with a newer
+    # Unicode table that adds a space character must see this fail, not clean lines differently.
+    from shuangjian_parse.stages.normalize import WHITESPACE
+
+    import re
+    everything = "".join(map(chr, range(0x110000)))
+    assert WHITESPACE == "".join(c for c in everything if c.isspace())
+    assert WHITESPACE == "".join(re.findall(r"\s", everything))

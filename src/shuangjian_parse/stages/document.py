@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..diagnostics import Report
-from ..grammar import DocumentRules, any_of, gated, words
+from ..grammar import DocumentRules, any_of, gated, required, words
 from ..models import Attachment, Document, Line, Text
 from ..numerals import cn_digits, cn_number
 from .units import UnitReader, split_outside_brackets
@@ -71,8 +71,8 @@ class DocumentResult:
 def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report: Report) -> DocumentResult:
     """Read the 公文 elements: `关于成立…的\\n通  知` -> title 关于成立…的通知, doc_type 通知."""
     lines = text.lines
-    organ = re.compile(rf"(?:{words(rules.organ_suffixes)})$")
-    doc_type_end = re.compile(rf"(?:{words(rules.doc_types)})$")
+    organ = _ending(tuple(rules.organ_suffixes))
+    doc_type_end = _ending(tuple(rules.doc_types))
 
     found = _find_title(lines, rules, organ, doc_type_end)
     title, title_idx, header_mark = found.text, list(found.lines), found.header_mark
@@ -140,7 +140,7 @@ def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report
     return DocumentResult(document=document, layout=layout)
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen (never changed all the same): a frozen dataclass sets each of its nine fields by a call
 class _Title:
     """The title _find_title settled on, and what stands around it."""
 
@@ -166,6 +166,7 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
     file name a document-sharing page shows.
     """
     starts = any_of(rules.title_start)
+    header_pattern, file_name_pattern = rules.header_mark.regex, rules.file_name.regex  # read once
     header_mark = None
     found: _Title | None = None
     skipped: list[Line] = []
@@ -175,12 +176,12 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
     i = 0
     while i < limit:
         text = lines[i].text
-        mark = rules.header_mark.regex.match(text)
+        mark = header_pattern.match(text)
         if mark and not starts.search(text):
             header_mark = "".join(mark.group("organ").split())
             i += 1
             continue
-        name = rules.file_name.regex.match(text) if "." in text and found is None and file_name is None else None
+        name = file_name_pattern.match(text) if "." in text and found is None and file_name is None else None
         if name:
             file_name = (name.group("name"), i)
             i += 1
@@ -384,11 +385,13 @@ def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
 
 def _addressee_names(text: str, rules: DocumentRules, organ: re.Pattern) -> list[str]:
     """`各乡镇人民政府，县直各单位：` -> its names; [] for a line that is no 主送机关 (发布时间：)."""
-    if len(text) < 3 or not re.search(rules.addressee_end, text):
+    if len(text) < 3:
+        return []
+    end, addressee = _compiled(rules.addressee_end), _compiled(rules.addressee_word)
+    if not end.search(text):
         return []
     # 各县（市、区）党委和人民政府: a 、 in brackets is inside one name
     names = [n.strip() for n in split_outside_brackets(text.rstrip(":："), "、，,") if n.strip()]
-    addressee = re.compile(rules.addressee_word)
     looks = sum(1 for n in names if organ.search(n) or addressee.search(n))
     return names if all(len(n) <= 25 for n in names) and looks * 2 >= len(names) else []
 
@@ -407,8 +410,9 @@ def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line
 def _attachment_lines(lines: list[Line], start: int, rules: DocumentRules) -> list[tuple[int, dict]]:
     """Every 附件 line of the main text and after it, with its index and title parts."""
     marks = []
+    attachment_line = rules.attachment_line.regex   # (read once: a grammar rule's attribute costs a hook)
     for i in range(start, len(lines)):
-        m = rules.attachment_line.regex.match(lines[i].text)
+        m = attachment_line.match(lines[i].text)
         if not m:
             continue
         parts = m.groupdict()
@@ -504,8 +508,11 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
 
     Returns the ISO date, its line index and the organ written before it on that line."""
     at_end = _anywhere(rules.date.pattern)
+    need = _needed(rules.date.pattern)
     for i in range(start, end):
         text = lines[i].text
+        if need and not any(map(text.__contains__, need)):
+            continue  # no 年, which every date holds: most lines are passed over at one look
         m = rules.date.regex.match("".join(text.split()))
         signed = ""
         if not m:
@@ -517,6 +524,25 @@ def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
         if value:
             return value, i, signed
     return None, None, ""
+
+
+@lru_cache(maxsize=8)
+def _ending(items: tuple[str, ...]) -> re.Pattern:
+    """A pattern for a text that ends with one of `items` (an organ's suffix, a 文种), built
+    once per grammar: its source is long, and re's cache hashes it anew at every lookup."""
+    return re.compile(rf"(?:{words(list(items))})$")
+
+
+@lru_cache(maxsize=32)
+def _compiled(pattern: str) -> re.Pattern:
+    """re.compile(pattern), kept here: re's own cache is asked with a key built at every call."""
+    return re.compile(pattern)
+
+
+@lru_cache(maxsize=8)
+def _needed(pattern: str) -> tuple[str, ...] | None:
+    """The literals one of which every match of `pattern` holds (`("年",)` for a date)."""
+    return required(pattern)
 
 
 @lru_cache(maxsize=8)

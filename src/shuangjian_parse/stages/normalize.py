@@ -28,14 +28,21 @@ _WIDTH = {**FULL_WIDTH_ALNUM,
           0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: None,
           0xFEFF: None, 0x200C: None, 0x200D: None, 0x2060: None, 0x000B: 0x20, 0x000C: 0x20}
 _WIDE = re.compile("[" + re.escape("".join(map(chr, _WIDTH))) + "]")
-# Every rule below needs one of these characters; a line without any is already clean.
+# The characters str.isspace() and re's \s know (Unicode 14, Python 3.11; a test checks them),
+# written out: re tests a class of characters faster than the category \s on every character.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+              "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+# Every rule below needs one of these characters, or a full-width form; a line without any
+# is already clean.
 # Bullets: a mark that is never text (●■◆★…) with or without a space after it; one that may
 # be (- * + ·: a dash, a list in markdown, the dot of 买买提·艾力) only with a space after it.
 _SYMBOL_BULLETS = "•●○■□◆◇★☆▲△►▶▪※"
 _BULLET_MARKS = "-*+·"
-_NEEDS_WORK = re.compile(rf"[\s*_~|#>{_SYMBOL_BULLETS}]")
+_NEEDS_WORK = re.compile("[" + re.escape(WHITESPACE + "*_~|#>" + _SYMBOL_BULLETS + "".join(map(chr, _WIDTH))) + "]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(rf"^\s*(?:[{_SYMBOL_BULLETS}]\s*|[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
+# What a line that _BULLET changes starts with, after white space: most lines are tried no further.
+_BULLET_STARTS = frozenset(_SYMBOL_BULLETS + _BULLET_MARKS + "#>")
 _TABLE_RULE = re.compile(r"^:?-{2,}:?$")
 _SPACES = re.compile(r"[ ]{2,}")
 # A run of spaces is matched only from its start ((?<! )): ` *\t` retried at every space of a
@@ -53,6 +60,9 @@ _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
 _CJK_PUNCT_SPACE = re.compile(rf" (?:(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
+# It changes a line only where a space stands beside one of , ; : (else the mark replaces
+# itself), and it tries every character: it runs on lines holding one of these alone.
+_ASCII_PUNCT_SPACED = (" ,", ", ", " ;", "; ", " :", ": ")
 _MARK = itemgetter(1)  # the mark alone: r"\1" without re's template expansion per match
 # 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
 _GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
@@ -82,26 +92,28 @@ class LineStarts:
 
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
-    # Full-width forms are rare: looked for in the whole text once, not in each line.
-    wide = _WIDE.search("\n".join(decoded.lines)) is not None
-    cleaned = [_clean_line(raw, wide) for raw in decoded.lines]
-    noise = any_of(rules.noise)
-    dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
+    cleaned = [_clean_line(raw) for raw in decoded.lines]
     links = rules.related_links
+    heading_or_noise = _heading_or_noise(links.heading.pattern, tuple(rule.pattern for rule in rules.noise))
+    links_item = links.item.regex   # (read once: a grammar rule's attribute costs a hook, more than the match)
+    dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     in_links = False  # under a page's 相关文章: the titles of other notices it links to
     for i, text in enumerate(cleaned):
         if not text:
             continue
-        if links.heading.regex.match(text):
+        found = heading_or_noise.match(text)
+        if found is not None and found.group("heading") is not None:
             in_links = True
         elif in_links:
-            in_links = links.item.regex.match(text) is not None
-        if in_links or noise.match(text):
+            in_links = links_item.match(text) is not None
+        if in_links or found is not None:   # (a heading sets in_links: what matched is noise)
             cleaned[i] = ""
             dropped[i] = True
     metadata = _take_metadata(cleaned, rules, report)
     width = _wrap_width(decoded.lines, rules.wrap)
-    lines = _join_broken(cleaned, _JoinRule(rules, width, decoded.lines, dropped, starts.role_label))
+    rule = (_JoinRule(rules, width, decoded.lines, dropped, starts.role_label) if width is not None
+            else _plain_join_rule(rules, starts))
+    lines = _join_broken(cleaned, rule)
     if width:
         report.add("SJ105", lines[0].line if lines else 1,
                    how=f"the lines are cut at {width} characters, as on a PDF page; "
@@ -109,33 +121,45 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
     return Text(lines=_split_run_on(lines, rules.run_on, starts, report), metadata=metadata)
 
 
+@lru_cache(maxsize=8)
+def _heading_or_noise(heading: str, noise: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a line that heads a page's links (its group `heading`, tried first) or
+    is noise (normalize.yaml `noise`): each line is matched once, not once for each."""
+    return re.compile("|".join([f"(?P<heading>{heading})", *(f"(?:{pattern})" for pattern in noise)]))
+
+
 def clean_text(text: str) -> str:
     """The per-line cleaning alone, for callers that hold a fragment: `clean_text("通  知") == "通知"`."""
     return _clean_line(text)
 
 
-def _clean_line(raw: str, wide: bool = True) -> str:
-    """`raw` cleaned; `wide`: whether the text it is from holds any full-width form."""
-    text = raw.translate(_WIDTH) if wide and _WIDE.search(raw) else raw  # translate() costs even when idle
-    stripped = text.strip()
+def _clean_line(raw: str) -> str:
+    """`raw` cleaned."""
+    stripped = raw.strip()
     if not _NEEDS_WORK.search(stripped) and not (stripped and stripped[0] in _BULLET_MARKS):
-        # most prose lines: no space, no markdown, nothing below would change but an indented
-        # line's ends (　　一、…)
+        # most prose lines: no space, no markdown, no full-width form (those at its ends are
+        # white space that strip() drops), nothing below would change but an indented line's
+        # ends (　　一、…)
         return stripped
+    text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
+    stripped = text.strip()
     # Each rule below is tried only on a line holding a character it needs (a call costs more
     # than the look).
     if "*" in text or "_" in text or "~" in text:
         text = _MARKDOWN_EMPHASIS.sub("", text)
-    text = _BULLET.sub("", text)
-    stripped = text.strip()
-    if stripped.count("|") >= 2 or (stripped.startswith("|") and len(stripped) > 1):
-        cells = [_BULLET.sub("", c).strip() for c in stripped.strip("|").split("|")]
-        cells = [c for c in cells if c]
-        if not cells or all(_TABLE_RULE.match(c) for c in cells):
-            return ""
-        text = "\t".join(cells)
-    elif "|" in stripped:
-        text = stripped.replace("|", "")  # a table rule's residue, not a cell boundary
+        stripped = text.strip()
+    if stripped[:1] in _BULLET_STARTS:
+        text = _BULLET.sub("", text)
+        stripped = text.strip()
+    if "|" in stripped:
+        if stripped.count("|") >= 2 or (stripped.startswith("|") and len(stripped) > 1):
+            cells = [_BULLET.sub("", c).strip() for c in stripped.strip("|").split("|")]
+            cells = [c for c in cells if c]
+            if not cells or all(_TABLE_RULE.match(c) for c in cells):
+                return ""
+            text = "\t".join(cells)
+        else:
+            text = stripped.replace("|", "")  # a table rule's residue, not a cell boundary
     text = text.strip(" \t")
     if "\t" in text:
         text = _TAB_SPACES.sub("\t", text)
@@ -145,7 +169,7 @@ def _clean_line(raw: str, wide: bool = True) -> str:
         return text.strip()  # the rules below only remove spaces
     text = _join_spaced(text)
     text = _CJK_PUNCT_SPACE.sub("", text)
-    if "," in text or ";" in text or ":" in text:
+    if any(map(text.__contains__, _ASCII_PUNCT_SPACED)):
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
     return text.strip()
 
@@ -161,21 +185,29 @@ def _key_pattern(fields: tuple[str, ...], bracketed: bool = False) -> re.Pattern
     return re.compile(rf"(?:^|(?<=\s))(?P<key>{spaced})(?:\s*[:：]\s*|\s*)")
 
 
+@lru_cache(maxsize=8)
+def _field_keys(fields: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    """The field names as a pattern, as one a law database brackets (【发布部门】), and the
+    characters they start with: worked out once per grammar, not per notice."""
+    return _key_pattern(fields), _key_pattern(fields, bracketed=True), frozenset(f[0] for f in fields)
+
+
 def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> dict[str, tuple[str, int]]:
     """Find a web page's field block near the top, blank its lines, return {field: (value, line)}."""
     meta = rules.metadata
-    keys = _key_pattern(tuple(meta.fields))
-    bracketed_keys = _key_pattern(tuple(meta.fields), bracketed=True)
-    firsts = frozenset(field[0] for field in meta.fields)
+    keys, bracketed_keys, firsts = _field_keys(tuple(meta.fields))
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
     limit = min(len(lines), meta.within_lines)
     i = 0
     while i < limit:
         text = lines[i]
-        pattern = bracketed_keys if "【" in text else keys
         # a block's line starts with a field name (after a 【): its first character is looked at first
-        if (text[1:2] if text[:1] == "【" else text[:1]) not in firsts or not pattern.match(text):
+        if (text[1:2] if text[:1] == "【" else text[:1]) not in firsts:
+            i += 1
+            continue
+        pattern = bracketed_keys if "【" in text else keys
+        if not pattern.match(text):
             i += 1
             continue
         starts = list(pattern.finditer(text))
@@ -265,6 +297,10 @@ class _JoinRule:
     def __init__(self, rules: NormalizeRules, width: int | None = None, raw_lines: list[str] = (),
                  dropped: list[bool] = (), role_label: re.Pattern | None = None) -> None:
         join = self.join = rules.join
+        # join's fields copied to plain attributes: a pydantic model's attribute costs a
+        # __getattr__ hook each time, and continues() reads them for every line
+        self.strong_endings, self.strong_starts = join.strong_endings, join.strong_starts
+        self.open_brackets, self.min_chars = join.open_brackets, join.min_chars
         self.never_before = any_of(join.never_before)
         self.word_end = re.compile(join.word_end)
         self.word_start = re.compile(join.word_start)
@@ -283,17 +319,16 @@ class _JoinRule:
     def continues(self, prev: _Joined, nxt: str, number: int, blank: bool) -> bool:
         """True when `nxt` (source line `number`) carries on the sentence `prev` breaks off
         (相关成员单 | 位负责同志)."""
-        join = self.join
         tail = prev.tail
         wraps = self.width is not None and not blank and self._wraps(prev, number)
         # (cheapest tests first: a line that ends a sentence with 。 is told by its last character)
         carries_on = (wraps
-                      or tail[-1] in join.strong_endings
-                      or nxt[0] in join.strong_starts
-                      or (self.opening.search(tail) is not None and _open_bracket(tail, join.open_brackets))
-                      or (prev.length >= join.min_chars
-                          and prev.prose
-                          and not prev.gap_in_words
+                      or tail[-1] in self.strong_endings
+                      or nxt[0] in self.strong_starts
+                      or (self.opening.search(tail) is not None and _open_bracket(tail, self.open_brackets))
+                      or (prev.length >= self.min_chars
+                          and prev.prose(self)
+                          and not prev.gap_in_words()
                           and self.word_end.match(tail[-1]) is not None
                           and self.word_start.match(nxt[0]) is not None
                           and not self.complete.search(tail)
@@ -316,7 +351,7 @@ class _JoinRule:
         bracket the line before left open at the width: `…县教育局` | `)`."""
         closing = self.raw_lines[number - 1].strip()
         return (0 < len(closing) <= 2
-                and all(c in self.closing for c in closing) and _open_bracket(prev.tail, self.join.open_brackets)
+                and all(c in self.closing for c in closing) and _open_bracket(prev.tail, self.open_brackets)
                 and self._wraps(prev, number))
 
     def _wraps(self, prev: _Joined, number: int) -> bool:
@@ -337,9 +372,27 @@ class _JoinRule:
                 or (tail[-1] in self.wrap.sentence_end and self.wrap.label.regex.match(nxt) is not None))
 
 
+# The join rule of text that is not hard-wrapped holds nothing of a notice: one per grammar,
+# kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
+# told apart). Gathering its fields and patterns cost ~25 k instructions a notice.
+_PLAIN_JOIN_RULES: dict[int, tuple[NormalizeRules, LineStarts, _JoinRule]] = {}
+
+
+def _plain_join_rule(rules: NormalizeRules, starts: LineStarts) -> _JoinRule:
+    kept = _PLAIN_JOIN_RULES.get(id(rules))
+    if kept is None or kept[0] is not rules or kept[1] is not starts:
+        if len(_PLAIN_JOIN_RULES) >= 8:   # (tests load many grammars)
+            _PLAIN_JOIN_RULES.clear()
+        kept = _PLAIN_JOIN_RULES[id(rules)] = (rules, starts, _JoinRule(rules, role_label=starts.role_label))
+    return kept[2]
+
+
 class _Joined:
     """A line being built from source lines; what the join rule asks of it is kept as it
     grows, so that joining thousands of lines stays linear."""
+
+    # (slots: one is made for every line, and slots are set faster than a dict's entries)
+    __slots__ = ("pieces", "number", "gap", "breaks", "length", "tail", "_prose", "_gap", "_prose_seen", "_gap_seen")
 
     def __init__(self, text: str, number: int, gap: bool, rule: _JoinRule) -> None:
         self.pieces = [text]
@@ -347,17 +400,31 @@ class _Joined:
         self.gap = gap
         self.breaks: list[tuple[int, int]] = []
         self.length = len(text)
-        self.prose = rule.prose.search(text) is not None
-        self.gap_in_words = _gap_in_words(text)
         self.tail = text[-40:]
+        # Whether a piece is prose, or sets words apart, is asked of few lines (long ones that
+        # end inside a word): looked up then, for the pieces not yet looked at.
+        self._prose = self._gap = False
+        self._prose_seen = self._gap_seen = 0
 
     def add(self, text: str, number: int, rule: _JoinRule) -> None:
         self.breaks.append((self.length, number))
         self.pieces.append(text)
         self.length += len(text)
-        self.prose = self.prose or rule.prose.search(text) is not None
-        self.gap_in_words = self.gap_in_words or _gap_in_words(text)
         self.tail = (self.tail + text)[-40:]
+
+    def prose(self, rule: _JoinRule) -> bool:
+        """A piece holds a mark of prose (a comma, `rule.prose`)."""
+        while not self._prose and self._prose_seen < len(self.pieces):
+            self._prose = rule.prose.search(self.pieces[self._prose_seen]) is not None
+            self._prose_seen += 1
+        return self._prose
+
+    def gap_in_words(self) -> bool:
+        """A piece sets words apart with white space, as a roster does (_gap_in_words)."""
+        while not self._gap and self._gap_seen < len(self.pieces):
+            self._gap = _gap_in_words(self.pieces[self._gap_seen])
+            self._gap_seen += 1
+        return self._gap
 
     def line(self) -> Line:
         return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
@@ -463,4 +530,5 @@ def _chars(chars: str) -> re.Pattern:
 
 def _open_bracket(text: str, pairs: dict[str, str]) -> bool:
     """A bracket opened in the last 40 characters and not closed (`**(县`), each pair apart."""
-    return any(text.count(opening) > text.count(closing) for opening, closing in pairs.items())
+    # (a pair is counted only when its opening bracket is there: most tails hold one kind at most)
+    return any(text.count(opening) > text.count(closing) for opening, closing in pairs.items() if opening in text)

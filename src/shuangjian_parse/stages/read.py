@@ -60,7 +60,8 @@ def read_source(data: bytes, path: str, report: Report,
         raise InputError(path, "no text (only white space)")
     if "\x00" in text:
         raise InputError(path, "binary file (NUL characters in the decoded text)")
-    lines = _NEWLINE.split(text)
+    # (str.split in C when there is no CR: the pattern tests every character against its class)
+    lines = _NEWLINE.split(text) if "\r" in text else text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding,

@@ -84,12 +84,19 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
     kinds: dict[int, str] = {}
     starts: dict[int, tuple[int, str]] = {}
     listed = False  # the line above is a label that opens a list (副组长：, 具体如下：)
+    # The grammar's values read once, not per line (a rule's attribute costs a hook each time);
+    # match_number's stored answers looked up here first, without a call per line.
+    seen = rules.numbers_seen
+    extracted_kinds, weak_kinds, unit_heading = rules.extracted_kinds, rules.weak_kinds, rules.unit_heading.regex
+    heading_max_chars = rules.heading_max_chars
     # A page or attachment that opens with its own title, no number (某市…各成员单位工作职责):
     # the lines below it, and items numbered below level 1, are of the kind the title names.
     opening = "other"
     for k, i in enumerate(layout.main_text()):
         line = lines[i]
-        found = match_number(line.text, rules)
+        found = seen.get(line.text, _UNSEEN)
+        if found is _UNSEEN:
+            found = match_number(line.text, rules)
         if not found and k < _OPENING_LINES and not roots and opening == "other":
             opening = _opening_kind(line.text, heading_end, rules)
             if opening != "other":
@@ -104,12 +111,12 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
             if level == 1:
                 opening = "other"
             parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), opening)
-            heading = _heading(line.text[end:], heading_end, rules.heading_max_chars)
+            heading = _heading(line.text[end:], heading_end, heading_max_chars)
             kind = _kind(heading, rules) if heading else "other"
-            extracted = parent_kind in rules.extracted_kinds
+            extracted = parent_kind in extracted_kinds
             if parent_kind != "other" and (
-                    kind == "other" or rules.unit_heading.regex.search(heading or "")
-                    or (extracted and (kind in rules.weak_kinds or level >= 3))):
+                    kind == "other" or unit_heading.search(heading or "")
+                    or (extracted and (kind in weak_kinds or level >= 3))):
                 # 1.负责协调机制日常工作 under 职责分工 is a task, whatever words it uses.
                 kind = parent_kind
             node = _Node(number, level, heading, kind, line.line, [])
