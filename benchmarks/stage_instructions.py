@@ -51,8 +51,8 @@ for _ in range(rounds):
 """
 
 STAGES = ("read_source", "read_script", "normalize", "extract_document", "extract_sections",
-          "extract_bodies", "extract_duties", "extract_canonical", "extract_jurisdiction",
-          "extract_topics", "Notice")
+          "extract_bodies", "extract_duties", "link_leaders", "SpanFinder", "extract_canonical",
+          "extract_spans", "extract_jurisdiction", "extract_topics", "Notice")
 
 
 def main() -> int:

@@ -306,15 +306,16 @@ def test_a_version_2_record_is_checked_for_its_new_fields(tmp_path, record):
 
 
 def test_the_stage_copies_records_as_model_copy_does():
-    """canonical._with stands in for model_copy (at half its cost): the same fields, the same
-    fields set, still frozen, and the original untouched."""
-    from shuangjian_parse.stages.canonical import _with
+    """record_copy.copy_with (used by the canonical and spans stages) stands in for model_copy
+    (at half its cost): the same fields, the same fields set, still frozen, and the original
+    untouched."""
+    from shuangjian_parse.stages.record_copy import copy_with
 
     unit = MemberUnit(name="县教育局", line=3)
     member = Member(role="组长", name="王刚", posts=["县长"], line=2)
     post = PostUnit(post="县长", title="县长", rank=2)
     for record, changes in ((unit, {"canonical": "教育局", "sector": "教育"}), (member, {"post_units": [post]})):
-        copy = _with(record, **changes)
+        copy = copy_with(record, **changes)
         expected = record.model_copy(update=changes)
         assert copy == expected and copy.model_fields_set == expected.model_fields_set
         assert copy != record

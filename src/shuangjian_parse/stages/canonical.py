@@ -15,14 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator, Optional, TypeVar
+from typing import Callable, Iterable, Iterator, Optional
 
 from ..diagnostics import Report
 from ..grammar import CatalogueEntry, CatalogueRules, UnitRules
 from ..models import Body, Duty, MemberUnit, PostUnit, Record, UnitRef
+from .record_copy import copy_with
 from .units import UnitReader
-
-R = TypeVar("R", bound=Record)
 
 # A bracket closing the name holds a second name: 县委宣传部(县委网信办), 各乡镇人民政府（街道办事处）.
 _TRAILING_PAREN = re.compile(r"[（(]([^（()）]*)[)）]$")
@@ -91,6 +90,7 @@ class CanonicalReader:
         self._joiners = units.rules.joiners
         self.lookup = lru_cache(maxsize=16384)(self._lookup)
         self.split_post = lru_cache(maxsize=16384)(self._split_post)
+        self.unit_ref = lru_cache(maxsize=16384)(self._unit_ref)
 
     # --- names ------------------------------------------------------------------------------
 
@@ -170,6 +170,11 @@ class CanonicalReader:
                 return ch not in self._contrast
         return False
 
+    def _unit_ref(self, name: str) -> UnitRef:
+        """The UnitRef of a name, one record for every use of it (frozen, like split_post's PostUnits)."""
+        match = self.lookup(name)
+        return UnitRef(name=name, canonical=match.canonical, sector=match.sector)
+
     # --- posts ------------------------------------------------------------------------------
 
     def _split_post(self, post: str) -> PostUnit:
@@ -238,25 +243,25 @@ def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalR
         return match
 
     def ref(name: str, line: int) -> UnitRef:
-        match = seen(name, line)
-        return UnitRef(name=name, canonical=match.canonical, sector=match.sector)
+        seen(name, line)
+        return reader.unit_ref(name)
 
     new_bodies = []
     for body in bodies:
         units = []
         for unit in body.member_units:
             match = seen(unit.name, unit.line)
-            units.append(_with(unit, canonical=match.canonical, sector=match.sector, **also(unit)))
+            units.append(copy_with(unit, canonical=match.canonical, sector=match.sector, **also(unit)))
         members = []
         for member in body.members:
             posts = [reader.split_post(post) for post in member.posts]
             for post in posts:
                 if post.unit:
                     seen(post.unit, member.line)
-            members.append(_with(member, post_units=posts, **also(member)))
+            members.append(copy_with(member, post_units=posts, **also(member)))
         lead = ref(body.lead_unit, body.line) if body.lead_unit else None
-        new_bodies.append(_with(body, member_units=units, members=members, lead_unit_ref=lead))
-    new_duties = [_with(duty, unit_refs=[ref(u, duty.line) for u in duty.units], **also(duty)) for duty in duties]
+        new_bodies.append(copy_with(body, member_units=units, members=members, lead_unit_ref=lead))
+    new_duties = [copy_with(duty, unit_refs=[ref(u, duty.line) for u in duty.units], **also(duty)) for duty in duties]
 
     for name, (line, match) in first.items():
         if match.canonical or reader.is_collective(name):
@@ -272,21 +277,6 @@ def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalR
     return Canonical(new_bodies, new_duties)
 
 
-def _with(record: R, **changes) -> R:
-    """`record.model_copy(update=changes)` for a frozen record, at half its cost: pydantic's
-    copy runs copy.copy on each of the model's four slots (22 k instructions a unit, and a
-    notice has dozens); these are new references to the same values, as a shallow copy is."""
-    copy = _new(type(record))
-    values = record.__dict__.copy()
-    values.update(changes)
-    _set(copy, "__dict__", values)
-    _set(copy, "__pydantic_fields_set__", record.__pydantic_fields_set__ | changes.keys())
-    _set(copy, "__pydantic_extra__", record.__pydantic_extra__)
-    _set(copy, "__pydantic_private__", record.__pydantic_private__)
-    return copy
-
-
-_new, _set = object.__new__, object.__setattr__
 
 
 # --- consistency across lists -------------------------------------------------------------------

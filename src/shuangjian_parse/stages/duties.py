@@ -181,6 +181,17 @@ class DutyReader:
             or ("职责" in view.body and self.rules.duty_label.regex.match(view.body) is not None) \
             or (view.number is not None and self.rules.trailing_units.regex.search(view.body) is not None)
 
+    def cannot_hold_duty(self, text: str, next_text: str) -> bool:
+        """may_hold_duty's "no" for a line without a tab outside a duties section, told from its
+        whole text, so that the line need not be viewed (most lines of a notice are prose this
+        rejects): each rule looks in the body, a suffix of the text (the text after any
+        number), and where a rule finds nothing in the whole text it finds nothing in the body."""
+        number = match_number(text, self.sections)
+        return self._task_word.search(text) is None and self._task_start.match(next_text) is None \
+            and "职责" not in text \
+            and (number is None or (self.rules.unit_labels.regex.match(next_text.strip()) is None
+                                    and self.rules.trailing_units.regex.search(text) is None))
+
     def labelled_units(self, text: str) -> list[str] | None:
         """The units of a line that is only labelled units (`责任单位：县财政局、县发改局`,
         `牵头单位：县委宣传部`), else None."""
@@ -279,6 +290,12 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
     cursor = DutyCursor(lines, regions, reader, report)
     duties: list[Duty] = []
     while cursor.k < len(regions):
+        i, in_duties = regions[cursor.k]
+        text = lines[i].text
+        if not in_duties and "\t" not in text and reader.cannot_hold_duty(text, cursor.next_text()):
+            cursor.header = cursor.previous = None  # what view() and the check below would leave
+            cursor.k += 1
+            continue
         view = cursor.view()
         in_table = cursor.header is not None and "\t" in view.line.text  # a table's header says what it holds
         if not view.in_duties and not in_table and not reader.may_hold_duty(view, cursor.next_text()):

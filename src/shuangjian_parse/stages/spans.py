@@ -25,13 +25,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, count
+from operator import add
 from typing import Iterator, Optional
 
 from ..models import MAX_PIECES, Attachment, Document, Duty, Line, Member, MemberUnit, Record, Section
 from .document import Layout
 from .normalize import FULL_WIDTH_ALNUM
+from .record_copy import copy_with
 
 # Runs of white space (the characters str.split() splits on), kept by split() as the odd items.
 _SPACE_RUN = re.compile(r"(\s+)")
@@ -65,9 +66,10 @@ class _Window:
         self._gap_at = list(accumulate(map(len, kept[:-1])))  # where each gap was, in self.text
         self._removed = list(accumulate(map(len, gaps)))      # white space removed up to each gap
 
-    @cached_property
-    def chars(self) -> set[str]:
-        return set(self.text)
+    def holds(self, key: str) -> bool:
+        """Every character of `key` is in the window (a str `in` per character: a set of the
+        window's characters would make a string object of each of them)."""
+        return all(char in self.text for char in key)
 
     def to_text(self, at: int) -> int:
         """The text offset of character `at` of the window."""
@@ -101,7 +103,8 @@ class SourceIndex:
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         self.text = "\n".join(lines)
-        self._starts = [0, *accumulate(len(line) + 1 for line in lines)]
+        # line k starts after the k lines before it and their k "\n": [0, len0 + 1, len0 + len1 + 2, …]
+        self._starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
         self._windows: dict[tuple[int, int], _Window] = {}
 
     def _window_of(self, low: int, high: int) -> _Window:
@@ -171,7 +174,7 @@ class SourceIndex:
         at = region.find(key, begin)
         if at >= 0:
             return [region.piece(0, len(key), at)]
-        found = region.pieces(key, begin) if set(key) <= region.chars else []
+        found = region.pieces(key, begin) if region.holds(key) else []
         if not line or _covered(found) == len(key):
             return found
         wide_low = max(0, self.start(line) - _REACH // 4)
@@ -378,9 +381,9 @@ def _document(document: Document, lines: list[Line], layout: Layout, finder: Spa
         update["doc_number_span"] = _whole(finder.find("doc_number", document.doc_number, None) or finder.find(
             "doc_number", document.doc_number.translate(_YEAR_BRACKETS), None))
     if document.attachments:
-        update["attachments"] = [a.model_copy(update={"title_span": finder.find(Attachment, a.title, a.line)})
+        update["attachments"] = [copy_with(a, title_span=finder.find(Attachment, a.title, a.line))
                                  for a in document.attachments]
-    return document.model_copy(update=update)
+    return copy_with(document, **update)
 
 
 def _whole(span: Optional[list[int]]) -> Optional[list[int]]:
@@ -395,5 +398,5 @@ def _sections(sections: list[Section], finder: SpanFinder) -> list[Section]:
         update = {"heading_span": finder.find(Section, section.heading, section.line)} if section.heading else {}
         if section.children:
             update["children"] = _sections(section.children, finder)
-        out.append(section.model_copy(update=update) if update else section)
+        out.append(copy_with(section, **update) if update else section)
     return out
