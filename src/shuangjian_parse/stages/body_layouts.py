@@ -264,22 +264,22 @@ def _deputy_below(cursor: Cursor, i: int, role: str) -> bool:
     return False
 
 
-# A role in brackets after an entry: `县委副书记　张三（组长）`, `张三（副组长）　县教育局局长`.
-_ROLE_NOTE = re.compile(r"[（(](?P<role>[^（()）\s]{2,6})[)）]")
+# A role after an entry, in brackets or as its last word: `县委副书记　张三（组长）`,
+# `张三（副组长）　县教育局局长`, `王刚　县长　组长`.
+_ROLE_AFTER = re.compile(r"[（(](?P<role>[^（()）\s]{2,6})[)）]|\s(?P<word>[^（()）\s]{2,6})$")
 
 
-@LINE_LAYOUTS.rule("role_in_brackets", prose=False)
-def role_in_brackets(cursor: Cursor, view: LineView) -> bool:
-    """`县委副书记　张三（组长）` / `张三（副组长）　县教育局局长`: a roster with no role labels,
-    each entry giving its role in brackets after the name or at the end; the entry joins the
-    roster of the body in focus (under an open label, a bracket is a note, not a role)."""
-    if "（" not in view.text and "(" not in view.text:
-        return False
+@LINE_LAYOUTS.rule("role_after_entry", prose=False)
+def role_after_entry(cursor: Cursor, view: LineView) -> bool:
+    """`县委副书记　张三（组长）`, `张三（副组长）　县教育局局长`, `王刚　县长　组长`: a roster with no
+    role labels, each entry giving its role after the name, in brackets or as the line's last
+    word; the entry joins the roster of the body in focus (under an open label, a bracket is
+    a note, not a role)."""
     r = cursor.r
     previous = cursor.lines[view.i - 1].line if view.i else None
-    if cursor.role is not None and cursor.trace.get(previous) != "role_in_brackets":
+    if cursor.role is not None and cursor.trace.get(previous) != "role_after_entry":
         return False
-    notes = [m for m in _ROLE_NOTE.finditer(view.text) if r.is_role(m.group("role"))]
+    notes = [m for m in _ROLE_AFTER.finditer(view.text) if r.is_role(m.group("role") or m.group("word"))]
     if len(notes) != 1:
         return False
     note = notes[0]
@@ -291,7 +291,7 @@ def role_in_brackets(cursor: Cursor, view: LineView) -> bool:
         cursor.current = cursor.add(*cursor.mention)
     if cursor.roster is None and cursor.current is not None:
         cursor.roster = cursor.current
-    return _read_labelled(cursor, f"{note.group('role')}：{rest}", view.line)
+    return _read_labelled(cursor, f"{note.group('role') or note.group('word')}：{rest}", view.line)
 
 
 @LINE_LAYOUTS.rule("roster_entry")
