@@ -563,6 +563,16 @@ CASES = [
      "王　刚　　县长　　　　　　　　组长\n李　明　　副县长　　　　　　　副组长\n孙　伟　　县教育局局长　　　　成员\n",
      {"people": [("组长", "王刚", ["县长"]), ("副组长", "李明", ["副县长"]), ("成员", "孙伟", ["县教育局局长"])],
       "no_codes": ["SJ307"]}),
+    ("R97", "member units numbered inside a list on one line (成员单位：1.县教育局；2.县委宣传部；…), and a sentence "
+            "that says the units follow (联席会议由以下单位组成：) is read, not reported",
+     "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n成员单位：1.县教育局；2.县委宣传部；"
+     "3.县公安局。\n",
+     {"units": [("joint_meeting", "县教育局"), ("joint_meeting", "县委宣传部"), ("joint_meeting", "县公安局")],
+      "no_units": ["1.县教育局", "2.县委宣传部"]}),
+    ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
+     "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
+     "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",
+     {"units": [("joint_meeting", "县教育局"), ("joint_meeting", "县公安局")], "no_codes": ["SJ304", "SJ307"]}),
 ]
 
 

@@ -457,8 +457,8 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()
     found = cursor.found() if watch else None
-    _read_prose(cursor, view.text, view)
-    if watch and cursor.found() == found:
+    opened = _read_prose(cursor, view.text, view)
+    if watch and not opened and cursor.found() == found:
         # Silence is a bug: a roster's line that gave nothing is reported, as a warning when a
         # roster layout could have read part of it (a role label, a name with a post); a short
         # one (a line damaged in copying) does not end the roster.
@@ -491,7 +491,9 @@ def _looks_like_roster(cursor: Cursor, text: str) -> bool:
     return False
 
 
-def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
+def _read_prose(cursor: Cursor, text: str, view: LineView) -> bool:
+    """Read the sentences of `text`; True when it ends by opening a list of the lines below
+    (成员由以下单位组成：, 名单如下：)."""
     r = cursor.r
     line = view.line
     if cursor.current is not None and r.rules.no_office.regex.search(text):
@@ -515,13 +517,16 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
                     cursor.read_establish(sentence, line.line)
                 _read_sentence(cursor, sentence, line, held)
     if not text.endswith(("：", ":")):
-        return
+        return False
     if r.rules.units_follow.regex.search(text):
         cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
-    elif cursor.current is not None and r.rules.roster_follows.regex.search(text):
+        return True
+    if cursor.current is not None and r.rules.roster_follows.regex.search(text):
         # 现将各成员单位联络员名单公布如下： then one person a line, with no label
         cursor.roster = cursor.current
         cursor.default_role = "联络员" if "联络员名单" in text else "成员"
+        return True
+    return False
 
 
 def _named_before(cursor: Cursor, text: str, pos: int, line: Line) -> _Body | None:
