@@ -384,6 +384,16 @@ def order_note(cursor: Cursor, view: LineView) -> bool:
     return cursor.roster is not None and cursor.r.rules.order_note.regex.match(view.compact) is not None
 
 
+@LINE_LAYOUTS.rule("body_duties_label", numbered=False)
+def body_duties_label(cursor: Cursor, view: LineView) -> bool:
+    """`工作组主要职责：`, `领导小组职责：统筹…`: a label of a body's own duties (the duties stage
+    reads units' tasks): it ends the roster above it and is read."""
+    if cursor.roster is None or cursor.r.body_duties.match(view.text) is None:
+        return False
+    cursor.end_roster()
+    return True
+
+
 @LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False)
 def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
     """A short line inside a roster that no layout reads: reported (SJ302), and the roster goes
