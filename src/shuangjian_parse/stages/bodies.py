@@ -363,7 +363,7 @@ class Cursor:
         if number[0] >= 3 and self.numbered_entry(text):
             return LineView(i, line, text, number=number)  # 1.张三 县长 under 组长：
         self.end_roster()
-        self.focus(text)
+        self.focus(text, line.line)
         self.unit_section = any(w in text for w in self.r.rules.unit_headings)
         return LineView(i, line, text, number=number)
 
@@ -457,13 +457,20 @@ class Cursor:
                 parent = parent.parent  # a sub-group's sibling, or the office: the body above them
         return self.add(name, line, parent=parent, kind=kind)
 
-    def focus(self, heading: str) -> None:
-        """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body."""
+    def focus(self, heading: str, line: int) -> None:
+        """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body; to
+        its office when the office is named right after it (二、领导小组办公室组成人员), the
+        office set up if it was not yet."""
+        found: _Body | None = None
         for m in self.r._ref.finditer(heading):
-            body = self.resolve(heading[: m.end()][-12:]) or self.resolve(m.group(0))
-            if body is not None:
-                self.current = body
-                return
+            if found is not None:
+                if m.start() == end and self.r.kind_of(m.group(0)) == "office":
+                    found = self.office_of(found, line) or found
+                break
+            found = self.resolve(heading[: m.end()][-12:]) or self.resolve(m.group(0))
+            end = m.end()
+        if found is not None:
+            self.current = found
 
     def ref_before(self, text: str, pos: int, add_at: int | None = None) -> _Body | None:
         """The body named right before position `pos` (协调机制|办公室设在 …). With `add_at` (a
