@@ -459,12 +459,12 @@ class Cursor:
 
     def focus(self, heading: str, line: int) -> None:
         """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body; to
-        its office when the office is named right after it (二、领导小组办公室组成人员), the
-        office set up if it was not yet."""
+        its office when a heading (no sentence) names the office right after it
+        (二、领导小组办公室组成人员), the office set up if it was not yet."""
         found: _Body | None = None
         for m in self.r._ref.finditer(heading):
             if found is not None:
-                if m.start() == end and self.r.kind_of(m.group(0)) == "office":
+                if m.start() == end and self.r.kind_of(m.group(0)) == "office" and not _PROSE.search(heading):
                     found = self.office_of(found, line) or found
                 break
             found = self.resolve(heading[: m.end()][-12:]) or self.resolve(m.group(0))
