@@ -557,6 +557,29 @@ CASES = [
      {"bodies": {"leading_group": 1, "office": 1},
       "people": [("组长", "王刚", ["县长"]), ("副组长", "李明", ["县委常委", "副县长"]), ("副组长", "陈立", ["县政府办公室主任"]),
                  ("成员", "郑洁", ["县市场监管局局长"]), ("主任", "郑洁", [])]}),
+    ("R96", "a roster in columns name | post | role, the role the line's last word (王　刚　　县长　　组长), "
+            "under a sentence that announces it",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组，成员名单如下：\n"
+     "王　刚　　县长　　　　　　　　组长\n李　明　　副县长　　　　　　　副组长\n孙　伟　　县教育局局长　　　　成员\n",
+     {"people": [("组长", "王刚", ["县长"]), ("副组长", "李明", ["副县长"]), ("成员", "孙伟", ["县教育局局长"])],
+      "no_codes": ["SJ307"]}),
+    ("R97", "member units numbered inside a list on one line (成员单位：1.县教育局；2.县委宣传部；…), and a sentence "
+            "that says the units follow (联席会议由以下单位组成：) is read, not reported",
+     "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n成员单位：1.县教育局；2.县委宣传部；"
+     "3.县公安局。\n",
+     {"units": [("joint_meeting", "县教育局"), ("joint_meeting", "县委宣传部"), ("joint_meeting", "县公安局")],
+      "no_units": ["1.县教育局", "2.县委宣传部"]}),
+    ("R99", "the office's roster under a heading that names it after its body (二、领导小组办公室组成人员): its 主任, "
+            "副主任 and 成员 are the office's, not the group's",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。\n一、领导小组组成人员\n组长：王刚　县长\n"
+     "二、领导小组办公室组成人员\n主　任：孙伟　县教育局局长\n副主任：周强　县教育局副局长\n成　员：吴敏　县教育局基础教育股股长\n",
+     {"bodies": {"leading_group": 1, "office": 1}, "people": [("组长", "王刚", ["县长"])],
+      "members_of": {"office": [("主任", "孙伟"), ("副主任", "周强"), ("成员", "吴敏")]},
+      "parents": {"某县“双减”工作领导小组办公室": "某县“双减”工作领导小组"}}),
+    ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
+     "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
+     "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",
+     {"units": [("joint_meeting", "县教育局"), ("joint_meeting", "县公安局")], "no_codes": ["SJ304", "SJ307"]}),
 ]
 
 
@@ -574,6 +597,9 @@ def check(rec, exp) -> list[str]:
         hit = [m for m in members if m[1] == role and m[2] == name and (posts is None or m[3] == posts)]
         if not hit:
             bad.append(f"missing member {role} {name} {posts or ''}")
+    for kind, people in exp.get("members_of", {}).items():   # {body kind: [(role, name)]}
+        bad += [f"missing {kind} member {role} {name}" for role, name in people
+                if not any(m[:3] == (kind, role, name) for m in members)]
     for name in exp.get("no_people", []):
         if any(m[2] == name for m in members):
             bad.append(f"spurious member {name}")

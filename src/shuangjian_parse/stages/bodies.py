@@ -100,6 +100,9 @@ class BodyReader:
         # A role label after the body it is of: 协调机制成员单位：…, 领导小组成员：…
         self._body_role = gated(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
                                 rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")
+        # A label of a body's own duties: 领导小组主要职责：, 工作组职责 (the roster above it ends).
+        self.body_duties = gated(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
+                                 r"的?(?:主要|工作|具体)?(?:职责|任务)(?:是|为|如下)?(?:[:：]|$)")
         # Role labels inside a line: with a colon, or set apart by spaces (组长 王伟 副组长 李强).
         self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"
                                         rf"|(?:^|(?<=[\s）)]))(?P<spaced>{words(rules.roles)})(?=\s)")
@@ -360,7 +363,7 @@ class Cursor:
         if number[0] >= 3 and self.numbered_entry(text):
             return LineView(i, line, text, number=number)  # 1.张三 县长 under 组长：
         self.end_roster()
-        self.focus(text)
+        self.focus(text, line.line)
         self.unit_section = any(w in text for w in self.r.rules.unit_headings)
         return LineView(i, line, text, number=number)
 
@@ -454,13 +457,20 @@ class Cursor:
                 parent = parent.parent  # a sub-group's sibling, or the office: the body above them
         return self.add(name, line, parent=parent, kind=kind)
 
-    def focus(self, heading: str) -> None:
-        """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body."""
+    def focus(self, heading: str, line: int) -> None:
+        """A heading naming a kind of body (一、领导小组人员组成) moves the focus to that body; to
+        its office when a heading (no sentence) names the office right after it
+        (二、领导小组办公室组成人员), the office set up if it was not yet."""
+        found: _Body | None = None
         for m in self.r._ref.finditer(heading):
-            body = self.resolve(heading[: m.end()][-12:]) or self.resolve(m.group(0))
-            if body is not None:
-                self.current = body
-                return
+            if found is not None:
+                if m.start() == end and self.r.kind_of(m.group(0)) == "office" and not _PROSE.search(heading):
+                    found = self.office_of(found, line) or found
+                break
+            found = self.resolve(heading[: m.end()][-12:]) or self.resolve(m.group(0))
+            end = m.end()
+        if found is not None:
+            self.current = found
 
     def ref_before(self, text: str, pos: int, add_at: int | None = None) -> _Body | None:
         """The body named right before position `pos` (协调机制|办公室设在 …). With `add_at` (a

@@ -264,22 +264,22 @@ def _deputy_below(cursor: Cursor, i: int, role: str) -> bool:
     return False
 
 
-# A role in brackets after an entry: `县委副书记　张三（组长）`, `张三（副组长）　县教育局局长`.
-_ROLE_NOTE = re.compile(r"[（(](?P<role>[^（()）\s]{2,6})[)）]")
+# A role after an entry, in brackets or as its last word: `县委副书记　张三（组长）`,
+# `张三（副组长）　县教育局局长`, `王刚　县长　组长`.
+_ROLE_AFTER = re.compile(r"[（(](?P<role>[^（()）\s]{2,6})[)）]|\s(?P<word>[^（()）\s]{2,6})$")
 
 
-@LINE_LAYOUTS.rule("role_in_brackets", prose=False)
-def role_in_brackets(cursor: Cursor, view: LineView) -> bool:
-    """`县委副书记　张三（组长）` / `张三（副组长）　县教育局局长`: a roster with no role labels,
-    each entry giving its role in brackets after the name or at the end; the entry joins the
-    roster of the body in focus (under an open label, a bracket is a note, not a role)."""
-    if "（" not in view.text and "(" not in view.text:
-        return False
+@LINE_LAYOUTS.rule("role_after_entry", prose=False)
+def role_after_entry(cursor: Cursor, view: LineView) -> bool:
+    """`县委副书记　张三（组长）`, `张三（副组长）　县教育局局长`, `王刚　县长　组长`: a roster with no
+    role labels, each entry giving its role after the name, in brackets or as the line's last
+    word; the entry joins the roster of the body in focus (under an open label, a bracket is
+    a note, not a role)."""
     r = cursor.r
     previous = cursor.lines[view.i - 1].line if view.i else None
-    if cursor.role is not None and cursor.trace.get(previous) != "role_in_brackets":
+    if cursor.role is not None and cursor.trace.get(previous) != "role_after_entry":
         return False
-    notes = [m for m in _ROLE_NOTE.finditer(view.text) if r.is_role(m.group("role"))]
+    notes = [m for m in _ROLE_AFTER.finditer(view.text) if r.is_role(m.group("role") or m.group("word"))]
     if len(notes) != 1:
         return False
     note = notes[0]
@@ -291,7 +291,7 @@ def role_in_brackets(cursor: Cursor, view: LineView) -> bool:
         cursor.current = cursor.add(*cursor.mention)
     if cursor.roster is None and cursor.current is not None:
         cursor.roster = cursor.current
-    return _read_labelled(cursor, f"{note.group('role')}：{rest}", view.line)
+    return _read_labelled(cursor, f"{note.group('role') or note.group('word')}：{rest}", view.line)
 
 
 @LINE_LAYOUTS.rule("roster_entry")
@@ -384,6 +384,16 @@ def order_note(cursor: Cursor, view: LineView) -> bool:
     return cursor.roster is not None and cursor.r.rules.order_note.regex.match(view.compact) is not None
 
 
+@LINE_LAYOUTS.rule("body_duties_label", numbered=False)
+def body_duties_label(cursor: Cursor, view: LineView) -> bool:
+    """`工作组主要职责：`, `领导小组职责：统筹…`: a label of a body's own duties (the duties stage
+    reads units' tasks): it ends the roster above it and is read."""
+    if cursor.roster is None or cursor.r.body_duties.match(view.text) is None:
+        return False
+    cursor.end_roster()
+    return True
+
+
 @LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False)
 def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
     """A short line inside a roster that no layout reads: reported (SJ302), and the roster goes
@@ -457,8 +467,8 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()
     found = cursor.found() if watch else None
-    _read_prose(cursor, view.text, view)
-    if watch and cursor.found() == found:
+    opened = _read_prose(cursor, view.text, view)
+    if watch and not opened and cursor.found() == found:
         # Silence is a bug: a roster's line that gave nothing is reported, as a warning when a
         # roster layout could have read part of it (a role label, a name with a post); a short
         # one (a line damaged in copying) does not end the roster.
@@ -491,7 +501,9 @@ def _looks_like_roster(cursor: Cursor, text: str) -> bool:
     return False
 
 
-def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
+def _read_prose(cursor: Cursor, text: str, view: LineView) -> bool:
+    """Read the sentences of `text`; True when it ends by opening a list of the lines below
+    (成员由以下单位组成：, 名单如下：)."""
     r = cursor.r
     line = view.line
     if cursor.current is not None and r.rules.no_office.regex.search(text):
@@ -515,13 +527,16 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> None:
                     cursor.read_establish(sentence, line.line)
                 _read_sentence(cursor, sentence, line, held)
     if not text.endswith(("：", ":")):
-        return
+        return False
     if r.rules.units_follow.regex.search(text):
         cursor.unit_section = True  # 成员由以下单位分管负责同志组成： then one unit a line
-    elif cursor.current is not None and r.rules.roster_follows.regex.search(text):
+        return True
+    if cursor.current is not None and r.rules.roster_follows.regex.search(text):
         # 现将各成员单位联络员名单公布如下： then one person a line, with no label
         cursor.roster = cursor.current
         cursor.default_role = "联络员" if "联络员名单" in text else "成员"
+        return True
+    return False
 
 
 def _named_before(cursor: Cursor, text: str, pos: int, line: Line) -> _Body | None:

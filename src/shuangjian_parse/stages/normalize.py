@@ -455,9 +455,7 @@ def _split_run_on(lines: list[Line], run_on, starts: LineStarts, report: Report)
         for start, end in zip(bounds, bounds[1:]):
             if start in roles:   # a roster line: 组长：冯吉光 县委常委 …。
                 roster_end = run_on.roster_end.regex.search(text, start, end)
-                if roster_end:  # …局长二、成员单位职责县教育局：: the heading after it, glued to a label
-                    cuts.add(_heading_end(text, roster_end.end(), end, run_on, starts) or roster_end.end())
-                    end = roster_end.end()
+                end = roster_end.end() if roster_end else end
                 cuts.add(end)
                 space = run_on.roster_break_space
             else:

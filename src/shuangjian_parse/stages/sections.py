@@ -112,6 +112,8 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
                 opening = "other"
             parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), opening)
             heading = _heading(line.text[end:], heading_end, heading_max_chars)
+            if heading is None and level == 1:
+                heading = _glued_heading(line.text[end:], rules)
             kind = _kind(heading, rules) if heading else "other"
             extracted = parent_kind in extracted_kinds
             if parent_kind != "other" and (
@@ -129,6 +131,14 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
             starts[i] = (level, number)
         kinds[i] = stack[-1].kind if stack else opening
     return Outline(sections=[n.freeze() for n in roots], kinds=kinds, starts=starts)
+
+
+def _glued_heading(rest: str, rules: SectionRules) -> str | None:
+    """`领导小组工作职责统筹做好…`: a level-1 heading run into its text (line breaks lost) ends
+    with the last keyword of a kind in its first 12 characters; None unless that leaves 4."""
+    head = "".join(rest[:24].split())[:12]
+    end = max((head.rfind(w) + len(w) for rule in rules.kinds for w in rule.keywords if w in head), default=0)
+    return head[:end] if end >= 4 else None
 
 
 def _opening_kind(text: str, heading_end: re.Pattern, rules: SectionRules) -> str:
