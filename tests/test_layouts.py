@@ -576,6 +576,12 @@ CASES = [
      {"bodies": {"leading_group": 1, "office": 1}, "people": [("组长", "王刚", ["县长"])],
       "members_of": {"office": [("主任", "孙伟"), ("副主任", "周强"), ("成员", "吴敏")]},
       "parents": {"某县“双减”工作领导小组办公室": "某县“双减”工作领导小组"}}),
+    ("R100", "a body's rules with their own title and no 关于 (某县教育督导委员会工作规则), articles 第N条 naming its roles, "
+             "member units and office",
+     "某县教育督导委员会工作规则\n第一条 为加强教育督导工作，制定本规则。\n第三条 委员会主任由县长担任。\n"
+     "第四条 委员会成员单位：县委组织部、县委宣传部、县教育局、县财政局。\n第五条 委员会办公室设在县教育局，办公室主任由县教育局局长兼任。\n",
+     {"bodies": {"other": 1, "office": 1}, "units": [("other", "县委组织部"), ("other", "县财政局")],
+      "parents": {"某县教育督导委员会办公室": "某县教育督导委员会"}}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -497,7 +497,8 @@ class Cursor:
             body = self.add(organ, line)
             if body is not None:
                 self.current = body.parent or body
-        for document in _BOOK_TITLE.findall(title):
+        # 关于印发《X工作规则》的通知, or the document's own title: 某县教育督导委员会工作规则
+        for document in _BOOK_TITLE.findall(title) or ([] if "关于" in title else [title]):
             subject = self.r.document_subject(document)
             if subject is not None and not self.r.is_generic(subject):
                 self.current = self.add(subject, line) or self.current
