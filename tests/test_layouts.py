@@ -582,6 +582,11 @@ CASES = [
      "第四条 委员会成员单位：县委组织部、县委宣传部、县教育局、县财政局。\n第五条 委员会办公室设在县教育局，办公室主任由县教育局局长兼任。\n",
      {"bodies": {"other": 1, "office": 1}, "units": [("other", "县委组织部"), ("other", "县财政局")],
       "parents": {"某县教育督导委员会办公室": "某县教育督导委员会"}}),
+    ("R101", "a page fragment that starts inside the organisation section: roles and member units in prose with no "
+             "body named are reported (SJ307), not dropped in silence",
+     "（二）组长由县长担任，副组长由分管副县长担任，成员由县教育局、县财政局、县公安局等单位主要负责同志组成。\n（三）工作要求\n"
+     "各单位要高度重视。\n",
+     {"bodies": {"leading_group": 0, "other": 0}, "codes": ["SJ307"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -590,7 +590,8 @@ def _read_sentence(cursor: Cursor, text: str, line: Line, held: frozenset[str]) 
                 after_office = m.start() > office_at and role in r.office_roles
                 body = cursor.ref_before(text, m.start("role")) or (office if after_office else None) \
                     or cursor.current
-            if body is None:
+            if body is None:  # 组长由县长担任 where no body is known: whose roster, the text does not say
+                cursor.report.add("SJ307", line.line_at(m.start()), text=m.group(0)[:30])
                 continue
             for name, posts in r.people.people(m.group("who")):
                 if name is None and (not posts or (r.units.is_unit(posts[0]) and not r.people.has_title(posts[0]))):
@@ -639,7 +640,8 @@ def _read_unit_lists(cursor: Cursor, text: str, line: Line, held: frozenset[str]
                     continue
                 body = (cursor.resolve(named) if r.kind_of(named) else None) \
                     or cursor.ref_before(text, m.start(), add_at=line.line) or cursor.current
-            if body is None:
+            if body is None:  # member units of no body the notice names
+                cursor.report.add("SJ307", line.line_at(m.start()), text=m.group(0)[:30])
                 continue
             cursor.add_units(body, units, line)
             count = r.rules.declared_count.regex.search(m.group(0))
