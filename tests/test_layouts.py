@@ -587,6 +587,12 @@ CASES = [
      "（二）组长由县长担任，副组长由分管副县长担任，成员由县教育局、县财政局、县公安局等单位主要负责同志组成。\n（三）工作要求\n"
      "各单位要高度重视。\n",
      {"bodies": {"leading_group": 0, "other": 0}, "codes": ["SJ307"]}),
+    ("R102", "a unit alone on its line right under a heading, its tasks bulleted below (●负责…, ·负责…): the unit is no "
+             "主送机关 (the 正文 had begun), and · opening a line is a bullet",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。\n二、成员单位职责\n县教育局：\n"
+     "●负责统筹协调全县“双减”工作；\n●负责指导学校做好课后服务。\n县公安局：\n·负责校外培训机构安全监管。\n",
+     {"duties": [(("县教育局",), "负责统筹协调全县“双减”工作"), (("县公安局",), "负责校外培训机构安全监管")],
+      "duty_count": 2, "no_duty_text": ["·", "●"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -18,6 +18,7 @@ from .units import UnitReader, split_outside_brackets
 
 _SENTENCE = re.compile(r"[。，；,;！？]")
 _SENTENCE_END = re.compile(r"[。；;！？]")
+_HEADING_NUMBER = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])")
 _ITEM = re.compile(r"\s*(?:\d{1,3}\s*[.．、](?!\d)|[（(]\s*\d{1,3}\s*[)）])")  # 1．负责… / （1）负责…
 # Numbering a copy puts before a run-on line (1、), up to its first Chinese character.
 _NOT_CJK_START = re.compile(r"^[^\u4e00-\u9fff]+")
@@ -378,8 +379,8 @@ def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
         names = _addressee_names(text, rules, organ)
         if names and not (i + 1 < len(lines) and _ITEM.match(lines[i + 1].text)):
             return names, i
-        if is_body_text(text):
-            break
+        if is_body_text(text) or _SENTENCE_END.search(text) or _HEADING_NUMBER.match(text):
+            break  # the 正文 has begun: a sentence, or a numbered heading (二、成员单位职责)
     return [], None
 
 

@@ -34,10 +34,11 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
               "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 # Every rule below needs one of these characters, or a full-width form; a line without any
 # is already clean.
-# Bullets: a mark that is never text (●■◆★…) with or without a space after it; one that may
-# be (- * + ·: a dash, a list in markdown, the dot of 买买提·艾力) only with a space after it.
-_SYMBOL_BULLETS = "•●○■□◆◇★☆▲△►▶▪※"
-_BULLET_MARKS = "-*+·"
+# Bullets: a mark that never opens a line's text (●■◆★…, and · : the dot of 买买提·艾力 is inside
+# a name) with or without a space after it; one that may (- * +: a dash, a list in markdown)
+# only with a space after it.
+_SYMBOL_BULLETS = "•●○■□◆◇★☆▲△►▶▪※·"
+_BULLET_MARKS = "-*+"
 _NEEDS_WORK = re.compile("[" + re.escape(WHITESPACE + "*_~|#>" + _SYMBOL_BULLETS + "".join(map(chr, _WIDTH))) + "]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(rf"^\s*(?:[{_SYMBOL_BULLETS}]\s*|[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
