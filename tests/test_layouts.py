@@ -593,6 +593,14 @@ CASES = [
      "●负责统筹协调全县“双减”工作；\n●负责指导学校做好课后服务。\n县公安局：\n·负责校外培训机构安全监管。\n",
      {"duties": [(("县教育局",), "负责统筹协调全县“双减”工作"), (("县公安局",), "负责校外培训机构安全监管")],
       "duty_count": 2, "no_duty_text": ["·", "●"]}),
+    ("R103", "a 预案 page numbered 2.1 / 2.2 / 2.3: the 指挥部 named without its number, each part's lines read as "
+             "what its heading says (duties under 2.2 成员单位职责, a task that starts 提供… too), no part a section",
+     "2.1 指挥部组成\n指挥长：市政府分管副市长\n成员单位：市委宣传部、市公安局、市林业局、市气象局。\n2.2 成员单位职责\n"
+     "市林业局：负责森林防火日常工作。\n市气象局：提供火险等级预报和火场气象服务。\n2.3 指挥部办公室\n"
+     "指挥部办公室设在市林业局，办公室主任由市林业局局长兼任。\n",
+     {"bodies": {"other": 1, "office": 1}, "units": [("other", "市林业局")],
+      "duties": [(("市林业局",), "负责森林防火日常工作"), (("市气象局",), "提供火险等级预报")], "duty_count": 2,
+      "no_codes": ["SJ302", "SJ304", "SJ307"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -356,7 +356,15 @@ class Cursor:
             self.header = None
         number = match_number(text, self.r.sections)
         if number is None:
-            return LineView(i, line, strip_article(text, self.r.sections))
+            stripped = strip_article(text, self.r.sections)
+            if text[:1].isdigit() and stripped is not text:
+                # 2.2 成员单位职责: a part of a 预案 is read as a numbered heading (level: its depth)
+                self.end_roster()
+                self.focus(stripped, line.line)
+                self.unit_section = any(w in stripped for w in self.r.rules.unit_headings)
+                part = text[: len(text) - len(stripped)].strip()
+                return LineView(i, line, stripped, number=(part.count(".") + part.count("．") + 1, part, len(part)))
+            return LineView(i, line, stripped)
         text = text[number[2]:].strip()
         if self.unit_section and self.r.units.all_named(text):
             return LineView(i, line, text, number=number)  # 1.县教育局 in a list of units

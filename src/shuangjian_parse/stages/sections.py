@@ -36,6 +36,7 @@ class _Node:
 
 _UNSEEN = object()
 _SENTENCE = re.compile(r"[，,]")
+_ARTICLE_STARTS = frozenset("第0123456789")
 _OPENING_LINES = 3  # where a page's own title can be: among the first lines of its main text
 _SEEN_MAX = 4096  # line texts remembered per grammar (a batch reads thousands of notices)
 
@@ -71,7 +72,7 @@ def _match_number(text: str, rules: SectionRules) -> tuple[int, str, int] | None
 
 def strip_article(text: str, rules: SectionRules) -> str:
     """The text after an article number: `第三条 联席会议由…组成` -> `联席会议由…组成`."""
-    m = rules.article.regex.match(text) if text.startswith("第") else None
+    m = rules.article.regex.match(text) if text[:1] in _ARTICLE_STARTS else None
     return text[m.end():] if m else text
 
 
@@ -97,6 +98,11 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
         found = seen.get(line.text, _UNSEEN)
         if found is _UNSEEN:
             found = match_number(line.text, rules)
+        if not found and not roots and line.text[:1].isdigit() and line.text != strip_article(line.text, rules):
+            # 2.2 成员单位职责: a 预案's decimal heading says what the lines below it are
+            opening = _opening_kind(strip_article(line.text, rules), heading_end, rules)
+            kinds[i] = "other"
+            continue
         if not found and k < _OPENING_LINES and not roots and opening == "other":
             opening = _opening_kind(line.text, heading_end, rules)
             if opening != "other":
