@@ -98,16 +98,16 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
         found = seen.get(line.text, _UNSEEN)
         if found is _UNSEEN:
             found = match_number(line.text, rules)
-        if not found and not roots and line.text[:1].isdigit() and line.text != strip_article(line.text, rules):
-            # 2.2 成员单位职责: a 预案's decimal heading says what the lines below it are
-            opening = _opening_kind(strip_article(line.text, rules), heading_end, rules)
-            kinds[i] = "other"
-            continue
-        if not found and k < _OPENING_LINES and not roots and opening == "other":
-            opening = _opening_kind(line.text, heading_end, rules)
-            if opening != "other":
-                kinds[i] = "other"  # the title itself
-                continue
+        if not found and not roots:
+            # a 预案's decimal heading (2.2 成员单位职责) says what the lines below it are, and so
+            # does a page's own title among its first lines
+            part = strip_article(line.text, rules) if line.text[:1].isdigit() else line.text
+            if part is not line.text or (k < _OPENING_LINES and opening == "other"):
+                kind = _opening_kind(part, heading_end, rules)
+                if part is not line.text or kind != "other":
+                    opening = kind
+                    kinds[i] = "other"  # the heading itself
+                    continue
         if not found:
             listed = line.text.rstrip().endswith(("：", ":"))
         else:
@@ -150,8 +150,9 @@ def _glued_heading(rest: str, rules: SectionRules) -> str | None:
 def _opening_kind(text: str, heading_end: re.Pattern, rules: SectionRules) -> str:
     """The kind a line with no number names when it is a heading of duties or a roster
     (short, no sentence in it): `各成员单位工作职责` -> duties; else other."""
-    head = _heading(text.rstrip().rstrip("：:"), heading_end, rules.heading_max_chars)
-    if head is None or heading_end.search(text.rstrip().rstrip("：:")) or _SENTENCE.search(head):
+    text = text.rstrip().rstrip("：:")
+    head = _heading(text, heading_end, rules.heading_max_chars)
+    if head is None or heading_end.search(text) or _SENTENCE.search(head):
         return "other"
     kind = _kind(head, rules)
     return kind if kind in rules.extracted_kinds else "other"
