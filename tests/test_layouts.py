@@ -601,6 +601,10 @@ CASES = [
      {"bodies": {"other": 1, "office": 1}, "units": [("other", "市林业局")],
       "duties": [(("市林业局",), "负责森林防火日常工作"), (("市气象局",), "提供火险等级预报")], "duty_count": 2,
       "no_codes": ["SJ302", "SJ304", "SJ307"]}),
+    ("R104", "an entry with contact details in brackets after the name (联络员：县教育局基础教育股股长　龚丽（电话：139…）)",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组，组成人员如下：\n组长：王刚（县委副书记、县长）\n"
+     "联络员：县教育局基础教育股股长　龚丽（电话：13912345678）\n联络员：吴敏（县财政局股长，手机：13800000000）\n",
+     {"people": [("联络员", "龚丽", ["县教育局基础教育股股长"]), ("联络员", "吴敏", ["县财政局股长"])], "no_codes": ["SJ302"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -21,6 +21,7 @@ _NOTE_END = re.compile(r"[，,、；;]")  # what ends a note on the person (女�
 _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
 _NAME_NOTE = re.compile(r"^(?P<name>[^\s（(]{2,5})[（(](?P<note>[^()（）]{1,12})[)）]\s*")
 _CONCURRENT = re.compile(r"[，,]\s*兼任?$")  # 县教育局局长，兼: the post is held alongside, no post of its own
+_LAST_BRACKET = re.compile(r"[（(](?P<inside>[^（()）]*)[)）]$")
 _DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
 _LOOSE_MAX = 12  # characters of a name at most (a transliterated one, with its middle dot)
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
@@ -213,6 +214,11 @@ class PersonReader:
         noted = _NAME_NOTE.match(text)
         if noted and all(self._person_note.match(p) for p in _NOTE_END.split(noted.group("note"))):
             text = f"{noted.group('name')} {text[noted.end():]}".strip()
+        if text.endswith((")", "）")) and _DIGITS.search(text):
+            # 龚丽（电话：13912345678）: contact details in brackets after the entry are none of it
+            bracket = _LAST_BRACKET.search(text)
+            if bracket and self._contact.fullmatch(bracket.group("inside")):
+                text = text[:bracket.start()].rstrip()
         if not text:
             return None
         entry = Entry(text)
