@@ -427,6 +427,7 @@ class BodyRules(GrammarModel):
     order_note: PatternRule
     filled_later: PatternRule
     unit_roles: list[str]
+    task_unit_roles: list[str]
     unit_headings: list[str]
     units_follow: PatternRule
     roster_follows: PatternRule
@@ -481,6 +482,7 @@ class DutyRules(GrammarModel):
     clause_verbs: list[str]
     clause_qualifier: PatternRule
     task_after_units: PatternRule
+    units_first: PatternRule
     lead_department: PatternRule
     task_start: PatternRule
     duty_label: PatternRule

@@ -126,6 +126,8 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     text = view.text
     if text.count("：") + text.count(":") < 2 and not (" " in text and view.label(cursor.r)):
         return False  # two labels need two colons, or a line that starts with one and spaces
+    if _task_units(cursor, view):
+        return False
     labels = list(cursor.r._inline_roles.finditer(text))
     if len(labels) < 2:
         return False
@@ -160,6 +162,8 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     r = cursor.r
     text = view.text
     labelled = view.label(r) is not None
+    if labelled and _task_units(cursor, view):
+        return False
     glued = r.glued_role(text) if not labelled else None
     if glued and (cursor.roster or cursor.mention or cursor.current):
         text = f"{glued.group('role')} {text[glued.end():]}"  # 组长张三 县长: the label and 张三 县长
@@ -178,6 +182,14 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     _read_labelled(cursor, text[: cut.start()], view.line)
     _read_prose(cursor, text[cut.start():], view)
     return True
+
+
+def _task_units(cursor: Cursor, view: LineView) -> bool:
+    """`责任单位：县教育局。工作任务：…` in a duties section: a task's units, read by the duties
+    stage, not member units."""
+    label = view.label(cursor.r)
+    return (label is not None and label.group("role") in cursor.r.rules.task_unit_roles
+            and cursor.kinds.get(view.i) == "duties")
 
 
 def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:

@@ -99,6 +99,17 @@ def _named_units(r: DutyReader, text: str) -> list[str] | None:
     return units if units and all(map(r.units.is_named, units)) else None
 
 
+@DUTY_FORMS.rule("units_first")
+def units_first(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
+    """`责任单位：县教育局。工作任务：全面压减…`, `牵头单位：A；配合单位：B。工作任务：…`: the units
+    labelled first, then the task labelled after them."""
+    r = cursor.r
+    m = r.rules.units_first.regex.match(view.body) if "单位" in view.body or "部门" in view.body else None
+    units = r.unit_list(m.group("units")) if m else None
+    task = view.body[m.end():].strip() if units else ""
+    return [Duty(units=units, text=task, line=view.line.line)] if task else None
+
+
 @DUTY_FORMS.rule("units_then_task")
 def units_then_task(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     """`县教委：抓好……` / `县教育局。负责……`: units, a separator, the task; clauses after it too.
