@@ -612,6 +612,14 @@ CASES = [
      "工作任务：开展校外培训机构专项治理。\n",
      {"duties": [(("县教育局",), "全面压减作业总量和时长"), (("县市场监管局", "县公安局", "县民政局"), "开展校外培训机构专项治理")],
       "duty_count": 2, "no_units": ["县教育局", "县市场监管局", "县公安局"], "no_duty_units": ["责任单位", "牵头单位"]}),
+    ("R106", "a 重点任务 section of numbered tasks, each with its units and deadline labelled below (责任单位：…, "
+             "牵头单位：…, 配合单位：…, 完成时限：…), one task naming 校外培训机构 (no organisation heading for that)",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。\n二、重点任务\n（一）全面压减作业总量和时长。\n"
+     "责任单位：县教育局\n完成时限：2021年底前\n（二）从严治理校外培训机构。\n牵头单位：县市场监管局\n配合单位：县公安局、县民政局\n"
+     "完成时限：长期坚持\n",
+     {"duties": [(("县教育局",), "全面压减作业总量和时长"), (("县市场监管局", "县公安局", "县民政局"), "从严治理校外培训机构")],
+      "duty_count": 2, "no_units": ["县市场监管局", "县公安局"], "leads": {"某县“双减”工作领导小组": None},
+      "no_codes": ["SJ302", "SJ307", "SJ402"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -483,6 +483,7 @@ class DutyRules(GrammarModel):
     clause_qualifier: PatternRule
     task_after_units: PatternRule
     units_first: PatternRule
+    task_fields: PatternRule
     lead_department: PatternRule
     task_start: PatternRule
     duty_label: PatternRule

@@ -163,7 +163,7 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     text = view.text
     labelled = view.label(r) is not None
     if labelled and _task_units(cursor, view):
-        return False
+        return True  # the duties stage's: read here as no member units
     glued = r.glued_role(text) if not labelled else None
     if glued and (cursor.roster or cursor.mention or cursor.current):
         text = f"{glued.group('role')} {text[glued.end():]}"  # 组长张三 县长: the label and 张三 县长

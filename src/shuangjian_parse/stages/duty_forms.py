@@ -223,3 +223,10 @@ def unit_glued_to_task(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     if not unit or len(task) < 4 or not r.unit_list(unit) or not task[0].isalpha():
         return None  # no unit, or one that the duties stage refuses (a body, a sub-group)
     return [Duty(units=[unit], text=task, line=view.line.line)]
+
+
+@DUTY_FORMS.rule("task_field")
+def task_field(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
+    """`完成时限：2021年底前` in a duties section: a field of a task list that names no unit or
+    task; read, no duty (it was reported as unread duty text)."""
+    return [] if view.in_duties and cursor.r.rules.task_fields.regex.match(view.body) else None
