@@ -620,6 +620,12 @@ CASES = [
      {"duties": [(("县教育局",), "全面压减作业总量和时长"), (("县市场监管局", "县公安局", "县民政局"), "从严治理校外培训机构")],
       "duty_count": 2, "no_units": ["县市场监管局", "县公安局"], "leads": {"某县“双减”工作领导小组": None},
       "no_codes": ["SJ302", "SJ307", "SJ402"]}),
+    ("R107", "a page that starts inside a list of duties, its first line the end of a task whose unit is on the "
+             "page before: reported (SJ403), the duties below read",
+     "作业管理、课后服务等工作的组织实施，负责指导学校落实“双减”要求。\n（三）县财政局：负责课后服务经费保障。\n"
+     "（四）县人社局：负责教师绩效工资政策落实。\n四、工作要求\n各单位要高度重视。\n",
+     {"duties": [(("县财政局",), "负责课后服务经费保障"), (("县人社局",), "负责教师绩效工资政策落实")], "duty_count": 2,
+      "codes": ["SJ403"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

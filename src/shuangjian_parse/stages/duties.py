@@ -315,4 +315,21 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
                 report.add("SJ402", view.line.line, text=view.line.text[:30])
         cursor.previous = (view.line, view.body) if view.in_duties or view.number else None
         cursor.k += 1
+    _cut_task(lines, layout, regions, duties, reader, trace, report)
     return duties
+
+
+def _cut_task(lines: list[Line], layout: Layout, regions: list[tuple[int, bool]], duties: list[Duty],
+              reader: DutyReader, trace: Trace, report: Report) -> None:
+    """A page with no title that starts inside a list of duties (a law site's page 2): its first
+    line, the end of a task whose unit is on the page before (a sentence, no heading), is read
+    by no form; reported (SJ403) when a duty is read on the lines right below it."""
+    if layout.title_lines or not regions or not duties:
+        return
+    first = lines[regions[0][0]]
+    text = first.text
+    below = {lines[i].line for i, _ in regions[1:3]}
+    if (first.line not in trace and duties[0].line in below and text.endswith(("。", "；", ";"))
+            and ("，" in text or "," in text) and match_number(text, reader.sections) is None
+            and strip_article(text, reader.sections) is text):
+        report.add("SJ403", first.line, text=text[:30])
