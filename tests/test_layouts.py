@@ -626,6 +626,10 @@ CASES = [
      "（四）县人社局：负责教师绩效工资政策落实。\n四、工作要求\n各单位要高度重视。\n",
      {"duties": [(("县财政局",), "负责课后服务经费保障"), (("县人社局",), "负责教师绩效工资政策落实")], "duty_count": 2,
       "codes": ["SJ403"]}),
+    ("R108", "a note on the order of the names after the last entry of a label (成员：王五、李四、张三（按姓氏笔画为序）)",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。\n组长：王刚\n"
+     "成员：王五、李四、张三（按姓氏笔画为序）\n",
+     {"people": [("成员", "王五", []), ("成员", "张三", [])], "no_codes": ["SJ302"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -28,6 +28,7 @@ _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 _PROSE = re.compile(r"[，。；,;！？]")
 # A sentence and the mark that ends it (or the text's rest): one match a sentence, where
 # splitting on the look-behind (?<=[。；;]) tried it at every character.
+_NOTE_AT_END = re.compile(r"[（(][^（()）]*[)）]$")
 _SENTENCES = re.compile(r"[^。；;]*[。；;]|[^。；;]+")
 _MENTION_STOP = re.compile(r"[，。；,;、：:（）()]")
 _WRAP_SPACE = re.compile(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]")
@@ -582,6 +583,9 @@ class Cursor:
 
     def add_entries(self, body: _Body, role: str, text: str, line: Line) -> bool:
         """The people of one roster entry (people.yaml `entry_forms`) as members of `body`."""
+        note = _NOTE_AT_END.search(text) if text.endswith((")", "）")) else None
+        if note and self.r.rules.order_note.regex.match(note.group(0)):
+            text = text[:note.start()].rstrip()  # 王五、李四、张三（按姓氏笔画为序）: the order, no post
         found = self.r.people.read_entry(text)
         if not found:
             return False
