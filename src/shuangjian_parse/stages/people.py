@@ -183,7 +183,7 @@ class PersonReader:
     def posts(self, text: str) -> list[str]:
         """Posts split on 、: `区委常委、宣传部部长` -> [区委常委, 宣传部部长]; parentheses dropped;
         a note on the person first (`女，县委宣传部副部长`, `回族`) is no post."""
-        text = "".join(text.split())
+        text = "".join(text.split()).rstrip("；;。，,、")  # 王刚，县长； the entry's end mark, no part of the post
         if text[:1] in "(（" and text[-1:] in ")）":
             text = text[1:-1]  # (市市政局); 县教育局局长（兼） keeps its bracket
         if _DIGITS.search(text):
