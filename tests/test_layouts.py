@@ -635,6 +635,14 @@ CASES = [
      "副组长：李明，副县长；陈立，县教育局局长；\n成员：孙伟，县公安局副局长。\n",
      {"people": [("组长", "王刚", ["县委副书记", "县长"]), ("副组长", "陈立", ["县教育局局长"]),
                  ("成员", "孙伟", ["县公安局副局长"])]}),
+    ("R110", "member units of a 委员会 under a 委员单位： label",
+     "关于成立某县教育督导委员会的通知\n县政府决定成立某县教育督导委员会。\n主任委员：王刚　县长\n"
+     "委员单位：县委组织部、县委宣传部、县教育局\n",
+     {"units": [("other", "县委组织部"), ("other", "县教育局")], "no_codes": ["SJ302"]}),
+    ("R111", "member units one a line under a title 成员单位名单：",
+     "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n成员单位名单：\n县教育局\n"
+     "县公安局\n县财政局\n",
+     {"units": [("joint_meeting", "县教育局"), ("joint_meeting", "县财政局")], "no_codes": ["SJ302"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -576,7 +576,9 @@ class Cursor:
         self.current = body
         self.end_roster()
         self.roster = body
-        self.default_role = "联络员" if "联络员" in compact and "成员" not in compact else "成员"
+        # 成员单位名单 lists units, 联络员名单 liaisons (成员单位联络员名单 too), the rest members
+        self.default_role = "成员单位" if "成员单位" in compact and "联络员" not in compact else \
+            "联络员" if "联络员" in compact and ("成员" not in compact or "成员单位" in compact) else "成员"
         return True
 
     # --- members and units ------------------------------------------------------------
