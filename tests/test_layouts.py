@@ -643,6 +643,13 @@ CASES = [
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n成员单位名单：\n县教育局\n"
      "县公安局\n县财政局\n",
      {"units": [("joint_meeting", "县教育局"), ("joint_meeting", "县财政局")], "no_codes": ["SJ302"]}),
+    ("R112", "an adjustment notice that names each change in a sentence, the body between the verb and the role "
+             "(县政府副县长张三同志任领导小组副组长，李明同志不再担任)",
+     "关于调整某县“双减”工作领导小组成员的通知\n各有关单位：\n因人事变动，经研究，决定对某县“双减”工作领导小组成员作如下调整：\n"
+     "县政府副县长张三同志任领导小组副组长，李明同志不再担任；\n县教育局局长孙伟同志任领导小组成员，王五同志不再担任。\n"
+     "县教育局副局长贾平同志任领导小组办公室副主任。\n",
+     {"people": [("副组长", "张三", ["县政府副县长"]), ("成员", "孙伟", ["县教育局局长"])],
+      "members_of": {"office": [("副主任", "贾平")]}, "no_people": ["李明", "王五"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -593,7 +593,7 @@ def _read_sentence(cursor: Cursor, text: str, line: Line, held: frozenset[str]) 
             role = m.group("role")
             if r.rules.each_unit_names.regex.search(m.group("who")):
                 continue  # 联络员由各成员单位确定一名科级干部担任: a rule for the units, no member
-            names_office = "ref" in m.groupdict() and m.group("ref") or text[: m.start("role")].endswith("办公室")
+            names_office = text[: m.start("role")].endswith("办公室")  # (办公室主任, 任领导小组办公室副主任)
             if names_office:
                 body = office or (cursor.office_of(cursor.current, line.line) if cursor.current else None)
             else:
