@@ -26,9 +26,9 @@ from .units import UnitReader
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
 _PROSE = re.compile(r"[，。；,;！？]")
+_NOTE_AT_END = re.compile(r"[（(][^（()）]*[)）]$")
 # A sentence and the mark that ends it (or the text's rest): one match a sentence, where
 # splitting on the look-behind (?<=[。；;]) tried it at every character.
-_NOTE_AT_END = re.compile(r"[（(][^（()）]*[)）]$")
 _SENTENCES = re.compile(r"[^。；;]*[。；;]|[^。；;]+")
 _MENTION_STOP = re.compile(r"[，。；,;、：:（）()]")
 _WRAP_SPACE = re.compile(r"[\u4e00-\u9fff]\s[\u4e00-\u9fff]")
@@ -358,19 +358,17 @@ class Cursor:
         number = match_number(text, self.r.sections)
         if number is None:
             stripped = strip_article(text, self.r.sections)
-            if text[:1].isdigit() and stripped is not text:
-                # 2.2 成员单位职责: a part of a 预案 is read as a numbered heading (level: its depth)
-                self.end_roster()
-                self.focus(stripped, line.line)
-                self.unit_section = any(w in stripped for w in self.r.rules.unit_headings)
-                part = text[: len(text) - len(stripped)].strip()
-                return LineView(i, line, stripped, number=(part.count(".") + part.count("．") + 1, part, len(part)))
-            return LineView(i, line, stripped)
-        text = text[number[2]:].strip()
-        if self.unit_section and self.r.units.all_named(text):
-            return LineView(i, line, text, number=number)  # 1.县教育局 in a list of units
-        if number[0] >= 3 and self.numbered_entry(text):
-            return LineView(i, line, text, number=number)  # 1.张三 县长 under 组长：
+            if not text[:1].isdigit() or stripped is text:
+                return LineView(i, line, stripped)
+            # 2.2 成员单位职责: a part of a 预案 is read as a numbered heading (level: its depth)
+            part = text[: len(text) - len(stripped)].strip()
+            number, text = (part.count(".") + part.count("．") + 1, part, len(part)), stripped
+        else:
+            text = text[number[2]:].strip()
+            if self.unit_section and self.r.units.all_named(text):
+                return LineView(i, line, text, number=number)  # 1.县教育局 in a list of units
+            if number[0] >= 3 and self.numbered_entry(text):
+                return LineView(i, line, text, number=number)  # 1.张三 县长 under 组长：
         self.end_roster()
         self.focus(text, line.line)
         self.unit_section = any(w in text for w in self.r.rules.unit_headings)

@@ -299,10 +299,6 @@ def role_after_entry(cursor: Cursor, view: LineView) -> bool:
     found = r.people.read_entry(rest)
     if not found or len(found[1]) != 1 or not found[1][0][0]:
         return False  # one person, named
-    if cursor.roster is None and cursor.current is None and cursor.mention is not None:
-        cursor.current = cursor.add(*cursor.mention)
-    if cursor.roster is None and cursor.current is not None:
-        cursor.roster = cursor.current
     return _read_labelled(cursor, f"{note.group('role') or note.group('word')}：{rest}", view.line)
 
 

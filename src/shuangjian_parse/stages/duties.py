@@ -57,7 +57,7 @@ class DutyReader:
         self._clause = gated(rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:{rules.clause_qualifier.pattern})?"
                              rf"(?P<verb>{words(rules.clause_verbs)})")
         self._clause_end = re.compile(rf"(?<={rules.clause_split})")
-        self._task_after = gated(rules.task_after_units.pattern)
+        self._task_after = rules.task_after_units.regex
         self._not_units = set(rules.not_duty_units)
         self._not_unit_pattern = any_of(rules.not_duty_unit_patterns)
         self._drop = any_of(rules.drop_from_units)

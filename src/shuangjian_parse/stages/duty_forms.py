@@ -104,7 +104,7 @@ def units_first(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     """`责任单位：县教育局。工作任务：全面压减…`, `牵头单位：A；配合单位：B。工作任务：…`: the units
     labelled first, then the task labelled after them."""
     r = cursor.r
-    m = r.rules.units_first.regex.match(view.body) if "单位" in view.body or "部门" in view.body else None
+    m = r.rules.units_first.regex.match(view.body)   # (anchored: most lines fail at their first character)
     units = r.unit_list(m.group("units")) if m else None
     task = view.body[m.end():].strip() if units else ""
     return [Duty(units=units, text=task, line=view.line.line)] if task else None

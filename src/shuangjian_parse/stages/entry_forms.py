@@ -237,16 +237,17 @@ def unit_or_post_then_name(entry: Entry, people: PersonReader) -> Entries | None
     if m is None:
         return None
     head, rest = m.group("head"), m.group("rest")
+    unit = people.units.is_unit(head)
     bracketed = _NAME_POST_PAREN.match(rest)
     # 县委宣传部：周小平　新闻科科长　13800000001: the name, then the title after a space
-    spaced = [t for t in rest.split() if not _is_phone(t)] if not bracketed and people.units.is_unit(head) else []
-    spaced = spaced if len(spaced) == 2 and people.is_post(spaced[1]) else []
-    name = _compact(bracketed.group("name") if bracketed else spaced[0] if spaced else rest)
+    words = [t for t in rest.split() if not _is_phone(t)]
+    spaced = unit and not bracketed and len(words) == 2 and people.is_post(words[1])
+    name = _compact(bracketed.group("name") if bracketed else words[0] if spaced else rest)
     if not people.is_name(name, loose=True):
         return None
-    if people.units.is_unit(head):
-        titles = people.posts(bracketed.group("post")) if bracketed else people.posts(spaced[1]) if spaced else []
-        return [(name, [head + t for t in titles] or [head])]
+    if unit:
+        title = bracketed.group("post") if bracketed else words[1] if spaced else ""
+        return [(name, [head + t for t in people.posts(title)] or [head])]
     if bracketed is None and people.is_post(head):
         return [(name, people.posts(head))]
     return None

@@ -297,7 +297,7 @@ class _JoinRule:
 
     def __init__(self, rules: NormalizeRules, width: int | None = None, raw_lines: list[str] = (),
                  dropped: list[bool] = (), role_label: re.Pattern | None = None) -> None:
-        join = self.join = rules.join
+        join = rules.join
         # join's fields copied to plain attributes: a pydantic model's attribute costs a
         # __getattr__ hook each time, and continues() reads them for every line
         self.strong_endings, self.strong_starts = join.strong_endings, join.strong_starts

@@ -35,7 +35,7 @@ class _Node:
 
 
 _UNSEEN = object()
-_SENTENCE = re.compile(r"[，,]")
+_COMMA = re.compile(r"[，,]")
 _ARTICLE_STARTS = frozenset("第0123456789")
 _OPENING_LINES = 3  # where a page's own title can be: among the first lines of its main text
 _SEEN_MAX = 4096  # line texts remembered per grammar (a batch reads thousands of notices)
@@ -152,7 +152,7 @@ def _opening_kind(text: str, heading_end: re.Pattern, rules: SectionRules) -> st
     (short, no sentence in it): `各成员单位工作职责` -> duties; else other."""
     text = text.rstrip().rstrip("：:")
     head = _heading(text, heading_end, rules.heading_max_chars)
-    if head is None or heading_end.search(text) or _SENTENCE.search(head):
+    if head is None or heading_end.search(text) or _COMMA.search(head):
         return "other"
     kind = _kind(head, rules)
     return kind if kind in rules.extracted_kinds else "other"
