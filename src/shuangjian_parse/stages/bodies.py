@@ -101,9 +101,10 @@ class BodyReader:
         # A role label after the body it is of: 协调机制成员单位：…, 领导小组成员：…
         self._body_role = gated(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
                                 rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]")
-        # A label of a body's own duties: 领导小组主要职责：, 工作组职责 (the roster above it ends).
-        self.body_duties = gated(rf"^(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))"
-                                 r"的?(?:主要|工作|具体)?(?:职责|任务)(?:是|为|如下)?(?:[:：]|$)")
+        # A label of a body's own duties: 领导小组主要职责：, 工作组职责, 职责： under a group's
+        # roster (the roster above it ends).
+        self.body_duties = gated(rf"^(?:(?P<body>[^，。；：:\s]{{0,40}}?(?:{words([s for _, s in self._kinds])}))的?)?"
+                                 r"(?:主要|工作|具体)?(?:职责|任务)(?:是|为|如下)?(?:[:：]|$)")
         # Role labels inside a line: with a colon, or set apart by spaces (组长 王伟 副组长 李强).
         self._inline_roles = re.compile(rf"(?P<role>{words(rules.roles + rules.unit_roles)})\s*[:：]"
                                         rf"|(?:^|(?<=[\s）)]))(?P<spaced>{words(rules.roles)})(?=\s)")
@@ -563,7 +564,8 @@ class Cursor:
         if not m or _PROSE.search(compact):
             return False
         name = m.group("name")
-        if not name and "名单" in compact:
+        # 各成员单位联络员名单: the units are the body's in focus, their liaisons its roster
+        if (not name or self.r.units.is_collective(name)) and "名单" in compact:
             body = self.current
         elif self.r.kind_of(self.r.strip_verbs(name)) is None:
             return False

@@ -25,6 +25,7 @@ _ODD_LINE = 60  # a line in a roster this short that gives nothing is an odd lin
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
 _FULL_STOP = re.compile(r"[。；;]")
+_DUTIES_TITLE = re.compile(r"(?:职责|职能|分工|任务)[:：]?$")
 
 
 @LINE_LAYOUTS.rule("table_row", table=True)
@@ -131,6 +132,10 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     labels = list(cursor.r._inline_roles.finditer(text))
     if len(labels) < 2:
         return False
+    first = labels[0]
+    if first.group("role") in cursor.r.rules.task_unit_roles and first.start() > 0 \
+            and text[first.start() - 1] in "（(":
+        return False  # 从严治理…。（牵头单位：A，配合单位：B）: a task's units, read by the duties stage
     if text[: labels[0].start()].strip():
         _read_prose(cursor, text[: labels[0].start()], view)
     for k, m in enumerate(labels):
@@ -470,7 +475,8 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     # layout no rule reads): what it gives is checked, and a line that gave nothing reported.
     watch = view.number is None and (
         cursor.roster is not None or cursor.kinds.get(view.i) == "roster"
-        or (bool(cursor.bodies) and cursor.r._role_only.match(view.text) is not None)
+        or (bool(cursor.bodies) and cursor.r._role_only.match(view.text) is not None
+            and not _DUTIES_TITLE.search(view.text[-4:]))  # 成员单位及职责: the heading of duties
         or _entry_outside_roster(cursor, view))
     roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()

@@ -19,6 +19,7 @@ Entries = list[tuple[str | None, list[str]]]  # a name is None where only a post
 
 _LIST_MARK = re.compile(r"[、，,]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
+_COMMA = re.compile(r"[，,]")
 _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
 _PHONE_START = "-－—()（）"  # or a digit
 # The post may hold brackets of its own: a pinyin note a mirror site left (市農業(yè)農村局).
@@ -138,7 +139,8 @@ def list_of_posts_with_names(entry: Entry, people: PersonReader) -> Entries | No
         if all(_post_space_name(pair, people) for pair in pairs):
             return [(name, people.posts(post)) for post, name in pairs]
         return None
-    found = people.people(entry.text)
+    # 副县长李明，县教育局局长陈立: ， between people, 、 between one person's posts
+    found = [p for part in _COMMA.split(entry.text) if part for p in people.people(part)]
     if len(found) >= 2 and all(name and posts for name, posts in found):
         return found  # type: ignore[return-value]
     return None

@@ -65,6 +65,10 @@ class UnitReader:
         # 单位, 部门 alone are words, not units: a unit names more than its kind.
         return bool(suffix) and suffix.start() > 0 and not self._not_unit.search(name)
 
+    def is_collective(self, name: str) -> bool:
+        """`各成员单位`, `相关部门`: many units named together, none of its own."""
+        return name in self._collective
+
     def starts_with_level(self, name: str) -> bool:
         """`县银保监组` starts with a level word (县); `综合协调组` does not."""
         return bool(self._level.match(name))
