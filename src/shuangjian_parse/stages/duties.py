@@ -24,6 +24,8 @@ _COMMA = re.compile(r"[，,]")
 _INTRO = re.compile(r"(?P<intro>[^，,。；;：:]{2,20})[：:]")  # 成员单位职责：… before the tasks
 # Where a glued duty may start: after a sentence or a clause, and any item number there
 # (…减负提质。县财政局：负责…, 负责统筹协调；2.县财政局：负责…).
+# 县委宣传部：1.负责舆论引导；2.负责宣传报道。: the unit's numbered tasks on its own line.
+_INLINE_ITEM = re.compile(r"(?:(?:^|(?<=[；;。]))\s*(?:\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])|[①-⑳])\s*")
 _SENTENCE_END = re.compile(r"[。；;](?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[)）])?")
 _LEAD_REACH = 200  # units and their separator at the start of a sentence lie within this
 
@@ -34,6 +36,18 @@ def strip_trailing_punct(text: str) -> str:
     while end and (text[end - 1] in _TRAIL_PUNCT or text[end - 1].isspace()):
         end -= 1
     return text[:end]
+
+
+def _inline_items(text: str) -> list[str] | None:
+    """`1.负责舆论引导；2.负责宣传报道。` -> its two tasks, numbers stripped; None unless the
+    text opens with item 1 and holds another."""
+    if not text[:1].isdigit() and text[:1] not in "（(①":
+        return None
+    marks = list(_INLINE_ITEM.finditer(text))
+    if len(marks) < 2 or marks[0].start() != 0:
+        return None
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [text[m.end():end].strip() for m, end in zip(marks, ends) if text[m.end():end].strip()]
 
 
 def _after_commas(text: str) -> list[str]:
@@ -92,6 +106,9 @@ class DutyReader:
                 text = text[:end.start() + 1].rstrip("；;")  # to its 。, the next item's number left out
                 break
             glued = []
+        items = _inline_items(text)
+        if items:
+            return [Duty(units=units, text=item, line=line.line_at(offset)) for item in items] + glued
         duties = [Duty(units=units, text=text, line=line.line_at(offset))]
         if not text:
             return duties
