@@ -25,6 +25,7 @@ _ODD_LINE = 60  # a line in a roster this short that gives nothing is an odd lin
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
 _FULL_STOP = re.compile(r"[。；;]")
+_SETS_UP = re.compile(r"(?:办公室)?(?:设在|下设|设立)")  # after a body's name: a sentence, no post
 _DUTIES_TITLE = re.compile(r"(?:职责|职能|分工|任务)[:：]?$")
 
 
@@ -150,10 +151,14 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
 
 
 def _body_after_entry(r, text: str, start: int, end: int) -> int | None:
-    """Where a sentence about a body begins right after an entry's closing bracket, with no
-    full stop between (`…、赵六（县财政局局长）领导小组下设办公室，…`): the roster ends there."""
+    """Where a sentence about a body begins right after an entry, with no full stop between:
+    after its closing bracket (`…、赵六（县财政局局长）领导小组下设办公室，…`), or after its post
+    when the sentence sets something up (`…孙伟县财政局副局长领导小组办公室设在县教育局`, Word
+    text that lost its breaks): the roster ends there."""
     for ref in r._ref.finditer(text, start, end):
-        if ref.start() > start and text[ref.start() - 1] in "）)":
+        before = text[ref.start() - 1] if ref.start() > start else ""
+        if before and (before in "）)" or before in r.people.post_end_chars
+                       and _SETS_UP.match(text, ref.end()) is not None):
             return ref.start()
     return None
 
@@ -163,7 +168,8 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     """`组　长：冯吉光 县委常委`, `副组长：` alone, `成员单位：县教育局、县财政局`, also after the
     body they are of (`协调机制成员单位：…`): a role label and its entries (people.yaml
     `entry_forms`) or units; a numbered item run into the line (a notice that lost its line
-    breaks: `…科长二、工作原则…`) ends the roster."""
+    breaks: `…科长二、工作原则…`) or a sentence setting up an office (`…副局长领导小组办公室设在…`)
+    ends the roster."""
     r = cursor.r
     text = view.text
     labelled = view.label(r) is not None
@@ -181,11 +187,12 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
         cursor.end_roster()  # 协调机制成员单位：…: the label of the body it names
         cursor.current = cursor.roster = body
         text = text[m.start("role"):]
-    cut = r.run_in_item.search(text)
+    item = r.run_in_item.search(text)
+    cut = item.start() if item else _body_after_entry(r, text, 0, len(text)) if "设" in text else None
     if cut is None:
         return _read_labelled(cursor, text, view.line)
-    _read_labelled(cursor, text[: cut.start()], view.line)
-    _read_prose(cursor, text[cut.start():], view)
+    _read_labelled(cursor, text[:cut], view.line)
+    _read_prose(cursor, text[cut:], view)
     return True
 
 
