@@ -713,6 +713,12 @@ CASES = [
      "成员：赵强　县公安局副局长、孙伟　县财政局副局长领导小组下设办公室，办公室设在县教育局，陈立同志兼任办公室主任。\n",
      {"people": [("成员", "孙伟", ["县财政局副局长"])], "members_of": {"office": [("主任", "陈立")]},
       "no_codes": ["SJ302"]}),
+    ("R123", "notes after duty units in brackets (（牵头）、（配合）, （按职责分工负责）) are no part of the units; a "
+             "heading 成员单位职责 that opens a page above its duties is no unread roster text",
+     "成员单位职责\n（一）县教育局（牵头）、县财政局（配合）：负责课后服务经费保障。\n"
+     "（二）县委宣传部、县委网信办（按职责分工负责）：负责舆论引导。\n（三）各乡镇人民政府（街道办事处）：负责属地管理。\n",
+     {"duties": [(("县教育局", "县财政局"), "负责课后服务经费保障"), (("县委宣传部", "县委网信办"), "负责舆论引导"),
+                 (("各乡镇人民政府（街道办事处）",), "负责属地管理")], "duty_count": 3, "no_codes": ["SJ304", "SJ307"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",
