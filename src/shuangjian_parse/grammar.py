@@ -426,6 +426,7 @@ class BodyRules(GrammarModel):
     roster_title: PatternRule
     order_note: PatternRule
     filled_later: PatternRule
+    roster_boilerplate: PatternRule
     unit_roles: list[str]
     task_unit_roles: list[str]
     unit_headings: list[str]

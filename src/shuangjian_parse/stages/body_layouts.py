@@ -488,7 +488,8 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     cursor.end_roster()
     found = cursor.found() if watch else None
     opened = _read_prose(cursor, view.text, view)
-    if watch and not opened and cursor.found() == found:
+    if watch and not opened and cursor.found() == found \
+            and not cursor.r.rules.roster_boilerplate.regex.search(view.text):
         # Silence is a bug: a roster's line that gave nothing is reported, as a warning when a
         # roster layout could have read part of it (a role label, a name with a post); a short
         # one (a line damaged in copying) does not end the roster.

@@ -345,6 +345,10 @@ class PersonReader:
         # 唐华镁同志: 同志 marks a person, whatever the surname.
         if self.is_name(text, strict=written == text, loose=written != text):
             return text, []
+        if text.endswith(("）", ")")):  # 由李四同志（副县长）接任: the post in brackets after the name
+            noted = _NAME_NOTE.match(text)
+            if noted and noted.end() == len(text) and self.is_name(noted.group("name"), loose=True):
+                return noted.group("name"), self.posts(noted.group("note"))
         # 教育局局长傅建军: the name is what follows the last title word.
         for m in reversed(list(self._post_end_anywhere.finditer(text))):
             name, post = text[m.end():], text[: m.end()]
