@@ -25,7 +25,7 @@ _ODD_LINE = 60  # a line in a roster this short that gives nothing is an odd lin
 _DAMAGED_LABEL = re.compile(r"^(?P<fragment>[\u4e00-\u9fff]{1,2})\s*[:：]\s*(?P<rest>\S.*)$")
 # Where a roster that lost its line breaks ends: a full stop, or the next numbered item.
 _FULL_STOP = re.compile(r"[。；;]")
-_SETS_UP = re.compile(r"(?:办公室)?(?:设在|下设|设立)")  # after a body's name: a sentence, no post
+_SETS_UP = re.compile(r"(?:办公室)?(?:设在|下设|设立)")  # after a body's name: a sentence
 _DUTIES_TITLE = re.compile(r"(?:职责|职能|分工|任务)[:：]?$")
 
 
@@ -151,15 +151,24 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
 
 
 def _body_after_entry(r, text: str, start: int, end: int) -> int | None:
-    """Where a sentence about a body begins right after an entry, with no full stop between:
-    after its closing bracket (`…、赵六（县财政局局长）领导小组下设办公室，…`), or after its post
-    when the sentence sets something up (`…孙伟县财政局副局长领导小组办公室设在县教育局`, Word
-    text that lost its breaks): the roster ends there."""
+    """Where a sentence about a body begins right after an entry's closing bracket, with no
+    full stop between (`…、赵六（县财政局局长）领导小组下设办公室，…`): the roster ends there."""
     for ref in r._ref.finditer(text, start, end):
-        before = text[ref.start() - 1] if ref.start() > start else ""
-        if before and (before in "）)" or before in r.people.post_end_chars
-                       and _SETS_UP.match(text, ref.end()) is not None):
+        if ref.start() > start and text[ref.start() - 1] in "）)":
             return ref.start()
+    return None
+
+
+def _set_up_after_post(r, text: str) -> int | None:
+    """Where a sentence that sets up an office begins right after an entry's post, with no full
+    stop between (`…孙伟县财政局副局长领导小组办公室设在县教育局`, Word text that lost its
+    breaks): the roster ends there. (Found from the verb back: a search for the body's name
+    along a long line costs more.)"""
+    for m in _SETS_UP.finditer(text):
+        suffix = max((s for s in r._suffixes if text.endswith(s, 0, m.start())), key=len, default=None)
+        cut = m.start() - len(suffix) if suffix else 0
+        if cut > 0 and text[cut - 1] in r.people.post_end_chars:
+            return cut
     return None
 
 
@@ -188,7 +197,7 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
         cursor.current = cursor.roster = body
         text = text[m.start("role"):]
     item = r.run_in_item.search(text)
-    cut = item.start() if item else _body_after_entry(r, text, 0, len(text)) if "设" in text else None
+    cut = item.start() if item else _set_up_after_post(r, text) if "设" in text else None
     if cut is None:
         return _read_labelled(cursor, text, view.line)
     _read_labelled(cursor, text[:cut], view.line)
