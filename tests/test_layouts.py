@@ -731,6 +731,14 @@ CASES = [
      "成　员：陈立　县教育局局长\n原领导小组其他成员不变。\n领导小组成员如因工作变动需要调整的，由所在单位接任领导自然替补，"
      "不再另行发文。\n",
      {"people": [("组长", "王刚", ["县长"]), ("成员", "陈立", ["县教育局局长"])], "no_codes": ["SJ302", "SJ304", "SJ307"]}),
+    ("R126", "working groups each set up by a heading followed by the units that make it up (（一）综合协调组。由县教育局"
+             "牵头，县委办、县政府办参加。主要负责…): the group's member units and lead, not the leading group's",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。领导小组下设2个工作组：\n"
+     "（一）综合协调组。由县教育局牵头，县委办、县政府办参加。主要负责统筹协调、信息汇总等工作。\n"
+     "（二）执法检查组。由县市场监管局牵头，县公安局、县民政局参加。负责校外培训机构执法检查。\n",
+     {"bodies": {"leading_group": 1, "other": 2}, "units": [("other", "县委办"), ("other", "县民政局")],
+      "leads": {"综合协调组": "县教育局", "执法检查组": "县市场监管局", "某县“双减”工作领导小组": None},
+      "parents": {"综合协调组": "某县“双减”工作领导小组"}}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

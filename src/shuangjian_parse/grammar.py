@@ -436,6 +436,7 @@ class BodyRules(GrammarModel):
     group_suffixes: list[str]
     sub_groups: PatternRule
     group_tasks: PatternRule
+    group_units: PatternRule
     place_name: PatternRule
     title_subject: PatternRule
     also_established: PatternRule

@@ -74,7 +74,7 @@ def table_row(cursor: Cursor, view: LineView) -> bool:
 def body_heading(cursor: Cursor, view: LineView) -> bool:
     """`一、X领导小组` / `（一）综合协调组。组长：程凯；成员单位：…` opens X's roster when a
     role label follows, on the next line or after the heading; `（一）宣传教育组。负责…` sets up a
-    sub-group with its tasks."""
+    sub-group with its tasks, `（一）综合协调组。由县教育局牵头，…参加。` with its units."""
     if view.number is None:
         return False
     r = cursor.r
@@ -89,14 +89,17 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
     if kind is None:
         return False
     tasks = r.rules.group_tasks.regex.match(rest) and r.group_name(head)
-    if not (tasks or r.role_label(rest) or (not rest and r.role_label(cursor.next_text(view.i)))):
+    units = not tasks and r.rules.group_units.regex.match(rest) and r.group_name(head)
+    if not (tasks or units or r.role_label(rest) or (not rest and r.role_label(cursor.next_text(view.i)))):
         return False
     body = cursor.body_named(head, view.line.line, kind)
     if body is None:
         return False
     cursor.current = cursor.roster = body
-    if tasks:
+    if tasks or units:
         cursor.end_roster()
+        if units:  # （一）综合协调组。由县教育局牵头，县委办、县政府办参加。: the group's units
+            _read_prose(cursor, rest, view)
         return True
     for segment in _labelled_segments(r, rest):
         if segment and not _read_labelled(cursor, segment, view.line):
