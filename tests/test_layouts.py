@@ -739,6 +739,13 @@ CASES = [
      {"bodies": {"leading_group": 1, "other": 2}, "units": [("other", "县委办"), ("other", "县民政局")],
       "leads": {"综合协调组": "县教育局", "执法检查组": "县市场监管局", "某县“双减”工作领导小组": None},
       "parents": {"综合协调组": "某县“双减”工作领导小组"}}),
+    ("R127", "numbered working groups with their units labelled below (1.综合协调组 then 牵头单位：…, 成员单位：…): "
+             "the groups' units and leads, no duty whose task is the group's name",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。领导小组下设2个工作组：\n1.综合协调组\n"
+     "牵头单位：县教育局\n成员单位：县委办、县政府办\n工作职责：负责统筹协调。\n2.执法检查组\n牵头单位：县市场监管局\n"
+     "成员单位：县公安局、县民政局\n",
+     {"units": [("other", "县委办"), ("other", "县民政局")], "leads": {"综合协调组": "县教育局", "执法检查组": "县市场监管局"},
+      "duty_count": 0}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

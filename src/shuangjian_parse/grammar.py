@@ -490,6 +490,7 @@ class DutyRules(GrammarModel):
     task_start: PatternRule
     duty_label: PatternRule
     task_label: PatternRule
+    body_heading: PatternRule
     bullet: str
     clause_split: str
     not_duty_units: list[str]

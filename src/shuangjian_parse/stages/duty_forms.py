@@ -74,8 +74,9 @@ def units_labelled_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | Non
         units += [u for u in found if u not in units]
         j += 1
     text = strip_trailing_punct(view.body).strip()
-    if not units or not text or r.labelled_units(view.body.strip()) is not None:
-        return None
+    if not units or not text or r.labelled_units(view.body.strip()) is not None \
+            or r.rules.body_heading.regex.match(text):
+        return None  # (1.综合协调组 then 牵头单位：…: a working group's units, read by the bodies stage)
     cursor.k = j - 1
     return [Duty(units=units, text=text, line=view.line.line)]
 
