@@ -746,6 +746,14 @@ CASES = [
      "成员单位：县公安局、县民政局\n",
      {"units": [("other", "县委办"), ("other", "县民政局")], "leads": {"综合协调组": "县教育局", "执法检查组": "县市场监管局"},
       "duty_count": 0}),
+    ("R128", "working groups named before a colon with their units or tasks after it (综合协调组：由县教育局牵头，…参加。; "
+             "宣传引导组：负责…), as a Word file that lost the headings' numbers gives them",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。领导小组下设3个工作组：\n"
+     "综合协调组：由县教育局牵头，县委办、县政府办参加。主要负责统筹协调。\n"
+     "执法检查组：由县市场监管局牵头，县公安局、县民政局参加，负责执法检查。\n宣传引导组：负责舆论引导和宣传报道。\n",
+     {"bodies": {"leading_group": 1, "other": 3}, "units": [("other", "县政府办"), ("other", "县民政局")],
+      "leads": {"综合协调组": "县教育局", "执法检查组": "县市场监管局", "某县“双减”工作领导小组": None},
+      "parents": {"宣传引导组": "某县“双减”工作领导小组"}, "no_codes": ["SJ304", "SJ307"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -107,6 +107,32 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
+@LINE_LAYOUTS.rule("group_label", numbered=False)
+def group_label(cursor: Cursor, view: LineView) -> bool:
+    """`综合协调组：由县教育局牵头，县委办、县政府办参加。`, `宣传引导组：负责舆论引导。`: a working
+    group set up by its name before a colon, with its units or its tasks after it (a heading
+    that lost its number)."""
+    text = view.text
+    colon = max(text.find("：", 3, 21), text.find(":", 3, 21))  # (the first tests the cheapest:
+    if colon < 0 or not cursor.bodies:                           # most lines reach this layout)
+        return False
+    r = cursor.r
+    head, rest = "".join(text[:colon].split()), text[colon + 1:].strip()
+    if not r.group_name(head):
+        return False
+    units = r.rules.group_units.regex.match(rest)
+    if not (units or r.rules.group_tasks.regex.match(rest)) or r.kind_of(head) not in (None, "other"):
+        return False
+    body = cursor.body_named(head, view.line.line, "other")
+    if body is None:
+        return False
+    cursor.end_roster()
+    cursor.current = body
+    if units:
+        _read_prose(cursor, rest, view)
+    return True
+
+
 def _labelled_segments(r, text: str) -> list[str]:
     """`组长：程凯；成员单位：…` / `组长：黄明（兼），成员单位：…`: the text cut at 。；; and
     before each role label after the first (the ， before it dropped)."""
