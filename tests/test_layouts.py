@@ -754,6 +754,13 @@ CASES = [
      {"bodies": {"leading_group": 1, "other": 3}, "units": [("other", "县政府办"), ("other", "县民政局")],
       "leads": {"综合协调组": "县教育局", "执法检查组": "县市场监管局", "某县“双减”工作领导小组": None},
       "parents": {"宣传引导组": "某县“双减”工作领导小组"}, "no_codes": ["SJ304", "SJ307"]}),
+    ("R129", "a table of tasks (序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时限): one duty a row for its units, and its rows "
+             "are no unread roster text",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。\n二、重点任务\n"
+     "序号\t工作任务\t牵头单位\t配合单位\t完成时限\n1\t全面压减作业总量和时长\t县教育局\t各学校\t2021年底\n"
+     "2\t从严治理校外培训机构\t县市场监管局\t县公安局、县民政局\t长期坚持\n",
+     {"duties": [(("县市场监管局", "县公安局", "县民政局"), "从严治理校外培训机构")], "duty_count": 2,
+      "no_codes": ["SJ304", "SJ307"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -518,7 +518,8 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
     # A roster's line, or one that opens with a role word while a body is known (组长——张三 in a
     # layout no rule reads): what it gives is checked, and a line that gave nothing reported.
-    watch = view.number is None and not (len(view.text) <= 20 and _DUTIES_TITLE.search(view.text)) and (
+    watch = view.number is None and not (len(view.text) <= 20 and _DUTIES_TITLE.search(view.text)) \
+        and not (cursor.header is not None and "\t" in view.line.text) and (  # a row of a table of tasks
         cursor.roster is not None or cursor.kinds.get(view.i) == "roster"
         or (bool(cursor.bodies) and cursor.r._role_only.match(view.text) is not None)
         or _entry_outside_roster(cursor, view))  # (成员单位及职责: the heading of the duties below)
