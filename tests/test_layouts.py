@@ -761,6 +761,12 @@ CASES = [
      "2\t从严治理校外培训机构\t县市场监管局\t县公安局、县民政局\t长期坚持\n",
      {"duties": [(("县市场监管局", "县公安局", "县民政局"), "从严治理校外培训机构")], "duty_count": 2,
       "no_codes": ["SJ304", "SJ307"]}),
+    ("R130", "the roles named with 以 in the sentence that sets the body up (成立以县长王刚为组长，副县长李明为副组长，…为"
+             "成员的…领导小组), and a unit's liaison left to the units (可以指定一名同志为联络员) is no member",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立以县长王刚为组长，副县长李明为副组长，县教育局、县公安局、县财政局"
+     "主要负责人为成员的某县“双减”工作领导小组。各成员单位可以指定一名同志为联络员。\n",
+     {"people": [("组长", "王刚", ["县长"]), ("副组长", "李明", ["副县长"])],
+      "units": [("leading_group", "县教育局"), ("leading_group", "县财政局")], "no_people": ["指定一名同志"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",
