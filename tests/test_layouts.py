@@ -767,6 +767,13 @@ CASES = [
      "主要负责人为成员的某县“双减”工作领导小组。各成员单位可以指定一名同志为联络员。\n",
      {"people": [("组长", "王刚", ["县长"]), ("副组长", "李明", ["副县长"])],
       "units": [("leading_group", "县教育局"), ("leading_group", "县财政局")], "no_people": ["指定一名同志"]}),
+    ("R131", "a roster line whose last entry's bracket is glued to the paragraph that sets up the office (a PDF line "
+             "joined to the next: …（县市场监管局副局长）领导小组办公室设在县教育局，…)",
+     "关于成立某县“双减”工作领导小组的通知\n经县政府同意，成立某县“双减”工作领导小组，组成人员如下：\n组长：王刚（县长）\n"
+     "成员：赵强（县公安局副局长）、周平（县市场监管局副局长）领导小组办公室设在县教育局，办公室主任由陈立同志兼任，"
+     "办公室副主任由县教育局副局长吴敏同志担任。\n",
+     {"people": [("成员", "赵强", ["县公安局副局长"]), ("成员", "周平", ["县市场监管局副局长"])],
+      "members_of": {"office": [("主任", "陈立"), ("副主任", "吴敏")]}, "no_codes": ["SJ302"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

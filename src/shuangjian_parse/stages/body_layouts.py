@@ -189,14 +189,15 @@ def _body_after_entry(r, text: str, start: int, end: int) -> int | None:
 
 
 def _set_up_after_post(r, text: str) -> int | None:
-    """Where a sentence that sets up an office begins right after an entry's post, with no full
-    stop between (`…孙伟县财政局副局长领导小组办公室设在县教育局`, Word text that lost its
-    breaks): the roster ends there. (Found from the verb back: a search for the body's name
-    along a long line costs more.)"""
+    """Where a sentence that sets up an office begins right after an entry's post or its closing
+    bracket, with no full stop between (`…孙伟县财政局副局长领导小组办公室设在县教育局`, Word text
+    that lost its breaks; `…（县市场监管局副局长）领导小组办公室设在…`, a PDF line joined to the
+    next paragraph): the roster ends there. (Found from the verb back: a search for the body's
+    name along a long line costs more.)"""
     for m in _SETS_UP.finditer(text):
         suffix = max((s for s in r._suffixes if text.endswith(s, 0, m.start())), key=len, default=None)
         cut = m.start() - len(suffix) if suffix else 0
-        if cut > 0 and text[cut - 1] in r.people.post_end_chars:
+        if cut > 0 and (text[cut - 1] in r.people.post_end_chars or text[cut - 1] in "）)"):
             return cut
     return None
 
