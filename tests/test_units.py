@@ -18,8 +18,9 @@ import pytest
     ("团县委、妇联", ["团县委", "妇联"]),
     # a bare name that starts like a place (市场) is still a bare name
     ("州金融办、市场监管局、公安局", ["州金融办", "州市场监管局", "州公安局"]),
-    # stems are no units: no prefix for them (等部门 closes the list); a tail written once is shared
-    ("市场监管、教育、公安等部门", ["市场监管", "教育", "公安"]),
+    # stems take the generic word their 等 names, as a tail written once is shared; no level prefix
+    ("市场监管、教育、公安等部门", ["市场监管部门", "教育部门", "公安部门"]),
+    ("县教育局、县财政局等单位", ["县教育局", "县财政局"]),
     ("宣传、网信部门", ["宣传部门", "网信部门"]),
     # a party committee alone is a unit, not a stem that takes the tail after it
     ("县委、县政府", ["县委", "县政府"]),

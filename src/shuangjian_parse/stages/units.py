@@ -19,6 +19,9 @@ _SENTENCE = re.compile(r"[。！？!?：:]")
 _OPENERS = re.compile("[" + re.escape("".join(k for k in _CLOSE if k != "“")) + "]")
 
 
+_ETC_GENERIC = re.compile(r"等(?:相关|有关|其他)?(?P<word>部门|单位)")  # 教育、公安等部门…
+
+
 @lru_cache(maxsize=16)
 def _splitter(separators: str) -> re.Pattern:
     return re.compile(f"[{re.escape(separators)}]")
@@ -74,7 +77,9 @@ class UnitReader:
         return bool(self._level.match(name))
 
     def strip_trailing(self, text: str) -> str:
-        """Drop what follows a unit list: `…县银保监组等单位主要负责人。` -> `…县银保监组`."""
+        """Drop what follows a unit list: `…县银保监组等单位主要负责人。` -> `…县银保监组`; a list of
+        stems keeps the generic word its 等 names (`教育、公安等部门分管负责同志` -> `教育、公安部门`,
+        which `distribute` shares like 宣传、网信部门)."""
         text = text.strip()
         changed = True
         while changed and text:
@@ -82,7 +87,10 @@ class UnitReader:
             for pattern in self._trailing:
                 m = pattern.search(text)
                 if m and m.start() > 0:
+                    generic = _ETC_GENERIC.match(text, m.start())
                     text = text[: m.start()].rstrip()
+                    if generic and not self.is_unit(text.rsplit("、", 1)[-1]):
+                        text += generic.group("word")
                     changed = True
         return text
 
