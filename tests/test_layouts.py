@@ -781,6 +781,13 @@ CASES = [
      {"units": [("leading_group", "教育部门"), ("leading_group", "市场监管部门"), ("leading_group", "民政部门")],
       "duties": [(("教育部门", "公安部门"), "负责联合执法"), (("县财政局",), "负责经费保障")],
       "no_units": ["民政", "县财政局部门"]}),
+    ("R133", "a 委员会's roster (主任/副主任/委员, deputies one a line) and an office sentence that says what the office "
+             "does (办公室设在县教育局，承担委员会日常工作，…): no duty of a unit named 办公室设在县教育局",
+     "关于调整某县人民政府教育督导委员会组成人员的通知\n各乡镇人民政府，县政府各部门：\n调整后的组成人员如下：\n"
+     "主　任：王刚　县长\n副主任：李明　副县长\n　　　　陈立　县教育局局长\n委　员：赵强　县委组织部副部长\n"
+     "县教育督导委员会办公室设在县教育局，承担委员会日常工作，陈立同志兼任办公室主任，县教育局副局长吴敏同志任办公室副主任。\n",
+     {"people": [("主任", "王刚", ["县长"]), ("副主任", "陈立", ["县教育局局长"]), ("委员", "赵强", ["县委组织部副部长"])],
+      "members_of": {"office": [("主任", "陈立"), ("副主任", "吴敏")]}, "duty_count": 0, "no_codes": ["SJ501"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",
