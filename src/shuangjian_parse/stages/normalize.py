@@ -62,8 +62,9 @@ _CJK_PUNCT_SPACE = re.compile(rf" (?:(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 # It changes a line only where a space stands beside one of , ; : (else the mark replaces
-# itself), and it tries every character: it runs on lines holding one of these alone.
-_ASCII_PUNCT_SPACED = (" ,", ", ", " ;", "; ", " :", ": ")
+# itself), and it tries every character: it runs on lines holding one of these alone (most
+# lines hold none of the marks, told by a look for each, cheaper than the pattern's scan).
+_ASCII_PUNCT_SPACED = re.compile(" [,;:]|[,;:] ")
 _MARK = itemgetter(1)  # the mark alone: r"\1" without re's template expansion per match
 # 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
 _GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
@@ -94,9 +95,8 @@ class LineStarts:
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
     cleaned = [_clean_line(raw) for raw in decoded.lines]
-    links = rules.related_links
-    heading_or_noise = _heading_or_noise(links.heading.pattern, tuple(rule.pattern for rule in rules.noise))
-    links_item = links.item.regex   # (read once: a grammar rule's attribute costs a hook, more than the match)
+    prepared = _prepared(rules, starts)
+    heading_or_noise, links_item = prepared.heading_or_noise, prepared.links_item
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     in_links = False  # under a page's 相关文章: the titles of other notices it links to
     for i, text in enumerate(cleaned):
@@ -110,16 +110,17 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
         if in_links or found is not None:   # (a heading sets in_links: what matched is noise)
             cleaned[i] = ""
             dropped[i] = True
-    metadata = _take_metadata(cleaned, rules, report)
+    metadata = _take_metadata(cleaned, prepared, report)
     width = _wrap_width(decoded.lines, rules.wrap)
     rule = (_JoinRule(rules, width, decoded.lines, dropped, starts.role_label) if width is not None
-            else _plain_join_rule(rules, starts))
+            else prepared.join_rule)
     lines = _join_broken(cleaned, rule)
     if width:
         report.add("SJ105", lines[0].line if lines else 1,
                    how=f"the lines are cut at {width} characters, as on a PDF page; "
                        "a line that reaches that width was joined with the next")
-    return Text(lines=_split_run_on(lines, rules.run_on, starts, report), metadata=metadata)
+    return Text(lines=_split_run_on(lines, rules.run_on, prepared.min_chars_per_line, starts, report),
+                metadata=metadata)
 
 
 @lru_cache(maxsize=8)
@@ -170,7 +171,7 @@ def _clean_line(raw: str) -> str:
         return text.strip()  # the rules below only remove spaces
     text = _join_spaced(text)
     text = _CJK_PUNCT_SPACE.sub("", text)
-    if any(map(text.__contains__, _ASCII_PUNCT_SPACED)):
+    if ("," in text or ";" in text or ":" in text) and _ASCII_PUNCT_SPACED.search(text):
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
     return text.strip()
 
@@ -193,13 +194,12 @@ def _field_keys(fields: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, frozen
     return _key_pattern(fields), _key_pattern(fields, bracketed=True), frozenset(f[0] for f in fields)
 
 
-def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> dict[str, tuple[str, int]]:
+def _take_metadata(lines: list[str], prepared: _Prepared, report: Report) -> dict[str, tuple[str, int]]:
     """Find a web page's field block near the top, blank its lines, return {field: (value, line)}."""
-    meta = rules.metadata
-    keys, bracketed_keys, firsts = _field_keys(tuple(meta.fields))
+    keys, bracketed_keys, firsts = prepared.field_keys
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
-    limit = min(len(lines), meta.within_lines)
+    limit = min(len(lines), prepared.within_lines)
     i = 0
     while i < limit:
         text = lines[i]
@@ -225,7 +225,7 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
             found.setdefault(key, (value, i + 1))
         used.extend(consumed)
         i = max(consumed) + 1
-    if len(found) < meta.min_fields:
+    if len(found) < prepared.min_fields:
         return {}
     for i in used:
         lines[i] = ""
@@ -328,10 +328,10 @@ class _JoinRule:
                       or nxt[0] in self.strong_starts
                       or (self.opening.search(tail) is not None and _open_bracket(tail, self.open_brackets))
                       or (prev.length >= self.min_chars
+                          and self.word_end.match(tail[-1]) is not None    # (one character: before
+                          and self.word_start.match(nxt[0]) is not None    # the looks at every piece)
                           and prev.prose(self)
                           and not prev.gap_in_words()
-                          and self.word_end.match(tail[-1]) is not None
-                          and self.word_start.match(nxt[0]) is not None
                           and not self.complete.search(tail)
                           and not self._roster_entry(prev)))
         if not carries_on:
@@ -373,19 +373,40 @@ class _JoinRule:
                 or (tail[-1] in self.wrap.sentence_end and self.wrap.label.regex.match(nxt) is not None))
 
 
-# The join rule of text that is not hard-wrapped holds nothing of a notice: one per grammar,
-# kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
-# told apart). Gathering its fields and patterns cost ~25 k instructions a notice.
-_PLAIN_JOIN_RULES: dict[int, tuple[NormalizeRules, LineStarts, _JoinRule]] = {}
+class _Prepared:
+    """What normalize reads of a grammar's rules for every notice, gathered once per grammar:
+    a pydantic model's attribute costs a hook each time it is read, and gathering these (the
+    noise patterns' sources, the join rule's fields and patterns) cost ~40 k instructions a
+    notice. The join rule here is that of text that is not hard-wrapped, which holds nothing
+    of a notice."""
+
+    __slots__ = ("rules", "starts", "heading_or_noise", "links_item", "join_rule", "field_keys",
+                 "within_lines", "min_fields", "min_chars_per_line")
+
+    def __init__(self, rules: NormalizeRules, starts: LineStarts) -> None:
+        self.rules, self.starts = rules, starts
+        links = rules.related_links
+        self.heading_or_noise = _heading_or_noise(links.heading.pattern, tuple(rule.pattern for rule in rules.noise))
+        self.links_item = links.item.regex
+        self.join_rule = _JoinRule(rules, role_label=starts.role_label)
+        meta = rules.metadata
+        self.field_keys = _field_keys(tuple(meta.fields))
+        self.within_lines, self.min_fields = meta.within_lines, meta.min_fields
+        self.min_chars_per_line = rules.run_on.min_chars_per_line
 
 
-def _plain_join_rule(rules: NormalizeRules, starts: LineStarts) -> _JoinRule:
-    kept = _PLAIN_JOIN_RULES.get(id(rules))
-    if kept is None or kept[0] is not rules or kept[1] is not starts:
-        if len(_PLAIN_JOIN_RULES) >= 8:   # (tests load many grammars)
-            _PLAIN_JOIN_RULES.clear()
-        kept = _PLAIN_JOIN_RULES[id(rules)] = (rules, starts, _JoinRule(rules, role_label=starts.role_label))
-    return kept[2]
+# Kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
+# told apart).
+_PREPARED: dict[int, _Prepared] = {}
+
+
+def _prepared(rules: NormalizeRules, starts: LineStarts) -> _Prepared:
+    kept = _PREPARED.get(id(rules))
+    if kept is None or kept.rules is not rules or kept.starts is not starts:
+        if len(_PREPARED) >= 8:   # (tests load many grammars)
+            _PREPARED.clear()
+        kept = _PREPARED[id(rules)] = _Prepared(rules, starts)
+    return kept
 
 
 class _Joined:
@@ -431,19 +452,20 @@ class _Joined:
         return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
 
 
-def _split_run_on(lines: list[Line], run_on, starts: LineStarts, report: Report) -> list[Line]:
+def _split_run_on(lines: list[Line], run_on, min_chars: int, starts: LineStarts, report: Report) -> list[Line]:
     """A notice whose line breaks were lost (a whole notice on one line) cut again before each
-    numbered item, role label, attachment, unit label and closing date; other text is left as it is."""
+    numbered item, role label, attachment, unit label and closing date; other text is left as it is.
+    `min_chars` is run_on.min_chars_per_line (read once per grammar: its attribute costs a hook)."""
     chars = sum(map(len, map(_TEXT, lines)))
     if not lines:
         return lines
     # The whole text, when its lines are that long on average; else only a long line that holds
     # two numbered items after sentence ends (…工作。一、组成人员…。三、工作要求…).
-    whole = chars >= run_on.min_chars_per_line * len(lines)
+    whole = chars >= min_chars * len(lines)
     out: list[Line] = []
     for line in lines:
         text = line.text
-        if not whole and (len(text) < run_on.min_chars_per_line
+        if not whole and (len(text) < min_chars
                           or len(run_on.items_in_line.regex.findall(text)) < 2):
             out.append(line)
             continue
