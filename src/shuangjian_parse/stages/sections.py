@@ -87,7 +87,10 @@ class _Prepared:
         self.rules = rules
         self.heading_end = re.compile(rules.heading_end)
         self.heading_max_chars = rules.heading_max_chars
-        self.kinds = tuple((rule.kind, tuple(rule.keywords)) for rule in rules.kinds)   # (_kind)
+        # each kind with a pattern of its keywords (_kind): one search of a heading, not one per
+        # keyword; (?!) matches nothing, as a kind with no keyword
+        self.kinds = tuple((rule.kind, re.compile("|".join(map(re.escape, rule.keywords)) or "(?!)"))
+                           for rule in rules.kinds)
         self.extracted_kinds, self.weak_kinds = frozenset(rules.extracted_kinds), frozenset(rules.weak_kinds)
         self.unit_heading = rules.unit_heading.regex
 
@@ -145,7 +148,11 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
                 stack.pop()
             if level == 1:
                 opening = "other"
-            parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), opening)
+            parent_kind = opening   # the kind of the innermost section above that has one
+            for above in reversed(stack):
+                if above.kind != "other":
+                    parent_kind = above.kind
+                    break
             heading = _heading(line.text[end:], heading_end, heading_max_chars)
             if heading is None and level == 1:
                 heading = _glued_heading(line.text[end:], rules)
@@ -195,10 +202,10 @@ def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
     return head
 
 
-def _kind(heading: str, kinds: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
-    """The kind of the first rule (kind, keywords) with a keyword in the heading."""
+def _kind(heading: str, kinds: tuple[tuple[str, re.Pattern], ...]) -> str:
+    """The kind of the first rule (kind, its keywords' pattern) with a keyword in the heading."""
     for kind, keywords in kinds:
-        if any(map(heading.__contains__, keywords)):
+        if keywords.search(heading):
             return kind
     return "other"
 
