@@ -31,6 +31,7 @@ class TopicReader:
         self._words = re.compile(_trie(sorted(self._topics)))
         self._unit_after = rules.unit_after.regex
         self._numbered = rules.numbered.regex
+        self._opening_lines = rules.opening_lines   # (read once: a rule's attribute costs a hook)
         implies = {t.name: t.implies for t in rules.topics}
         # Each topic with every topic it implies, directly or not: 双减 → 双减, 校外培训, 教育.
         self._closure: dict[str, list[str]] = {}
@@ -59,7 +60,7 @@ class TopicReader:
     def opening(self, text: Text, layout: Layout) -> list[str]:
         """The lines before the main text (header, title, addressees) and its first lines, but
         for numbered items."""
-        count = self.rules.opening_lines
+        count = self._opening_lines
         lines = [line.text for line in text.lines[:layout.body_start]]
         # a few lines further at most: a list of numbered items is no opening, however long
         rest = text.lines[layout.body_start:layout.body_start + 3 * count]
