@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, words
@@ -59,6 +60,9 @@ _SPACED_CHAR = re.compile(rf" [{CJK}](?![{CJK}])")
 # starts with the space, which the engine scans for, not with a look-behind tried everywhere.
 _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
 _CJK_PUNCT_SPACE = re.compile(rf" (?:(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
+# A space either of the two rules above removes (_SPACED_CHAR's or _CJK_PUNCT_SPACE's): most
+# spaced lines have none (冯吉光 县委常委), and are told by this one scan.
+_SPACE_TO_REMOVE = re.compile(rf" (?:[{CJK}](?![{CJK}])|(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 # It changes a line only where a space stands beside one of , ; : (else the mark replaces
@@ -111,7 +115,7 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
             cleaned[i] = ""
             dropped[i] = True
     metadata = _take_metadata(cleaned, prepared, report)
-    width = _wrap_width(decoded.lines, rules.wrap)
+    width = _wrap_width(decoded.lines, prepared.wrap_limits)
     rule = (_JoinRule(rules, width, decoded.lines, dropped, starts.role_label) if width is not None
             else prepared.join_rule)
     lines = _join_broken(cleaned, rule)
@@ -169,8 +173,8 @@ def _clean_line(raw: str) -> str:
         text = _SPACES.sub(" ", text)
     if " " not in text:
         return text.strip()  # the rules below only remove spaces
-    text = _join_spaced(text)
-    text = _CJK_PUNCT_SPACE.sub("", text)
+    if _SPACE_TO_REMOVE.search(text):
+        text = _CJK_PUNCT_SPACE.sub("", _join_spaced(text))
     if ("," in text or ";" in text or ":" in text) and _ASCII_PUNCT_SPACED.search(text):
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
     return text.strip()
@@ -240,7 +244,7 @@ def _next_nonblank(lines: list[str], start: int) -> int | None:
     return None
 
 
-def _wrap_width(raw_lines: list[str], wrap) -> int | None:
+def _wrap_width(raw_lines: list[str], wrap: _WrapLimits) -> int | None:
     """The width a hard-wrapped text is cut at (`38` for a PDF page of 38 characters a line), or
     None when its lines are paragraphs: most lines of a wrapped text have one length, ±slack."""
     lengths = sorted(map(len, raw_lines))       # in C: most texts are no PDF, and say so at once
@@ -274,17 +278,17 @@ def _join_broken(cleaned: list[str], rule: _JoinRule) -> list[Line]:
         if not text:
             if wrapped:
                 if current is not None and not gap and rule.closes(current, number):
-                    current.add(rule.raw_lines[number - 1].strip(), number, rule)
+                    current.add(rule.raw_lines[number - 1].strip(), number)
                     continue
                 blank = blank or not rule.dropped[number - 1]   # a blank line, not a page number dropped
             gap = True
             continue
         if current is not None and rule.continues(current, text, number, blank):
-            current.add(text, number, rule)
+            current.add(text, number)
         else:
             if current is not None:
                 out.append(current.line())
-            current = _Joined(text, number, gap, rule)
+            current = _Joined(text, number, gap)
         gap = blank = False
     if current is not None:
         out.append(current.line())
@@ -381,7 +385,7 @@ class _Prepared:
     of a notice."""
 
     __slots__ = ("rules", "starts", "heading_or_noise", "links_item", "join_rule", "field_keys",
-                 "within_lines", "min_fields", "min_chars_per_line")
+                 "within_lines", "min_fields", "min_chars_per_line", "wrap_limits")
 
     def __init__(self, rules: NormalizeRules, starts: LineStarts) -> None:
         self.rules, self.starts = rules, starts
@@ -393,6 +397,18 @@ class _Prepared:
         self.field_keys = _field_keys(tuple(meta.fields))
         self.within_lines, self.min_fields = meta.within_lines, meta.min_fields
         self.min_chars_per_line = rules.run_on.min_chars_per_line
+        wrap = rules.wrap
+        self.wrap_limits = _WrapLimits(wrap.min_width, wrap.min_lines, wrap.min_share, wrap.max_longer, wrap.slack)
+
+
+class _WrapLimits(NamedTuple):
+    """normalize.yaml's `wrap` numbers, which _wrap_width reads for every notice."""
+
+    min_width: int
+    min_lines: int
+    min_share: float
+    max_longer: float
+    slack: int
 
 
 # Kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
@@ -416,7 +432,7 @@ class _Joined:
     # (slots: one is made for every line, and slots are set faster than a dict's entries)
     __slots__ = ("pieces", "number", "gap", "breaks", "length", "tail", "_prose", "_gap", "_prose_seen", "_gap_seen")
 
-    def __init__(self, text: str, number: int, gap: bool, rule: _JoinRule) -> None:
+    def __init__(self, text: str, number: int, gap: bool) -> None:
         self.pieces = [text]
         self.number = number
         self.gap = gap
@@ -428,7 +444,7 @@ class _Joined:
         self._prose = self._gap = False
         self._prose_seen = self._gap_seen = 0
 
-    def add(self, text: str, number: int, rule: _JoinRule) -> None:
+    def add(self, text: str, number: int) -> None:
         self.breaks.append((self.length, number))
         self.pieces.append(text)
         self.length += len(text)
@@ -456,17 +472,20 @@ def _split_run_on(lines: list[Line], run_on, min_chars: int, starts: LineStarts,
     """A notice whose line breaks were lost (a whole notice on one line) cut again before each
     numbered item, role label, attachment, unit label and closing date; other text is left as it is.
     `min_chars` is run_on.min_chars_per_line (read once per grammar: its attribute costs a hook)."""
-    chars = sum(map(len, map(_TEXT, lines)))
     if not lines:
         return lines
+    lengths = list(map(len, map(_TEXT, lines)))
+    chars = sum(lengths)
     # The whole text, when its lines are that long on average; else only a long line that holds
     # two numbered items after sentence ends (…工作。一、组成人员…。三、工作要求…).
     whole = chars >= min_chars * len(lines)
+    if not whole and max(lengths) < min_chars:
+        return lines   # (most notices: no line that long, told in C before the loop below)
+    items = run_on.items_in_line.regex
     out: list[Line] = []
     for line in lines:
         text = line.text
-        if not whole and (len(text) < min_chars
-                          or len(run_on.items_in_line.regex.findall(text)) < 2):
+        if not whole and (len(text) < min_chars or len(items.findall(text)) < 2):
             out.append(line)
             continue
         cuts = {0, len(text)}
