@@ -607,7 +607,7 @@ def _find_signature(lines: list[Line], date_idx: int | None, signed: str, body_s
 
 def _organs(text: str, organ: re.Pattern, rules: _Rules) -> list[str]:
     """`中共某县委办公室 某县人民政府办公室` -> two organs; `中共象山区委 教育工作领导小组` -> one."""
-    names = [n for n in re.split(r"\s+", text) if n]
+    names = text.split()
     if all(organ.search(n) and rules.organ_start.match(n) for n in names):
         return names
     return ["".join(text.split())]

@@ -41,6 +41,10 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
 _SYMBOL_BULLETS = "•●○■□◆◇★☆▲△►▶▪※·"
 _BULLET_MARKS = "-*+"
 _NEEDS_WORK = re.compile("[" + re.escape(WHITESPACE + "*_~|#>" + _SYMBOL_BULLETS + "".join(map(chr, _WIDTH))) + "]")
+# What _NEEDS_WORK looks for but the space: a line without any (冯吉光  县委常委) needs the rules
+# of spaces alone (_clean_spaces).
+_NEEDS_MORE = re.compile("[" + re.escape(WHITESPACE.replace(" ", "") + "*_~|#>" + _SYMBOL_BULLETS
+                                         + "".join(map(chr, _WIDTH))) + "]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(rf"^\s*(?:[{_SYMBOL_BULLETS}]\s*|[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
 # What a line that _BULLET changes starts with, after white space: most lines are tried no further.
@@ -142,11 +146,16 @@ def clean_text(text: str) -> str:
 def _clean_line(raw: str) -> str:
     """`raw` cleaned."""
     stripped = raw.strip()
-    if not _NEEDS_WORK.search(stripped) and not (stripped and stripped[0] in _BULLET_MARKS):
+    if not stripped:
+        return stripped   # a blank line (a fifth of a notice's lines), told without a call
+    if not _NEEDS_WORK.search(stripped) and stripped[0] not in _BULLET_MARKS:
         # most prose lines: no space, no markdown, no full-width form (those at its ends are
         # white space that strip() drops), nothing below would change but an indented line's
         # ends (　　一、…)
         return stripped
+    if not _NEEDS_MORE.search(raw) and stripped[0] not in _BULLET_STARTS:
+        # spaces alone, none at its ends but plain ones: no mark, width or table rule has work
+        return _clean_spaces(stripped)
     text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
     stripped = text.strip()
     # Each rule below is tried only on a line holding a character it needs (a call costs more
@@ -169,6 +178,12 @@ def _clean_line(raw: str) -> str:
     text = text.strip(" \t")
     if "\t" in text:
         text = _TAB_SPACES.sub("\t", text)
+    return _clean_spaces(text)
+
+
+def _clean_spaces(text: str) -> str:
+    """The rules of spaces, on a line whose marks are cleaned: runs of spaces made one, and
+    spaces dropped inside spaced-out words and beside punctuation."""
     if "  " in text:
         text = _SPACES.sub(" ", text)
     if " " not in text:
@@ -219,7 +234,7 @@ def _take_metadata(lines: list[str], prepared: _Prepared, report: Report) -> dic
         consumed = [i]
         for n, m in enumerate(starts):
             end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
-            key = re.sub(r"\s+", "", m.group("key"))
+            key = "".join(m.group("key").split())
             value = text[m.end():end].strip()
             if not value and n + 1 == len(starts):
                 j = _next_nonblank(lines, i + 1)
