@@ -16,7 +16,8 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from ..diagnostics import Report
-from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, words
+from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, first_characters, required, words
+from ..prefilter import needs_any
 from ..models import Line, Text
 from .read import Decoded
 
@@ -105,12 +106,16 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
     cleaned = [_clean_line(raw) for raw in decoded.lines]
     prepared = _prepared(rules, starts)
     heading_or_noise, links_item = prepared.heading_or_noise, prepared.links_item
+    starts_noise, noise_literals = prepared.noise_gate
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     in_links = False  # under a page's 相关文章: the titles of other notices it links to
     for i, text in enumerate(cleaned):
         if not text:
             continue
-        found = heading_or_noise.match(text)
+        # (the pattern tried only on a line that starts as one of its rules can, or holds a
+        # literal one of the others needs: most lines are told apart at one look)
+        found = (heading_or_noise.match(text) if starts_noise.match(text) or noise_literals.search(text)
+                 else None)
         if found is not None and found.group("heading") is not None:
             in_links = True
         elif in_links:
@@ -129,6 +134,28 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
                        "a line that reaches that width was joined with the next")
     return Text(lines=_split_run_on(lines, rules.run_on, prepared.min_chars_per_line, starts, report),
                 metadata=metadata)
+
+
+_NOTHING = re.compile("(?!)")   # matches no text
+
+
+def _noise_gate(patterns: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """A test a line passes when one of `patterns` may match at its start: a pattern of the
+    characters the rules can start with (prefilter.first_characters), and a finder of the
+    literals the rules that can start with any character need (网 in 某某网--中国法律信息网);
+    (any character, and every line, when one of them needs none)."""
+    starts: set[str] = set()
+    others = []
+    for pattern in patterns:
+        first = first_characters(pattern)
+        if first is None:
+            others.append(pattern)
+        else:
+            starts.update(first)
+    literals = needs_any(others, required) if others else _NOTHING
+    if literals is None:
+        return re.compile("(?s:.)"), _NOTHING
+    return (re.compile(f"[{''.join(sorted(starts))}]") if starts else _NOTHING), literals
 
 
 @lru_cache(maxsize=8)
@@ -399,13 +426,15 @@ class _Prepared:
     notice. The join rule here is that of text that is not hard-wrapped, which holds nothing
     of a notice."""
 
-    __slots__ = ("rules", "starts", "heading_or_noise", "links_item", "join_rule", "field_keys",
+    __slots__ = ("rules", "starts", "heading_or_noise", "noise_gate", "links_item", "join_rule", "field_keys",
                  "within_lines", "min_fields", "min_chars_per_line", "wrap_limits")
 
     def __init__(self, rules: NormalizeRules, starts: LineStarts) -> None:
         self.rules, self.starts = rules, starts
         links = rules.related_links
-        self.heading_or_noise = _heading_or_noise(links.heading.pattern, tuple(rule.pattern for rule in rules.noise))
+        patterns = (links.heading.pattern, *(rule.pattern for rule in rules.noise))
+        self.heading_or_noise = _heading_or_noise(patterns[0], patterns[1:])
+        self.noise_gate = _noise_gate(patterns)
         self.links_item = links.item.regex
         self.join_rule = _JoinRule(rules, role_label=starts.role_label)
         meta = rules.metadata
