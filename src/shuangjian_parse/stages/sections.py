@@ -30,8 +30,13 @@ class _Node:
     children: list[_Node]
 
     def freeze(self) -> Section:
-        return Section(number=self.number, level=self.level, heading=self.heading, kind=self.kind,
-                       line=self.line, children=[c.freeze() for c in self.children])
+        # The whole subtree validated in one call, children as data: pydantic builds them
+        # without a Python call each (a fifth of the stage's cost went on building sections).
+        return Section.model_validate(self._data())
+
+    def _data(self) -> dict:
+        return {"number": self.number, "level": self.level, "heading": self.heading, "kind": self.kind,
+                "line": self.line, "children": [c._data() for c in self.children]}
 
 
 _UNSEEN = object()
