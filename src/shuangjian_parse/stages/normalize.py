@@ -509,6 +509,8 @@ class _Joined:
         return self._gap
 
     def line(self) -> Line:
+        if not self.breaks:   # one source line, as most are
+            return Line(self.pieces[0], self.number, self.gap)
         return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
 
 
