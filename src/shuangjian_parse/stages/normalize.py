@@ -114,7 +114,7 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
             continue
         # (the pattern tried only on a line that starts as one of its rules can, or holds a
         # literal one of the others needs: most lines are told apart at one look)
-        found = (heading_or_noise.match(text) if starts_noise.match(text) or noise_literals.search(text)
+        found = (heading_or_noise.match(text) if starts_noise[text[0]] or noise_literals.search(text)
                  else None)
         if found is not None and found.group("heading") is not None:
             in_links = True
@@ -139,11 +139,25 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
 _NOTHING = re.compile("(?!)")   # matches no text
 
 
-def _noise_gate(patterns: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
-    """A test a line passes when one of `patterns` may match at its start: a pattern of the
-    characters the rules can start with (prefilter.first_characters), and a finder of the
-    literals the rules that can start with any character need (网 in 某某网--中国法律信息网);
-    (any character, and every line, when one of them needs none)."""
+class _CharMatches(dict):
+    """{character: whether `pattern` matches it}, filled as characters are asked for: a
+    look-up costs a fraction of a call of the pattern, and the lines of all notices start and
+    end with a few thousand characters at most. `_CharMatches(re.compile("[，、]"))["，"]`."""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        super().__init__()
+        self.pattern = pattern
+
+    def __missing__(self, char: str) -> bool:
+        found = self[char] = self.pattern.match(char) is not None
+        return found
+
+
+def _noise_gate(patterns: tuple[str, ...]) -> tuple[_CharMatches, re.Pattern]:
+    """A test a line passes when one of `patterns` may match at its start: the characters the
+    rules can start with (prefilter.first_characters), and a finder of the literals the rules
+    that can start with any character need (网 in 某某网--中国法律信息网); (any character, and
+    every line, when one of them needs none)."""
     starts: set[str] = set()
     others = []
     for pattern in patterns:
@@ -154,8 +168,8 @@ def _noise_gate(patterns: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
             starts.update(first)
     literals = needs_any(others, required) if others else _NOTHING
     if literals is None:
-        return re.compile("(?s:.)"), _NOTHING
-    return (re.compile(f"[{''.join(sorted(starts))}]") if starts else _NOTHING), literals
+        return _CharMatches(re.compile("(?s:.)")), _NOTHING
+    return _CharMatches(re.compile(f"[{''.join(sorted(starts))}]") if starts else _NOTHING), literals
 
 
 @lru_cache(maxsize=8)
@@ -349,8 +363,8 @@ class _JoinRule:
         self.strong_endings, self.strong_starts = join.strong_endings, join.strong_starts
         self.open_brackets, self.min_chars = join.open_brackets, join.min_chars
         self.never_before = any_of(join.never_before)
-        self.word_end = re.compile(join.word_end)
-        self.word_start = re.compile(join.word_start)
+        self.word_end = _CharMatches(re.compile(join.word_end))       # (asked of one character)
+        self.word_start = _CharMatches(re.compile(join.word_start))
         self.complete = re.compile(join.complete_endings)
         self.prose = _chars(join.prose_marks)
         self.opening = _chars("".join(join.open_brackets))
@@ -374,8 +388,8 @@ class _JoinRule:
                       or nxt[0] in self.strong_starts
                       or (self.opening.search(tail) is not None and _open_bracket(tail, self.open_brackets))
                       or (prev.length >= self.min_chars
-                          and self.word_end.match(tail[-1]) is not None    # (one character: before
-                          and self.word_start.match(nxt[0]) is not None    # the looks at every piece)
+                          and self.word_end[tail[-1]]      # (one character: before the looks
+                          and self.word_start[nxt[0]]      # at every piece)
                           and prev.prose(self)
                           and not prev.gap_in_words()
                           and not self.complete.search(tail)
