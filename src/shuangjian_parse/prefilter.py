@@ -173,6 +173,21 @@ def _class_parts(items: list) -> Optional[frozenset[str]]:
     return frozenset(parts)
 
 
+class CharacterTest(dict):
+    """{character: whether `pattern` matches it}, filled as characters are asked for: a
+    look-up costs a fraction of a call of the pattern, and the lines of all notices start and
+    end with a few thousand characters at most. `CharacterTest(re.compile("[，、]"))["，"]`;
+    with the class of first_characters, `test[text[:1]]` is False for a text no match starts."""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        super().__init__()
+        self.pattern = pattern
+
+    def __missing__(self, char: str) -> bool:
+        found = self[char] = self.pattern.match(char) is not None
+        return found
+
+
 def needs_any(patterns: list[str], required: Any = None) -> Optional[re.Pattern]:
     """A pattern that finds, in a text, a literal one of `patterns` needs; None when one of
     them needs none. A text it does not find cannot match any of them:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..diagnostics import Report
 from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, first_characters, required, words
-from ..prefilter import needs_any
+from ..prefilter import CharacterTest, needs_any
 from ..models import Line, Text
 from .read import Decoded
 
@@ -139,21 +139,7 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
 _NOTHING = re.compile("(?!)")   # matches no text
 
 
-class _CharMatches(dict):
-    """{character: whether `pattern` matches it}, filled as characters are asked for: a
-    look-up costs a fraction of a call of the pattern, and the lines of all notices start and
-    end with a few thousand characters at most. `_CharMatches(re.compile("[，、]"))["，"]`."""
-
-    def __init__(self, pattern: re.Pattern) -> None:
-        super().__init__()
-        self.pattern = pattern
-
-    def __missing__(self, char: str) -> bool:
-        found = self[char] = self.pattern.match(char) is not None
-        return found
-
-
-def _noise_gate(patterns: tuple[str, ...]) -> tuple[_CharMatches, re.Pattern]:
+def _noise_gate(patterns: tuple[str, ...]) -> tuple[CharacterTest, re.Pattern]:
     """A test a line passes when one of `patterns` may match at its start: the characters the
     rules can start with (prefilter.first_characters), and a finder of the literals the rules
     that can start with any character need (网 in 某某网--中国法律信息网); (any character, and
@@ -168,8 +154,8 @@ def _noise_gate(patterns: tuple[str, ...]) -> tuple[_CharMatches, re.Pattern]:
             starts.update(first)
     literals = needs_any(others, required) if others else _NOTHING
     if literals is None:
-        return _CharMatches(re.compile("(?s:.)")), _NOTHING
-    return _CharMatches(re.compile(f"[{''.join(sorted(starts))}]") if starts else _NOTHING), literals
+        return CharacterTest(re.compile("(?s:.)")), _NOTHING
+    return CharacterTest(re.compile(f"[{''.join(sorted(starts))}]") if starts else _NOTHING), literals
 
 
 @lru_cache(maxsize=8)
@@ -363,8 +349,8 @@ class _JoinRule:
         self.strong_endings, self.strong_starts = join.strong_endings, join.strong_starts
         self.open_brackets, self.min_chars = join.open_brackets, join.min_chars
         self.never_before = any_of(join.never_before)
-        self.word_end = _CharMatches(re.compile(join.word_end))       # (asked of one character)
-        self.word_start = _CharMatches(re.compile(join.word_start))
+        self.word_end = CharacterTest(re.compile(join.word_end))       # (asked of one character)
+        self.word_start = CharacterTest(re.compile(join.word_start))
         self.complete = re.compile(join.complete_endings)
         self.prose = _chars(join.prose_marks)
         self.opening = _chars("".join(join.open_brackets))
