@@ -177,7 +177,8 @@ class CharacterTest(dict):
     """{character: whether `pattern` matches it}, filled as characters are asked for: a
     look-up costs a fraction of a call of the pattern, and the lines of all notices start and
     end with a few thousand characters at most. `CharacterTest(re.compile("[，、]"))["，"]`;
-    with the class of first_characters, `test[text[:1]]` is False for a text no match starts."""
+    with the class of first_characters, `test[text[:1]]` is False for a text no match starts.
+    (A dict: empty, it is false; ask `is None` of what may be one.)"""
 
     def __init__(self, pattern: re.Pattern) -> None:
         super().__init__()
@@ -186,6 +187,12 @@ class CharacterTest(dict):
     def __missing__(self, char: str) -> bool:
         found = self[char] = self.pattern.match(char) is not None
         return found
+
+    @classmethod
+    def starting(cls, parts: Optional[tuple[str, ...]]) -> Optional["CharacterTest"]:
+        """The test of a text's first character against the class parts first_characters
+        gives; None when it gives none (a pattern that may start with any character)."""
+        return cls(re.compile(f"[{''.join(parts)}]")) if parts else None
 
 
 def needs_any(patterns: list[str], required: Any = None) -> Optional[re.Pattern]:

@@ -155,7 +155,8 @@ def _noise_gate(patterns: tuple[str, ...]) -> tuple[CharacterTest, re.Pattern]:
     literals = needs_any(others, required) if others else _NOTHING
     if literals is None:
         return CharacterTest(re.compile("(?s:.)")), _NOTHING
-    return CharacterTest(re.compile(f"[{''.join(sorted(starts))}]") if starts else _NOTHING), literals
+    first = CharacterTest.starting(tuple(sorted(starts)))
+    return (first if first is not None else CharacterTest(_NOTHING)), literals
 
 
 @lru_cache(maxsize=8)
