@@ -57,6 +57,18 @@ def test_noise_lines_are_dropped(noise, parser):
     assert [ln.line for ln in text.lines] == [1, 3]
 
 
+def test_every_noise_example_passes_the_noise_gate(parser):
+    """The gate before the noise pattern (first characters, literals) lets every example of
+    every rule through: each is dropped."""
+    rules = parser.grammar.normalize
+    for rule in rules.noise:
+        for example in rule.examples.match:
+            if clean_text(example) != example:
+                continue   # (·3· loses its bullet: 3· is no page number)
+            text, _ = norm(f"一、组织机构\n{example}\n二、职责分工\n", parser)
+            assert [ln.text for ln in text.lines] == ["一、组织机构", "二、职责分工"], (rule.id, example)
+
+
 def test_sentence_broken_across_lines_is_joined_and_maps_back(parser):
     text, _ = norm("协调机制由县教育局主要负责同志担任召集人，相关成员单\n\n位负责同志为协调机制成员。\n"
                    "附件\n", parser)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shuangjian_parse.grammar import PatternRule, load_grammar
-from shuangjian_parse.prefilter import GatedPattern, gate, needs_any, required_literals
+from shuangjian_parse.prefilter import GatedPattern, first_characters, gate, needs_any, required_literals
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,6 +127,36 @@ def test_gated_grammar_patterns_agree_on_generated_text(rule, data):
     for sample in (match, text, text[:cut], text[cut:]):
         assert [m.span() for m in rule.regex.finditer(sample)] == \
             [m.span() for m in plain.finditer(sample)], sample
+
+
+@pytest.mark.parametrize("pattern, first", [
+    ("^(?:主办|承办)单位", ("主", "承")),
+    ("^[-—\\s]*\\d{1,4}$", ("\\-", "\\d", "\\s", "—")),       # an optional run, then what must come
+    ("^(?=.*_第)[（(]x", ("\\(", "（")),                             # a lookahead consumes nothing
+    ("^(?:a|b)?c", ("a", "b", "c")),
+    ("^\\S{1,12}网", None),                                         # any character but white space
+    ("^(?:甲|.)", None),
+    ("^[^，]", None),
+    ("^a?", None),                                                  # may match nothing
+    ("(?i)^a", None),
+])
+def test_first_characters(pattern, first):
+    assert first_characters(pattern) == first
+
+
+NOISE = [(r.id, r.pattern, r.examples.match) for rules in [load_grammar().normalize]
+         for r in [rules.related_links.heading, *rules.noise]]
+
+
+@pytest.mark.parametrize("rule_id, pattern, examples", NOISE, ids=[n[0] for n in NOISE])
+def test_a_line_a_noise_rule_matches_starts_with_one_of_its_first_characters(rule_id, pattern, examples):
+    first = first_characters(pattern)
+    if first is None:
+        pytest.skip("starts with any character: gated on its literals")
+    starts = re.compile(f"[{''.join(first)}]")
+    for text in SAMPLE_LINES + examples:
+        if re.match(pattern, text):
+            assert starts.match(text), text
 
 
 def test_needs_any_finds_a_literal_one_of_the_patterns_needs():

@@ -114,6 +114,14 @@ def required(pattern: str) -> Optional[tuple[str, ...]]:
     return regex_cache.fact(f"required {digest}", pattern, required_literals)
 
 
+def first_characters(pattern: str) -> Optional[tuple[str, ...]]:
+    """prefilter.first_characters(pattern), kept between runs as required() keeps its literals."""
+    digest = _prefilter_digest()
+    if digest is None:
+        return prefilter.first_characters(pattern)
+    return regex_cache.fact(f"first {digest}", pattern, prefilter.first_characters)
+
+
 def _literals(pattern: str) -> Optional[tuple]:
     """The (need, also) literals of gate(pattern), None when it is not gated."""
     found = gate(re.compile(pattern))

@@ -101,6 +101,100 @@ def _minimal(need: frozenset[str]) -> frozenset[str]:
     return frozenset(w for w in need if not any(v != w and v in w for v in need))
 
 
+def first_characters(pattern: str) -> Optional[tuple[str, ...]]:
+    """The characters a match of `pattern` at a text's start can begin with, as the parts of a
+    character class; None when they are no short list (a negated class, any character, a
+    category but \\d and \\s, a match that may be empty). A text whose first character is not
+    in the class cannot match at its start:
+
+        first_characters("^(?:主办|承办)单位") == ("主", "承")
+        first_characters("^[-—\\s]*\\d{1,4}$") == ("\\-", "\\d", "\\s", "—")
+        first_characters("^\\S{1,12}网") is None
+    """
+    try:
+        tree = _p.parse(pattern)
+    except re.error:
+        return None
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    found = _starts(list(tree))
+    if found is None or found[1] or not found[0]:
+        return None
+    return tuple(sorted(found[0]))
+
+
+def _starts(items: list) -> Optional[tuple[frozenset[str], bool]]:
+    """What a sequence's match can start with (class parts), and whether it can be empty; None
+    when that is no short list. Anchors and lookarounds consume nothing: what follows starts."""
+    parts: frozenset[str] = frozenset()
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        if op is _c.LITERAL:
+            return parts | {re.escape(chr(av))}, False
+        if op is _c.IN:
+            inner = _class_parts(av)
+            return None if inner is None else (parts | inner, False)
+        if op is _c.SUBPATTERN:
+            found = None if av[1] & re.IGNORECASE else _starts(list(av[3]))
+        elif op is _ATOMIC:
+            found = _starts(list(av))
+        elif op is _c.BRANCH:
+            each = [_starts(list(alternative)) for alternative in av[1]]
+            found = None if None in each else (frozenset().union(*(f[0] for f in each)), any(f[1] for f in each))
+        elif op in _REPEATS:
+            found = _starts(list(av[2]))
+            found = found if found is None or av[0] >= 1 else (found[0], True)
+        else:
+            return None   # any character, a negated literal, a back reference …
+        if found is None:
+            return None
+        parts |= found[0]
+        if not found[1]:
+            return parts, False
+    return parts, True
+
+
+_CLASS_CATEGORIES = {_c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_SPACE: r"\s"}
+
+
+def _class_parts(items: list) -> Optional[frozenset[str]]:
+    """A class's members as class parts (a, a-z, \\d); None for a negated or a wide class."""
+    parts = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            parts.add(re.escape(chr(av)))
+        elif op is _c.RANGE:
+            parts.add(f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}")
+        elif op is _c.CATEGORY and av in _CLASS_CATEGORIES:
+            parts.add(_CLASS_CATEGORIES[av])
+        else:
+            return None   # a negated class, \\w, \\S …
+    return frozenset(parts)
+
+
+class CharacterTest(dict):
+    """{character: whether `pattern` matches it}, filled as characters are asked for: a
+    look-up costs a fraction of a call of the pattern, and the lines of all notices start and
+    end with a few thousand characters at most. `CharacterTest(re.compile("[，、]"))["，"]`;
+    with the class of first_characters, `test[text[:1]]` is False for a text no match starts.
+    (A dict: empty, it is false; ask `is None` of what may be one.)"""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        super().__init__()
+        self.pattern = pattern
+
+    def __missing__(self, char: str) -> bool:
+        found = self[char] = self.pattern.match(char) is not None
+        return found
+
+    @classmethod
+    def starting(cls, parts: Optional[tuple[str, ...]]) -> Optional["CharacterTest"]:
+        """The test of a text's first character against the class parts first_characters
+        gives; None when it gives none (a pattern that may start with any character)."""
+        return cls(re.compile(f"[{''.join(parts)}]")) if parts else None
+
+
 def needs_any(patterns: list[str], required: Any = None) -> Optional[re.Pattern]:
     """A pattern that finds, in a text, a literal one of `patterns` needs; None when one of
     them needs none. A text it does not find cannot match any of them:

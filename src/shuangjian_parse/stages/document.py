@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..diagnostics import Report
 from ..grammar import DocumentRules, any_of, gated, required, words
+from ..prefilter import needs_any
 from ..models import Attachment, Document, Line, Text
 from ..numerals import cn_digits, cn_number
 from .units import UnitReader, split_outside_brackets
@@ -69,11 +70,48 @@ class DocumentResult:
     layout: Layout
 
 
-def extract_document(text: Text, rules: DocumentRules, units: UnitReader, report: Report) -> DocumentResult:
+class _Rules:
+    """document.yaml's rules as the stage reads them, gathered once per grammar: a rule's
+    attribute costs a hook each time it is read (its .regex more), and the stage read some
+    forty a notice. Each pattern rule stands here as its compiled pattern, under its name."""
+
+    def __init__(self, rules: DocumentRules) -> None:
+        self.source = rules
+        self.attachment_item, self.attachment_line = rules.attachment_item.regex, rules.attachment_line.regex
+        self.book_title, self.colophon, self.date = rules.book_title.regex, rules.colophon.regex, rules.date.regex
+        self.doc_number, self.doc_number_bare = rules.doc_number.regex, rules.doc_number_bare.regex
+        self.file_name, self.header_mark = rules.file_name.regex, rules.header_mark.regex
+        self.organ_start, self.proxy_seal = rules.organ_start.regex, rules.proxy_seal.regex
+        self.run_on_title, self.site_suffix = rules.run_on_title.regex, rules.site_suffix.regex
+        self.title_note = rules.title_note.regex
+        self.title_start = any_of(rules.title_start)
+        self.organ = _ending(tuple(rules.organ_suffixes))
+        self.doc_type_end = _ending(tuple(rules.doc_types))
+        self.doc_types = list(rules.doc_types)
+        self.date_anywhere = _anywhere(rules.date.pattern)
+        self.date_needs = needs_any([rules.date.pattern], required)   # (a finder of 年: one scan of a line)
+        self.addressee_end, self.addressee_word = _compiled(rules.addressee_end), _compiled(rules.addressee_word)
+        self.doc_number_fields, self.issuer_fields = list(rules.doc_number_fields), list(rules.issuer_fields)
+
+
+# Kept by the grammar's id with the grammar itself (an id reused by a later grammar is told apart).
+_PREPARED: dict[int, _Rules] = {}
+
+
+def _prepared(rules: DocumentRules) -> _Rules:
+    kept = _PREPARED.get(id(rules))
+    if kept is None or kept.source is not rules:
+        if len(_PREPARED) >= 8:   # (tests load many grammars)
+            _PREPARED.clear()
+        kept = _PREPARED[id(rules)] = _Rules(rules)
+    return kept
+
+
+def extract_document(text: Text, grammar: DocumentRules, units: UnitReader, report: Report) -> DocumentResult:
     """Read the 公文 elements: `关于成立…的\\n通  知` -> title 关于成立…的通知, doc_type 通知."""
+    rules = _prepared(grammar)
     lines = text.lines
-    organ = _ending(tuple(rules.organ_suffixes))
-    doc_type_end = _ending(tuple(rules.doc_types))
+    organ, doc_type_end = rules.organ, rules.doc_type_end
 
     found = _find_title(lines, rules, organ, doc_type_end)
     title, title_idx, header_mark = found.text, list(found.lines), found.header_mark
@@ -156,7 +194,7 @@ class _Title:
     skipped: tuple[Line, ...] = ()  # title-like lines above it: a web page's own title (SJ206)
 
 
-def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
+def _find_title(lines: list[Line], rules: _Rules, organ: re.Pattern,
                 doc_type_end: re.Pattern) -> _Title:
     """The notice's title: the last title before its text begins.
 
@@ -166,8 +204,8 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
     that runs on from the title into the text gives the title at its start; failing all, the
     file name a document-sharing page shows.
     """
-    starts = any_of(rules.title_start)
-    header_pattern, file_name_pattern = rules.header_mark.regex, rules.file_name.regex  # read once
+    starts = rules.title_start
+    header_pattern, file_name_pattern = rules.header_mark, rules.file_name  # read once
     header_mark = None
     found: _Title | None = None
     skipped: list[Line] = []
@@ -227,7 +265,7 @@ def _find_title(lines: list[Line], rules: DocumentRules, organ: re.Pattern,
 
 
 def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: str | None,
-              rules: DocumentRules, starts: re.Pattern, organ: re.Pattern, doc_type_end: re.Pattern) -> _Title:
+              rules: _Rules, starts: re.Pattern, organ: re.Pattern, doc_type_end: re.Pattern) -> _Title:
     """The title that starts on line i, with the organ lines right above it and the lines it
     goes on to until its 文种 (at most four), or its 题注."""
     idx = [i]
@@ -243,11 +281,11 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: st
     # The line may close with a 题注 (某县河长名单（2022年3月1日）) or, on a page's own title,
     # with the site's name after the 文种 (…的通知_某县人民政府网): the title is the rest.
     head = lines[i].text
-    note = rules.title_note.regex.search(head) if head.endswith((")", "）")) else None
+    note = rules.title_note.search(head) if head.endswith((")", "）")) else None
     if note:
         head = head[: note.start()]
     elif not doc_type_end.search("".join(head.split())):
-        site = rules.site_suffix.regex.search(head)
+        site = rules.site_suffix.search(head)
         if site and doc_type_end.search(head[: site.start()]):
             head = head[: site.start()]
     note_line = None
@@ -262,7 +300,7 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: st
         j += 1
         nxt = lines[j].text
         if (_SENTENCE.search(nxt) or nxt.endswith(("：", ":")) or len(idx) >= 4 or starts.search(nxt)
-                or rules.doc_number.regex.search(nxt) or rules.date.regex.match(nxt)):
+                or rules.doc_number.search(nxt) or rules.date.match(nxt)):
             break
         idx.append(j)
     if note is None and not doc_type_end.search("".join(lines[idx[-1]].text.split())):
@@ -270,7 +308,7 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: st
     raw = " ".join(head if k == i else lines[k].text for k in idx)
     title = "".join(raw.split())
     title = re.sub(r"^[(（]|[)）]$", "", title) if title.startswith(("(", "（")) else title
-    book = rules.book_title.regex.match(title)
+    book = rules.book_title.match(title)
     if book:
         title = book.group("title")
     opening = _NOT_CJK_START.sub("", raw.split("关于", 1)[0].rsplit("《", 1)[-1]) if "关于" in raw else ""
@@ -280,43 +318,43 @@ def _title_at(lines: list[Line], i: int, limit: int, floor: int, header_mark: st
                   date=parse_date(note) if note else None)
 
 
-def _title_note(lines: list[Line], i: int, rules: DocumentRules) -> bool:
+def _title_note(lines: list[Line], i: int, rules: _Rules) -> bool:
     """A 题注 closes line i or stands alone on the next line: `某县河长名单` / `（2022年3月1日）`."""
     text = lines[i].text
     if text.endswith((")", "）")):
-        note = rules.title_note.regex.search(text)
+        note = rules.title_note.search(text)
         if note:
             return note.start() > 0
     return i + 1 < len(lines) and _note_line(lines[i + 1].text, rules) is not None
 
 
-def _note_line(text: str, rules: DocumentRules) -> re.Match | None:
+def _note_line(text: str, rules: _Rules) -> re.Match | None:
     """A line that is a 题注 alone: `（2021年5月6日县政府第12次常务会议通过）`."""
-    return rules.title_note.regex.match(text) if text.endswith((")", "）")) else None
+    return rules.title_note.match(text) if text.endswith((")", "）")) else None
 
 
-def _confirmed(title: _Title, lines: list[Line], rules: DocumentRules, organ: re.Pattern) -> bool:
+def _confirmed(title: _Title, lines: list[Line], rules: _Rules, organ: re.Pattern) -> bool:
     """The notice's own title: a 发文字号 or the 主送机关 follows it, or it carries a 题注."""
     if title.date:
         return True
     for j in range(title.end, min(title.end + 2, len(lines))):
         text = lines[j].text
-        if not is_body_text(text) and rules.doc_number.regex.search(text):
+        if not is_body_text(text) and rules.doc_number.search(text):
             return True
     addressee = _find_addressees(lines, title.end, rules, organ)[1]
     return addressee is not None and addressee <= title.end + 1
 
 
-def _run_on_title(line: Line, i: int, header_mark: str | None, rules: DocumentRules,
+def _run_on_title(line: Line, i: int, header_mark: str | None, rules: _Rules,
                   organ: re.Pattern) -> _Title | None:
     """`某办公室某教基2018 103 号关于…的通知各乡镇：为…`: the title cut from a line that runs on
     into the text, and the 版头 and 发文字号 written before it."""
-    m = rules.run_on_title.regex.match(line.text)
+    m = rules.run_on_title.match(line.text)
     if m is None:
         return None
     lead, title = m.group("lead"), m.group("title")
     doc_number = None
-    number = rules.doc_number.regex.search(lead) or rules.doc_number_bare.regex.search(lead)
+    number = rules.doc_number.search(lead) or rules.doc_number_bare.search(lead)
     if number:
         before = _NOT_CJK_START.sub("", lead[: number.start("year")]).rstrip(" 〔[［(（【")
         mark, code = _split_issuer_code(before, organ)
@@ -343,7 +381,7 @@ def _split_issuer_code(text: str, organ: re.Pattern) -> tuple[str | None, str]:
     return text[: ends[-1]], text[ends[-1]:]
 
 
-def _title_from_file_name(lines: list[Line], name: str, at: int, limit: int, rules: DocumentRules,
+def _title_from_file_name(lines: list[Line], name: str, at: int, limit: int, rules: _Rules,
                           doc_type_end: re.Pattern, header_mark: str | None) -> _Title:
     """The title a sharing page's file name gives: carried on to its 文种 where the text repeats
     it (`某县双减工作.docx` … `某县双减工作实施方案为规范…` -> 某县双减工作实施方案)."""
@@ -369,7 +407,7 @@ def _is_organ_line(text: str, organ: re.Pattern) -> bool:
             and bool(organ.search("".join(text.split()))))
 
 
-def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
+def _find_addressees(lines: list[Line], start: int, rules: _Rules,
                      organ: re.Pattern) -> tuple[list[str], int | None]:
     """主送机关: a line of organ names ending with a colon, just under the title. The 正文 under
     it never opens with an item numbered 1. or （1）: a unit with such items below (市教育局：
@@ -384,11 +422,11 @@ def _find_addressees(lines: list[Line], start: int, rules: DocumentRules,
     return [], None
 
 
-def _addressee_names(text: str, rules: DocumentRules, organ: re.Pattern) -> list[str]:
+def _addressee_names(text: str, rules: _Rules, organ: re.Pattern) -> list[str]:
     """`各乡镇人民政府，县直各单位：` -> its names; [] for a line that is no 主送机关 (发布时间：)."""
     if len(text) < 3:
         return []
-    end, addressee = _compiled(rules.addressee_end), _compiled(rules.addressee_word)
+    end, addressee = rules.addressee_end, rules.addressee_word
     if not end.search(text):
         return []
     # 各县（市、区）党委和人民政府: a 、 in brackets is inside one name
@@ -397,21 +435,21 @@ def _addressee_names(text: str, rules: DocumentRules, organ: re.Pattern) -> list
     return names if all(len(n) <= 25 for n in names) and looks * 2 >= len(names) else []
 
 
-def _find_doc_number(lines: list[Line], rules: DocumentRules) -> tuple[str, Line] | None:
+def _find_doc_number(lines: list[Line], rules: _Rules) -> tuple[str, Line] | None:
     for line in lines:
         if "号" not in line.text:
             continue
-        m = rules.doc_number.regex.search(line.text) or rules.doc_number_bare.regex.search(line.text)
+        m = rules.doc_number.search(line.text) or rules.doc_number_bare.search(line.text)
         if m:
             number = "".join(m.group("num").split())
             return f"{m.group('org')}〔{m.group('year')}〕{number}号", line
     return None
 
 
-def _attachment_lines(lines: list[Line], start: int, rules: DocumentRules) -> list[tuple[int, dict]]:
+def _attachment_lines(lines: list[Line], start: int, rules: _Rules) -> list[tuple[int, dict]]:
     """Every 附件 line of the main text and after it, with its index and title parts."""
     marks = []
-    attachment_line = rules.attachment_line.regex   # (read once: a grammar rule's attribute costs a hook)
+    attachment_line = rules.attachment_line   # (read once: a grammar rule's attribute costs a hook)
     for i in range(start, len(lines)):
         m = attachment_line.match(lines[i].text)
         if not m:
@@ -424,18 +462,18 @@ def _attachment_lines(lines: list[Line], start: int, rules: DocumentRules) -> li
     return marks
 
 
-def _text_end(lines: list[Line], body_start: int, marks: list[tuple[int, dict]], rules: DocumentRules) -> int:
+def _text_end(lines: list[Line], body_start: int, marks: list[tuple[int, dict]], rules: _Rules) -> int:
     """Where the notice ends: at its 版记 (抄送：… / …年…月…日印发) when no attachment follows it;
     what a web page puts after it (links, counters, the text again) is no part of the notice."""
     for i in range(body_start, len(lines)):
         text = lines[i].text
-        if ("抄" in text or "印" in text) and rules.colophon.regex.search(text):
+        if ("抄" in text or "印" in text) and rules.colophon.search(text):
             return i if all(at < i for at, _ in marks) else len(lines)
     return len(lines)
 
 
 def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx: int | None,
-                      rules: DocumentRules, text_end: int) -> tuple[list[AttachmentPart], list[Attachment], list[int], int]:
+                      rules: _Rules, text_end: int) -> tuple[list[AttachmentPart], list[Attachment], list[int], int]:
     """Attachment parts, 附件说明 items and their lines, and where the main text ends.
 
     A 附件 line with a title is the 附件说明 when it stands before the 成文日期, or when the
@@ -460,7 +498,7 @@ def _find_attachments(lines: list[Line], marks: list[tuple[int, dict]], date_idx
         note_lines.append(i)
         j = i + 1
         while note_items[-1].index is not None and j < len(lines):
-            item = rules.attachment_item.regex.match(lines[j].text)
+            item = rules.attachment_item.match(lines[j].text)
             if not item or int(item.group("index")) != note_items[-1].index + 1:
                 break
             note_items.append(Attachment(index=int(item.group("index")),
@@ -503,23 +541,23 @@ def parse_date(match: re.Match) -> str | None:
         return None
 
 
-def _find_date(lines: list[Line], start: int, end: int, rules: DocumentRules,
+def _find_date(lines: list[Line], start: int, end: int, rules: _Rules,
                organ: re.Pattern) -> tuple[str | None, int | None, str]:
     """The 成文日期: a line that is a date alone, or an organ and a date (县人民政府 2021年1月1日).
 
     Returns the ISO date, its line index and the organ written before it on that line."""
-    at_end = _anywhere(rules.date.pattern)
-    need = _needed(rules.date.pattern)
+    at_end = rules.date_anywhere
+    need = rules.date_needs
     for i in range(start, end):
         text = lines[i].text
-        if need and not any(map(text.__contains__, need)):
+        if need is not None and need.search(text) is None:
             continue  # no 年, which every date holds: most lines are passed over at one look
-        m = rules.date.regex.match("".join(text.split()))
+        m = rules.date.match("".join(text.split()))
         signed = ""
         if not m:
             m = at_end.search(text)
             signed = text[: m.start()].strip() if m else ""
-            if not m or not _is_organ_line(rules.proxy_seal.regex.sub("", signed), organ):
+            if not m or not _is_organ_line(rules.proxy_seal.sub("", signed), organ):
                 continue
         value = parse_date(m)
         if value:
@@ -541,12 +579,6 @@ def _compiled(pattern: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=8)
-def _needed(pattern: str) -> tuple[str, ...] | None:
-    """The literals one of which every match of `pattern` holds (`("年",)` for a date)."""
-    return required(pattern)
-
-
-@lru_cache(maxsize=8)
 def _anywhere(pattern: str) -> re.Pattern:
     """An anchored pattern searched for anywhere in a line, gated on the literal it needs (年):
     tried at every digit of a line without one, it costs more than the rest of the stage."""
@@ -554,17 +586,17 @@ def _anywhere(pattern: str) -> re.Pattern:
 
 
 def _find_signature(lines: list[Line], date_idx: int | None, signed: str, body_start: int,
-                    rules: DocumentRules, organ: re.Pattern) -> tuple[list[str], list[int]]:
+                    rules: _Rules, organ: re.Pattern) -> tuple[list[str], list[int]]:
     """The organs signed above the 成文日期 line (or before the date on it), 代章 notes skipped."""
     if date_idx is None:
         return [], []
-    issuers = _organs(rules.proxy_seal.regex.sub("", signed), organ, rules) if signed else []
+    issuers = _organs(rules.proxy_seal.sub("", signed), organ, rules) if signed else []
     used = [date_idx]
     i = date_idx - 1
     while i >= body_start and len(used) < 5:
         text = lines[i].text
-        if not rules.proxy_seal.regex.fullmatch(text):
-            text = rules.proxy_seal.regex.sub("", text)
+        if not rules.proxy_seal.fullmatch(text):
+            text = rules.proxy_seal.sub("", text)
             if not _is_organ_line(text, organ):
                 break
             issuers = _organs(text, organ, rules) + issuers
@@ -573,9 +605,9 @@ def _find_signature(lines: list[Line], date_idx: int | None, signed: str, body_s
     return issuers, sorted(used)
 
 
-def _organs(text: str, organ: re.Pattern, rules: DocumentRules) -> list[str]:
+def _organs(text: str, organ: re.Pattern, rules: _Rules) -> list[str]:
     """`中共某县委办公室 某县人民政府办公室` -> two organs; `中共象山区委 教育工作领导小组` -> one."""
-    names = [n for n in re.split(r"\s+", text) if n]
-    if all(organ.search(n) and rules.organ_start.regex.match(n) for n in names):
+    names = text.split()
+    if all(organ.search(n) and rules.organ_start.match(n) for n in names):
         return names
     return ["".join(text.split())]

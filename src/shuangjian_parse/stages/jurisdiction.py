@@ -48,6 +48,9 @@ class JurisdictionReader:
         self.canonical = canonical
         self._post = rules.post_after.regex
         self._prefixes = tuple(rules.prefixes)
+        # read once: a rule's attribute costs a hook each time, and every notice reads these
+        self.national, self.national_name = rules.national.organ.regex, rules.national.name
+        self.metadata_fields = tuple(rules.metadata_fields)
 
     @cached_property
     def index(self) -> DivisionIndex:
@@ -121,15 +124,14 @@ def _one_per_successor(candidates: Iterable[Division]) -> list[Division]:
 def extract_jurisdiction(text: Text, document: Document, bodies: list[Body], duties: list[Duty],
                          reader: JurisdictionReader, report: Report) -> Optional[Jurisdiction]:
     """The notice's jurisdiction, or None (SJ508): `关于成立彭水县“双减”…` → 彭水县, 500243."""
-    rules = reader.rules
     for kind, string in (*(("issuer", i) for i in document.issuers), ("title", document.title or "")):
-        national = rules.national.organ.regex.match(string)
+        national = reader.national.match(string)
         if national:
-            return Jurisdiction(name=national.group(), full_name=rules.national.name, level="national",
+            return Jurisdiction(name=national.group(), full_name=reader.national_name, level="national",
                                 source=kind, line=_line_of(text, national.group()))
     level = _Lazy(lambda: reader.unit_level(bodies, duties))  # only a source past the issuers needs it
     sources: list[tuple[str, str, Optional[int]]] = [("issuer", i, None) for i in document.issuers]
-    sources += [("metadata", *text.metadata[f]) for f in rules.metadata_fields if f in text.metadata]
+    sources += [("metadata", *text.metadata[f]) for f in reader.metadata_fields if f in text.metadata]
     sources += [("title", document.title, None)] if document.title else []
     sources += [("body", b.name, b.line) for b in bodies]
     named = _Lazy(lambda: _named_codes(reader, text))  # only an ambiguous name needs them

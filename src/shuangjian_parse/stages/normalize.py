@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from ..diagnostics import Report
-from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, words
+from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, first_characters, required, words
+from ..prefilter import CharacterTest, needs_any
 from ..models import Line, Text
 from .read import Decoded
 
@@ -40,6 +42,10 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
 _SYMBOL_BULLETS = "•●○■□◆◇★☆▲△►▶▪※·"
 _BULLET_MARKS = "-*+"
 _NEEDS_WORK = re.compile("[" + re.escape(WHITESPACE + "*_~|#>" + _SYMBOL_BULLETS + "".join(map(chr, _WIDTH))) + "]")
+# What _NEEDS_WORK looks for but the space: a line without any (冯吉光  县委常委) needs the rules
+# of spaces alone (_clean_spaces).
+_NEEDS_MORE = re.compile("[" + re.escape(WHITESPACE.replace(" ", "") + "*_~|#>" + _SYMBOL_BULLETS
+                                         + "".join(map(chr, _WIDTH))) + "]")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|~~")
 _BULLET = re.compile(rf"^\s*(?:[{_SYMBOL_BULLETS}]\s*|[{re.escape(_BULLET_MARKS)}]\s+|#{{1,6}}\s+|>\s+)+")
 # What a line that _BULLET changes starts with, after white space: most lines are tried no further.
@@ -59,11 +65,15 @@ _SPACED_CHAR = re.compile(rf" [{CJK}](?![{CJK}])")
 # starts with the space, which the engine scans for, not with a look-behind tried everywhere.
 _CJK_PUNCT = "、，。；：！？“”（）《》〔〕"
 _CJK_PUNCT_SPACE = re.compile(rf" (?:(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
+# A space either of the two rules above removes (_SPACED_CHAR's or _CJK_PUNCT_SPACE's): most
+# spaced lines have none (冯吉光 县委常委), and are told by this one scan.
+_SPACE_TO_REMOVE = re.compile(rf" (?:[{CJK}](?![{CJK}])|(?=[{_CJK_PUNCT}])|(?<=[{_CJK_PUNCT}] ))")
 # Nor around , ; : after a Chinese character (tried only on lines that have one of them).
 _ASCII_PUNCT_SPACE = re.compile(rf"(?<=[{CJK}]) *([,;:]) *")
 # It changes a line only where a space stands beside one of , ; : (else the mark replaces
-# itself), and it tries every character: it runs on lines holding one of these alone.
-_ASCII_PUNCT_SPACED = (" ,", ", ", " ;", "; ", " :", ": ")
+# itself), and it tries every character: it runs on lines holding one of these alone (most
+# lines hold none of the marks, told by a look for each, cheaper than the pattern's scan).
+_ASCII_PUNCT_SPACED = re.compile(" [,;:]|[,;:] ")
 _MARK = itemgetter(1)  # the mark alone: r"\1" without re's template expansion per match
 # 冯吉光 县委常委: words set apart, as in rosters; such a line is no sentence broken off.
 _GAP_IN_WORDS = re.compile(rf"[{CJK}][ \t]+[{CJK}]")
@@ -94,15 +104,18 @@ class LineStarts:
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
     cleaned = [_clean_line(raw) for raw in decoded.lines]
-    links = rules.related_links
-    heading_or_noise = _heading_or_noise(links.heading.pattern, tuple(rule.pattern for rule in rules.noise))
-    links_item = links.item.regex   # (read once: a grammar rule's attribute costs a hook, more than the match)
+    prepared = _prepared(rules, starts)
+    heading_or_noise, links_item = prepared.heading_or_noise, prepared.links_item
+    starts_noise, noise_literals = prepared.noise_gate
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
     in_links = False  # under a page's 相关文章: the titles of other notices it links to
     for i, text in enumerate(cleaned):
         if not text:
             continue
-        found = heading_or_noise.match(text)
+        # (the pattern tried only on a line that starts as one of its rules can, or holds a
+        # literal one of the others needs: most lines are told apart at one look)
+        found = (heading_or_noise.match(text) if starts_noise[text[0]] or noise_literals.search(text)
+                 else None)
         if found is not None and found.group("heading") is not None:
             in_links = True
         elif in_links:
@@ -110,16 +123,40 @@ def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: L
         if in_links or found is not None:   # (a heading sets in_links: what matched is noise)
             cleaned[i] = ""
             dropped[i] = True
-    metadata = _take_metadata(cleaned, rules, report)
-    width = _wrap_width(decoded.lines, rules.wrap)
+    metadata = _take_metadata(cleaned, prepared, report)
+    width = _wrap_width(decoded.lines, prepared.wrap_limits)
     rule = (_JoinRule(rules, width, decoded.lines, dropped, starts.role_label) if width is not None
-            else _plain_join_rule(rules, starts))
+            else prepared.join_rule)
     lines = _join_broken(cleaned, rule)
     if width:
         report.add("SJ105", lines[0].line if lines else 1,
                    how=f"the lines are cut at {width} characters, as on a PDF page; "
                        "a line that reaches that width was joined with the next")
-    return Text(lines=_split_run_on(lines, rules.run_on, starts, report), metadata=metadata)
+    return Text(lines=_split_run_on(lines, rules.run_on, prepared.min_chars_per_line, starts, report),
+                metadata=metadata)
+
+
+_NOTHING = re.compile("(?!)")   # matches no text
+
+
+def _noise_gate(patterns: tuple[str, ...]) -> tuple[CharacterTest, re.Pattern]:
+    """A test a line passes when one of `patterns` may match at its start: the characters the
+    rules can start with (prefilter.first_characters), and a finder of the literals the rules
+    that can start with any character need (网 in 某某网--中国法律信息网); (any character, and
+    every line, when one of them needs none)."""
+    starts: set[str] = set()
+    others = []
+    for pattern in patterns:
+        first = first_characters(pattern)
+        if first is None:
+            others.append(pattern)
+        else:
+            starts.update(first)
+    literals = needs_any(others, required) if others else _NOTHING
+    if literals is None:
+        return CharacterTest(re.compile("(?s:.)")), _NOTHING
+    first = CharacterTest.starting(tuple(sorted(starts)))
+    return (first if first is not None else CharacterTest(_NOTHING)), literals
 
 
 @lru_cache(maxsize=8)
@@ -137,11 +174,16 @@ def clean_text(text: str) -> str:
 def _clean_line(raw: str) -> str:
     """`raw` cleaned."""
     stripped = raw.strip()
-    if not _NEEDS_WORK.search(stripped) and not (stripped and stripped[0] in _BULLET_MARKS):
+    if not stripped:
+        return stripped   # a blank line (a fifth of a notice's lines), told without a call
+    if not _NEEDS_WORK.search(stripped) and stripped[0] not in _BULLET_MARKS:
         # most prose lines: no space, no markdown, no full-width form (those at its ends are
         # white space that strip() drops), nothing below would change but an indented line's
         # ends (　　一、…)
         return stripped
+    if not _NEEDS_MORE.search(raw) and stripped[0] not in _BULLET_STARTS:
+        # spaces alone, none at its ends but plain ones: no mark, width or table rule has work
+        return _clean_spaces(stripped)
     text = raw.translate(_WIDTH) if _WIDE.search(raw) else raw  # translate() costs even when idle
     stripped = text.strip()
     # Each rule below is tried only on a line holding a character it needs (a call costs more
@@ -164,13 +206,19 @@ def _clean_line(raw: str) -> str:
     text = text.strip(" \t")
     if "\t" in text:
         text = _TAB_SPACES.sub("\t", text)
+    return _clean_spaces(text)
+
+
+def _clean_spaces(text: str) -> str:
+    """The rules of spaces, on a line whose marks are cleaned: runs of spaces made one, and
+    spaces dropped inside spaced-out words and beside punctuation."""
     if "  " in text:
         text = _SPACES.sub(" ", text)
     if " " not in text:
         return text.strip()  # the rules below only remove spaces
-    text = _join_spaced(text)
-    text = _CJK_PUNCT_SPACE.sub("", text)
-    if any(map(text.__contains__, _ASCII_PUNCT_SPACED)):
+    if _SPACE_TO_REMOVE.search(text):
+        text = _CJK_PUNCT_SPACE.sub("", _join_spaced(text))
+    if ("," in text or ";" in text or ":" in text) and _ASCII_PUNCT_SPACED.search(text):
         text = _ASCII_PUNCT_SPACE.sub(_MARK, text)
     return text.strip()
 
@@ -193,13 +241,12 @@ def _field_keys(fields: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, frozen
     return _key_pattern(fields), _key_pattern(fields, bracketed=True), frozenset(f[0] for f in fields)
 
 
-def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> dict[str, tuple[str, int]]:
+def _take_metadata(lines: list[str], prepared: _Prepared, report: Report) -> dict[str, tuple[str, int]]:
     """Find a web page's field block near the top, blank its lines, return {field: (value, line)}."""
-    meta = rules.metadata
-    keys, bracketed_keys, firsts = _field_keys(tuple(meta.fields))
+    keys, bracketed_keys, firsts = prepared.field_keys
     found: dict[str, tuple[str, int]] = {}
     used: list[int] = []
-    limit = min(len(lines), meta.within_lines)
+    limit = min(len(lines), prepared.within_lines)
     i = 0
     while i < limit:
         text = lines[i]
@@ -215,7 +262,7 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
         consumed = [i]
         for n, m in enumerate(starts):
             end = starts[n + 1].start() if n + 1 < len(starts) else len(text)
-            key = re.sub(r"\s+", "", m.group("key"))
+            key = "".join(m.group("key").split())
             value = text[m.end():end].strip()
             if not value and n + 1 == len(starts):
                 j = _next_nonblank(lines, i + 1)
@@ -225,7 +272,7 @@ def _take_metadata(lines: list[str], rules: NormalizeRules, report: Report) -> d
             found.setdefault(key, (value, i + 1))
         used.extend(consumed)
         i = max(consumed) + 1
-    if len(found) < meta.min_fields:
+    if len(found) < prepared.min_fields:
         return {}
     for i in used:
         lines[i] = ""
@@ -240,7 +287,7 @@ def _next_nonblank(lines: list[str], start: int) -> int | None:
     return None
 
 
-def _wrap_width(raw_lines: list[str], wrap) -> int | None:
+def _wrap_width(raw_lines: list[str], wrap: _WrapLimits) -> int | None:
     """The width a hard-wrapped text is cut at (`38` for a PDF page of 38 characters a line), or
     None when its lines are paragraphs: most lines of a wrapped text have one length, ±slack."""
     lengths = sorted(map(len, raw_lines))       # in C: most texts are no PDF, and say so at once
@@ -274,17 +321,17 @@ def _join_broken(cleaned: list[str], rule: _JoinRule) -> list[Line]:
         if not text:
             if wrapped:
                 if current is not None and not gap and rule.closes(current, number):
-                    current.add(rule.raw_lines[number - 1].strip(), number, rule)
+                    current.add(rule.raw_lines[number - 1].strip(), number)
                     continue
                 blank = blank or not rule.dropped[number - 1]   # a blank line, not a page number dropped
             gap = True
             continue
         if current is not None and rule.continues(current, text, number, blank):
-            current.add(text, number, rule)
+            current.add(text, number)
         else:
             if current is not None:
                 out.append(current.line())
-            current = _Joined(text, number, gap, rule)
+            current = _Joined(text, number, gap)
         gap = blank = False
     if current is not None:
         out.append(current.line())
@@ -303,8 +350,8 @@ class _JoinRule:
         self.strong_endings, self.strong_starts = join.strong_endings, join.strong_starts
         self.open_brackets, self.min_chars = join.open_brackets, join.min_chars
         self.never_before = any_of(join.never_before)
-        self.word_end = re.compile(join.word_end)
-        self.word_start = re.compile(join.word_start)
+        self.word_end = CharacterTest(re.compile(join.word_end))       # (asked of one character)
+        self.word_start = CharacterTest(re.compile(join.word_start))
         self.complete = re.compile(join.complete_endings)
         self.prose = _chars(join.prose_marks)
         self.opening = _chars("".join(join.open_brackets))
@@ -328,10 +375,10 @@ class _JoinRule:
                       or nxt[0] in self.strong_starts
                       or (self.opening.search(tail) is not None and _open_bracket(tail, self.open_brackets))
                       or (prev.length >= self.min_chars
+                          and self.word_end[tail[-1]]      # (one character: before the looks
+                          and self.word_start[nxt[0]]      # at every piece)
                           and prev.prose(self)
                           and not prev.gap_in_words()
-                          and self.word_end.match(tail[-1]) is not None
-                          and self.word_start.match(nxt[0]) is not None
                           and not self.complete.search(tail)
                           and not self._roster_entry(prev)))
         if not carries_on:
@@ -373,19 +420,54 @@ class _JoinRule:
                 or (tail[-1] in self.wrap.sentence_end and self.wrap.label.regex.match(nxt) is not None))
 
 
-# The join rule of text that is not hard-wrapped holds nothing of a notice: one per grammar,
-# kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
-# told apart). Gathering its fields and patterns cost ~25 k instructions a notice.
-_PLAIN_JOIN_RULES: dict[int, tuple[NormalizeRules, LineStarts, _JoinRule]] = {}
+class _Prepared:
+    """What normalize reads of a grammar's rules for every notice, gathered once per grammar:
+    a pydantic model's attribute costs a hook each time it is read, and gathering these (the
+    noise patterns' sources, the join rule's fields and patterns) cost ~40 k instructions a
+    notice. The join rule here is that of text that is not hard-wrapped, which holds nothing
+    of a notice."""
+
+    __slots__ = ("rules", "starts", "heading_or_noise", "noise_gate", "links_item", "join_rule", "field_keys",
+                 "within_lines", "min_fields", "min_chars_per_line", "wrap_limits")
+
+    def __init__(self, rules: NormalizeRules, starts: LineStarts) -> None:
+        self.rules, self.starts = rules, starts
+        links = rules.related_links
+        patterns = (links.heading.pattern, *(rule.pattern for rule in rules.noise))
+        self.heading_or_noise = _heading_or_noise(patterns[0], patterns[1:])
+        self.noise_gate = _noise_gate(patterns)
+        self.links_item = links.item.regex
+        self.join_rule = _JoinRule(rules, role_label=starts.role_label)
+        meta = rules.metadata
+        self.field_keys = _field_keys(tuple(meta.fields))
+        self.within_lines, self.min_fields = meta.within_lines, meta.min_fields
+        self.min_chars_per_line = rules.run_on.min_chars_per_line
+        wrap = rules.wrap
+        self.wrap_limits = _WrapLimits(wrap.min_width, wrap.min_lines, wrap.min_share, wrap.max_longer, wrap.slack)
 
 
-def _plain_join_rule(rules: NormalizeRules, starts: LineStarts) -> _JoinRule:
-    kept = _PLAIN_JOIN_RULES.get(id(rules))
-    if kept is None or kept[0] is not rules or kept[1] is not starts:
-        if len(_PLAIN_JOIN_RULES) >= 8:   # (tests load many grammars)
-            _PLAIN_JOIN_RULES.clear()
-        kept = _PLAIN_JOIN_RULES[id(rules)] = (rules, starts, _JoinRule(rules, role_label=starts.role_label))
-    return kept[2]
+class _WrapLimits(NamedTuple):
+    """normalize.yaml's `wrap` numbers, which _wrap_width reads for every notice."""
+
+    min_width: int
+    min_lines: int
+    min_share: float
+    max_longer: float
+    slack: int
+
+
+# Kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
+# told apart).
+_PREPARED: dict[int, _Prepared] = {}
+
+
+def _prepared(rules: NormalizeRules, starts: LineStarts) -> _Prepared:
+    kept = _PREPARED.get(id(rules))
+    if kept is None or kept.rules is not rules or kept.starts is not starts:
+        if len(_PREPARED) >= 8:   # (tests load many grammars)
+            _PREPARED.clear()
+        kept = _PREPARED[id(rules)] = _Prepared(rules, starts)
+    return kept
 
 
 class _Joined:
@@ -395,7 +477,7 @@ class _Joined:
     # (slots: one is made for every line, and slots are set faster than a dict's entries)
     __slots__ = ("pieces", "number", "gap", "breaks", "length", "tail", "_prose", "_gap", "_prose_seen", "_gap_seen")
 
-    def __init__(self, text: str, number: int, gap: bool, rule: _JoinRule) -> None:
+    def __init__(self, text: str, number: int, gap: bool) -> None:
         self.pieces = [text]
         self.number = number
         self.gap = gap
@@ -407,7 +489,7 @@ class _Joined:
         self._prose = self._gap = False
         self._prose_seen = self._gap_seen = 0
 
-    def add(self, text: str, number: int, rule: _JoinRule) -> None:
+    def add(self, text: str, number: int) -> None:
         self.breaks.append((self.length, number))
         self.pieces.append(text)
         self.length += len(text)
@@ -428,23 +510,29 @@ class _Joined:
         return self._gap
 
     def line(self) -> Line:
+        if not self.breaks:   # one source line, as most are
+            return Line(self.pieces[0], self.number, self.gap)
         return Line("".join(self.pieces), self.number, self.gap, tuple(self.breaks))
 
 
-def _split_run_on(lines: list[Line], run_on, starts: LineStarts, report: Report) -> list[Line]:
+def _split_run_on(lines: list[Line], run_on, min_chars: int, starts: LineStarts, report: Report) -> list[Line]:
     """A notice whose line breaks were lost (a whole notice on one line) cut again before each
-    numbered item, role label, attachment, unit label and closing date; other text is left as it is."""
-    chars = sum(map(len, map(_TEXT, lines)))
+    numbered item, role label, attachment, unit label and closing date; other text is left as it is.
+    `min_chars` is run_on.min_chars_per_line (read once per grammar: its attribute costs a hook)."""
     if not lines:
         return lines
+    lengths = list(map(len, map(_TEXT, lines)))
+    chars = sum(lengths)
     # The whole text, when its lines are that long on average; else only a long line that holds
     # two numbered items after sentence ends (…工作。一、组成人员…。三、工作要求…).
-    whole = chars >= run_on.min_chars_per_line * len(lines)
+    whole = chars >= min_chars * len(lines)
+    if not whole and max(lengths) < min_chars:
+        return lines   # (most notices: no line that long, told in C before the loop below)
+    items = run_on.items_in_line.regex
     out: list[Line] = []
     for line in lines:
         text = line.text
-        if not whole and (len(text) < run_on.min_chars_per_line
-                          or len(run_on.items_in_line.regex.findall(text)) < 2):
+        if not whole and (len(text) < min_chars or len(items.findall(text)) < 2):
             out.append(line)
             continue
         cuts = {0, len(text)}

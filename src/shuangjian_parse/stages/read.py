@@ -56,7 +56,7 @@ def read_source(data: bytes, path: str, report: Report,
     # A .docx, web page or PDF becomes text first; its lines are what `line` refers to.
     converted = convert(data, path, report, max_bytes)
     text, encoding = (converted.text, converted.encoding) if converted else _decode(data, path, report)
-    if not text.strip():
+    if not text or text.isspace():   # (not text.strip(): a copy of the whole text)
         raise InputError(path, "no text (only white space)")
     if "\x00" in text:
         raise InputError(path, "binary file (NUL characters in the decoded text)")

@@ -30,8 +30,13 @@ class _Node:
     children: list[_Node]
 
     def freeze(self) -> Section:
-        return Section(number=self.number, level=self.level, heading=self.heading, kind=self.kind,
-                       line=self.line, children=[c.freeze() for c in self.children])
+        # The whole subtree validated in one call, children as data: pydantic builds them
+        # without a Python call each (a fifth of the stage's cost went on building sections).
+        return Section.model_validate(self._data())
+
+    def _data(self) -> dict:
+        return {"number": self.number, "level": self.level, "heading": self.heading, "kind": self.kind,
+                "line": self.line, "children": [c._data() for c in self.children]}
 
 
 _UNSEEN = object()
@@ -76,20 +81,52 @@ def strip_article(text: str, rules: SectionRules) -> str:
     return text[m.end():] if m else text
 
 
+class _Prepared:
+    """What extract_sections reads of the grammar, gathered once per grammar: a rule's
+    attribute costs a hook each time it is read, and the stage read them for every heading."""
+
+    __slots__ = ("rules", "heading_end", "heading_max_chars", "kinds", "extracted_kinds", "weak_kinds",
+                 "unit_heading")
+
+    def __init__(self, rules: SectionRules) -> None:
+        self.rules = rules
+        self.heading_end = re.compile(rules.heading_end)
+        self.heading_max_chars = rules.heading_max_chars
+        # each kind with a pattern of its keywords (_kind): one search of a heading, not one per
+        # keyword; (?!) matches nothing, as a kind with no keyword
+        self.kinds = tuple((rule.kind, re.compile("|".join(map(re.escape, rule.keywords)) or "(?!)"))
+                           for rule in rules.kinds)
+        self.extracted_kinds, self.weak_kinds = frozenset(rules.extracted_kinds), frozenset(rules.weak_kinds)
+        self.unit_heading = rules.unit_heading.regex
+
+
+# Kept by the grammar's id with the grammar itself (an id reused by a later grammar is told apart).
+_PREPARED: dict[int, _Prepared] = {}
+
+
+def _prepared(rules: SectionRules) -> _Prepared:
+    kept = _PREPARED.get(id(rules))
+    if kept is None or kept.rules is not rules:
+        if len(_PREPARED) >= 8:   # (tests load many grammars)
+            _PREPARED.clear()
+        kept = _PREPARED[id(rules)] = _Prepared(rules)
+    return kept
+
+
 def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, report: Report) -> Outline:
     """Build the outline: `一、组织机构` -> Section(number 一, level 1, heading 组织机构, kind organization)."""
-    heading_end = re.compile(rules.heading_end)
+    prepared = _prepared(rules)
+    heading_end = prepared.heading_end
     roots: list[_Node] = []
     stack: list[_Node] = []
     last_number: dict[tuple[int, ...], int] = {}
     kinds: dict[int, str] = {}
     starts: dict[int, tuple[int, str]] = {}
     listed = False  # the line above is a label that opens a list (副组长：, 具体如下：)
-    # The grammar's values read once, not per line (a rule's attribute costs a hook each time);
     # match_number's stored answers looked up here first, without a call per line.
     seen = rules.numbers_seen
-    extracted_kinds, weak_kinds, unit_heading = rules.extracted_kinds, rules.weak_kinds, rules.unit_heading.regex
-    heading_max_chars = rules.heading_max_chars
+    extracted_kinds, weak_kinds, unit_heading = prepared.extracted_kinds, prepared.weak_kinds, prepared.unit_heading
+    heading_max_chars = prepared.heading_max_chars
     # A page or attachment that opens with its own title, no number (某市…各成员单位工作职责):
     # the lines below it, and items numbered below level 1, are of the kind the title names.
     opening = "other"
@@ -103,7 +140,7 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
             # does a page's own title among its first lines
             part = strip_article(line.text, rules) if line.text[:1].isdigit() else line.text
             if part is not line.text or (k < _OPENING_LINES and opening == "other"):
-                kind = _opening_kind(part, heading_end, rules)
+                kind = _opening_kind(part, prepared)
                 if part is not line.text or kind != "other":
                     opening = kind
                     kinds[i] = "other"  # the heading itself
@@ -116,11 +153,15 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
                 stack.pop()
             if level == 1:
                 opening = "other"
-            parent_kind = next((n.kind for n in reversed(stack) if n.kind != "other"), opening)
+            parent_kind = opening   # the kind of the innermost section above that has one
+            for above in reversed(stack):
+                if above.kind != "other":
+                    parent_kind = above.kind
+                    break
             heading = _heading(line.text[end:], heading_end, heading_max_chars)
             if heading is None and level == 1:
                 heading = _glued_heading(line.text[end:], rules)
-            kind = _kind(heading, rules) if heading else "other"
+            kind = _kind(heading, prepared.kinds) if heading else "other"
             extracted = parent_kind in extracted_kinds
             if parent_kind != "other" and (
                     kind == "other" or unit_heading.search(heading or "")
@@ -130,7 +171,7 @@ def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, rep
             node = _Node(number, level, heading, kind, line.line, [])
             (stack[-1].children if stack else roots).append(node)
             if listed and _value(number) == 1:
-                last_number.pop(tuple(id(n) for n in stack) + (level,), None)  # a new list starts
+                last_number.pop((*map(id, stack), level), None)  # a new list starts
             listed = False
             _check_order(node, stack, last_number, line, rules, report)
             stack.append(node)
@@ -147,15 +188,15 @@ def _glued_heading(rest: str, rules: SectionRules) -> str | None:
     return head[:end] if end >= 4 else None
 
 
-def _opening_kind(text: str, heading_end: re.Pattern, rules: SectionRules) -> str:
+def _opening_kind(text: str, prepared: _Prepared) -> str:
     """The kind a line with no number names when it is a heading of duties or a roster
     (short, no sentence in it): `各成员单位工作职责` -> duties; else other."""
     text = text.rstrip().rstrip("：:")
-    head = _heading(text, heading_end, rules.heading_max_chars)
-    if head is None or heading_end.search(text) or _COMMA.search(head):
+    head = _heading(text, prepared.heading_end, prepared.heading_max_chars)
+    if head is None or prepared.heading_end.search(text) or _COMMA.search(head):
         return "other"
-    kind = _kind(head, rules)
-    return kind if kind in rules.extracted_kinds else "other"
+    kind = _kind(head, prepared.kinds)
+    return kind if kind in prepared.extracted_kinds else "other"
 
 
 def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
@@ -166,10 +207,11 @@ def _heading(rest: str, heading_end: re.Pattern, max_chars: int) -> str | None:
     return head
 
 
-def _kind(heading: str, rules: SectionRules) -> str:
-    for rule in rules.kinds:
-        if any(map(heading.__contains__, rule.keywords)):
-            return rule.kind
+def _kind(heading: str, kinds: tuple[tuple[str, re.Pattern], ...]) -> str:
+    """The kind of the first rule (kind, its keywords' pattern) with a keyword in the heading."""
+    for kind, keywords in kinds:
+        if keywords.search(heading):
+            return kind
     return "other"
 
 
@@ -180,7 +222,7 @@ def _value(number: str) -> int:
 def _check_order(node: _Node, stack: list[_Node], last: dict, line: Line, rules: SectionRules,
                  report: Report) -> None:
     """SJ201 when a number is not the one after its previous sibling (or 1 for the first)."""
-    key = tuple(id(n) for n in stack) + (node.level,)
+    key = (*map(id, stack), node.level)
     previous = last.get(key, 0)
     value = _value(node.number)
     last[key] = value

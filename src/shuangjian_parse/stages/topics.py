@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
-from ..grammar import TopicRules
+from ..grammar import TopicRules, first_characters
 from ..models import Body, Document, Text, Topic
+from ..prefilter import CharacterTest
 from .document import Layout
 
 
@@ -31,6 +32,10 @@ class TopicReader:
         self._words = re.compile(_trie(sorted(self._topics)))
         self._unit_after = rules.unit_after.regex
         self._numbered = rules.numbered.regex
+        # what a match of each can start with, told of a character before the pattern is called
+        self._unit_starts = CharacterTest.starting(first_characters(rules.unit_after.pattern))
+        self._numbered_starts = CharacterTest.starting(first_characters(rules.numbered.pattern))
+        self._opening_lines = rules.opening_lines   # (read once: a rule's attribute costs a hook)
         implies = {t.name: t.implies for t in rules.topics}
         # Each topic with every topic it implies, directly or not: 双减 → 双减, 校外培训, 教育.
         self._closure: dict[str, list[str]] = {}
@@ -48,7 +53,7 @@ class TopicReader:
         """The topics of a subject text: `topics("关于成立县“双减”工作领导小组的通知")`."""
         found: dict[str, list[str]] = {}
         seen = dict.fromkeys(m.group() for m in self._words.finditer(subject)
-                             if not self._unit_after.match(subject[m.end():m.end() + 3]))  # 城乡建设厅
+                             if not self._before_unit(subject, m.end()))  # 城乡建设厅
         for word in seen:
             for name in self._topics[word]:
                 for topic in self._closure[name]:
@@ -56,14 +61,24 @@ class TopicReader:
         return [Topic(name=name, words=list(dict.fromkeys(found[name])))
                 for name in sorted(found, key=self._order.__getitem__)]
 
+    def _before_unit(self, subject: str, end: int) -> bool:
+        """An organ's suffix follows the word ending at `end` (unit_after)."""
+        starts = self._unit_starts
+        return ((starts is None or starts[subject[end:end + 1]])
+                and self._unit_after.match(subject[end:end + 3]) is not None)
+
+    def _is_numbered(self, line: str) -> bool:
+        starts = self._numbered_starts
+        return (starts is None or starts[line[:1]]) and self._numbered.match(line) is not None
+
     def opening(self, text: Text, layout: Layout) -> list[str]:
         """The lines before the main text (header, title, addressees) and its first lines, but
         for numbered items."""
-        count = self.rules.opening_lines
+        count = self._opening_lines
         lines = [line.text for line in text.lines[:layout.body_start]]
         # a few lines further at most: a list of numbered items is no opening, however long
         rest = text.lines[layout.body_start:layout.body_start + 3 * count]
-        return lines + [ln.text for ln in rest if not self._numbered.match(ln.text)][:count]
+        return lines + [ln.text for ln in rest if not self._is_numbered(ln.text)][:count]
 
 
 def _trie(words: list[str]) -> str:
