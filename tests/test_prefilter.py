@@ -144,16 +144,14 @@ def test_first_characters(pattern, first):
     assert first_characters(pattern) == first
 
 
+# (a rule that can start with any character is gated on its literals instead: not listed)
 NOISE = [(r.id, r.pattern, r.examples.match) for rules in [load_grammar().normalize]
-         for r in [rules.related_links.heading, *rules.noise]]
+         for r in [rules.related_links.heading, *rules.noise] if first_characters(r.pattern) is not None]
 
 
 @pytest.mark.parametrize("rule_id, pattern, examples", NOISE, ids=[n[0] for n in NOISE])
 def test_a_line_a_noise_rule_matches_starts_with_one_of_its_first_characters(rule_id, pattern, examples):
-    first = first_characters(pattern)
-    if first is None:
-        pytest.skip("starts with any character: gated on its literals")
-    starts = re.compile(f"[{''.join(first)}]")
+    starts = re.compile(f"[{''.join(first_characters(pattern))}]")
     for text in SAMPLE_LINES + examples:
         if re.match(pattern, text):
             assert starts.match(text), text
