@@ -248,6 +248,8 @@ def damaged_role_label(cursor: Cursor, view: LineView) -> bool:
     """`长:孙海方(县委常委)`: a role label that lost its first character in copying, read as the
     role whose deputy (副组长) labels a line below, else the body's first role (SJ306)."""
     r = cursor.r
+    if view.text[:1] not in r.role_tail_starts:
+        return False  # the fragment (the line's first characters) is no role's tail
     m = _DAMAGED_LABEL.match(view.text)
     if m is None or cursor.current is None or m.group("fragment") not in r.role_tails:
         return False
@@ -516,12 +518,8 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> bool:
     line = view.line
     if cursor.current is not None and r.rules.no_office.regex.search(text):
         cursor.current.no_office = True
-    # The last body the text names is the one a roster below it may belong to: read backwards.
-    for m in reversed(list(r._ref.finditer(text))):
-        name = r.name_before(text, m.end())
-        if r.kind_of(name) not in (None, "office"):
-            cursor.mention = (name, line.line)
-            break
+    # The last body the text names is the one a roster below it may belong to (Cursor.mention).
+    cursor.named_in_prose(text, line.line)
     # Sentence by sentence, so that an office is set up under the body in focus when it is
     # named, not under one the same line goes on to establish.
     # A text that holds none of the gate's literals holds none in any of its sentences (no

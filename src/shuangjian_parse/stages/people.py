@@ -236,7 +236,7 @@ class PersonReader:
         items = self._glued_items(text.strip())
         if items is None:
             return None
-        people: list[tuple[str, list[str]]] = []
+        groups: list[tuple[list[str], list[str]]] = []  # names, then the posts after them
         k = 0
         while k < len(items):
             names = []
@@ -247,15 +247,20 @@ class PersonReader:
             while k < len(items) and items[k][0] == "post":
                 posts.append(items[k][1])
                 k += 1
-            if not names or not posts:
+            if not names or not posts or len(names) not in (1, len(posts)):
                 return None
+            groups.append((names, posts))
+        # One person a name (one name takes all the posts after it): counted before the posts
+        # are read, as most entries that get here are one person (冯吉光 县委常委、县委宣传部部长).
+        if sum(len(names) for names, _ in groups) < 2:
+            return None
+        people: list[tuple[str, list[str]]] = []
+        for names, posts in groups:
             if len(names) == 1:
                 people.append((names[0], [p for post in posts for p in self.posts(post)]))
-            elif len(names) == len(posts):
-                people.extend((n, self.posts(p)) for n, p in zip(names, posts))
             else:
-                return None
-        return people if len(people) >= 2 else None
+                people.extend((n, self.posts(p)) for n, p in zip(names, posts))
+        return people
 
     def may_be_glued(self, text: str) -> bool:
         """A title word followed by a surname, where one glued person may end and the next begin
