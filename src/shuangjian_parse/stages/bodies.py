@@ -52,10 +52,16 @@ class _Body:
     declared: int | None = None
     declared_line: int | None = None
     no_office: bool = False
+    _keyed: str = field(default="", repr=False, compare=False)  # the name `_key_of_name` is of
+    _key_of_name: str = field(default="", repr=False, compare=False)
 
     @property
     def key(self) -> str:
-        return _key(self.name)
+        """_key(name), worked out again only when the name changes (Cursor.add lengthens it):
+        every mention resolved compares it with the key of every body known."""
+        if self._keyed is not self.name:
+            self._keyed, self._key_of_name = self.name, _key(self.name)
+        return self._key_of_name
 
 
 def _needs(pattern: str) -> frozenset[str] | None:
