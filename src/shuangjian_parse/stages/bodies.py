@@ -37,7 +37,6 @@ _SENTENCE_END = re.compile(r"[。；;]")
 # A short bracket inside a name: 治理教育乱收费局(委)际联席会议.
 _INNER_BRACKETS = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,3}[)）](?=[\u4e00-\u9fff])")
 _BOOK_TITLE = re.compile(r"《([^《》]{4,60})》")
-_SAME_MAX = 8192  # pairs of body names whose same_body answer is kept (a batch reads thousands)
 
 
 @dataclass
@@ -92,7 +91,6 @@ class BodyReader:
         self._establish = rules.establish.regex
         self._not_established = any_of(rules.not_established)
         self._generic = set(rules.generic_modifiers)
-        self._same: dict[tuple[str, str], bool] = {}
         # The sentence rules with the literals one of which each match needs (see held).
         self._office = [(r.regex, _needs(r.pattern)) for r in rules.office]
         # 组长：, 组长 , 组长——, 【组长】: a label and what sets it apart from its entries.
@@ -169,21 +167,9 @@ class BodyReader:
     def same_body(self, a: str, b: str) -> bool:
         """Two keys name one body: one ends the other (“双减”领导小组 ~ 某县“双减”领导小组), also
         once a policy's full name is its short one (bodies.yaml name_abbreviations), or one is
-        only a place and the kind word (某区联席会议 ~ 某区校外培训工作联席会议).
-
-        Every mention is compared with the bodies known, the same pairs again and again
-        (resolve, add): each pair is answered once."""
+        only a place and the kind word (某区联席会议 ~ 某区校外培训工作联席会议)."""
         if a == b or a.endswith(b) or b.endswith(a):
             return True
-        known = self._same.get((a, b))
-        if known is None:
-            if len(self._same) >= _SAME_MAX:
-                self._same.clear()
-            known = self._same[a, b] = self._same_apart(a, b)
-        return known
-
-    def _same_apart(self, a: str, b: str) -> bool:
-        """same_body for two keys neither of which ends the other."""
         for full, short in self.rules.name_abbreviations.items():  # the policy's short name
             a, b = a.replace(full, short), b.replace(full, short)
         if a == b or a.endswith(b) or b.endswith(a):
