@@ -145,16 +145,21 @@ class BodyReader:
         self._sentence_literals = tuple(sorted({w for r in sentence_rules for w in _needs(r.pattern) or ()}))
         self.layouts = LINE_LAYOUTS.ordered([layout.name for layout in rules.line_layouts])
         # The layouts, in order, that can read a line of each kind (a table row? numbered?
-        # prose?): each layout's rule says which lines it reads (body_layouts.py).
+        # prose?) in each state of the cursor (a roster open? under a 成员单位 label?): each
+        # layout's rule says which lines it reads (body_layouts.py). A prose line outside a
+        # roster is offered to 4 layouts, not 7.
         self.layouts_for = {
-            (table, numbered, prose): tuple((name, layout) for name, layout in self.layouts
-                                            if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered,
-                                                                     prose=prose))
-            for table, numbered, prose in product((False, True), repeat=3)}
+            (table, numbered, prose, roster, units): tuple(
+                (name, layout) for name, layout in self.layouts
+                if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered, prose=prose,
+                                         roster=roster, units=units))
+            for table, numbered, prose, roster, units in product((False, True), repeat=5)}
         # A numbered item run into a roster line whose breaks were lost: `…秘书四科科长二、工作原则`
         # (after a post's last character; 张三、李四 is a list, not an item).
-        self.run_in_item = re.compile(rf"(?<=[{re.escape(people.post_end_chars)}])"
-                                      r"[二三四五六七八九十]{1,3}[、.．](?=[\u4e00-\u9fff])")
+        # (The first numeral, then the look-behind past it: a pattern that opens with a class is
+        # scanned for it; a look-behind first was tried at every position.)
+        self.run_in_item = re.compile(rf"[二三四五六七八九十](?<=[{re.escape(people.post_end_chars)}].)"
+                                      r"[二三四五六七八九十]{0,2}[、.．](?=[\u4e00-\u9fff])")
 
     def held(self, sentence: str) -> frozenset[str]:
         """The literals of the sentence rules that `sentence` holds: a rule that needs one of
@@ -354,7 +359,10 @@ class Cursor:
 
     def read_line(self, i: int) -> None:
         view = self.enter(i)
-        for name, layout in self.r.layouts_for[view.table, view.number is not None, view.prose]:
+        # (The state as the line starts: a layout that does not read the line leaves it as it was.)
+        layouts = self.r.layouts_for[view.table, view.number is not None, view.prose,
+                                     self.roster is not None, self.unit_section]
+        for name, layout in layouts:
             if layout(self, view):
                 self.trace[view.line.line] = name
                 return

@@ -4,7 +4,9 @@ Each layout is one function, `(cursor, line) -> bool`, registered under the name
 `grammars/bodies.yaml` lists in `line_layouts` with its examples. The cursor (bodies.Cursor)
 tries them in that order on every line; the first that returns True has read the line. A rule
 may say which lines it reads (`numbered=True`, `prose=False`, `table=True`, the first test its
-function makes): a line of another kind is not offered to it. To add a layout: write the
+function makes): a line of another kind is not offered to it; and in which state of the cursor
+(`roster=True`: a roster is open; `units=True`: under a 成员单位 heading or label), as the line
+starts: a layout that returns False must leave the cursor's roster and unit section as they were. To add a layout: write the
 function here, list it in bodies.yaml where it must be tried, give it two examples;
 tests/test_layout_rules.py runs them.
 """
@@ -280,7 +282,9 @@ def _deputy_below(cursor: Cursor, i: int, role: str) -> bool:
 
 # A role after an entry, in brackets or as its last word: `县委副书记　张三（组长）`,
 # `张三（副组长）　县教育局局长`, `王刚　县长　组长`.
-_ROLE_AFTER = re.compile(r"[（(](?P<role>[^（()）\s]{2,6})[)）]|\s(?P<word>[^（()）\s]{2,6})$")
+# (The bracket or the space first, then which it was: a pattern that opens with a class is
+# scanned for it, where an alternation of two was tried at every position.)
+_ROLE_AFTER = re.compile(r"[（(\s](?:(?<=[（(])(?P<role>[^（()）\s]{2,6})[)）]|(?<=\s)(?P<word>[^（()）\s]{2,6})$)")
 
 
 @LINE_LAYOUTS.rule("role_after_entry", prose=False)
@@ -304,7 +308,7 @@ def role_after_entry(cursor: Cursor, view: LineView) -> bool:
     return _read_labelled(cursor, f"{note.group('role') or note.group('word')}：{rest}", view.line)
 
 
-@LINE_LAYOUTS.rule("roster_entry")
+@LINE_LAYOUTS.rule("roster_entry", roster=True)
 def roster_entry(cursor: Cursor, view: LineView) -> bool:
     """`陈浩 区委常委、组织部部长` under `副组长：…`: an entry with no label takes the role above;
     under `成员单位：` the line's units are the body's."""
@@ -373,7 +377,7 @@ def post_below_name(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("wrapped_post", numbered=False, prose=False)
+@LINE_LAYOUTS.rule("wrapped_post", numbered=False, prose=False, roster=True)
 def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     """`长` under `钱进 县发展和改革局党组成员、副局`: a post cut at a line end joins the member above."""
     body = _open_roster(cursor, view)
@@ -388,13 +392,13 @@ def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("order_note", numbered=False, prose=False)
+@LINE_LAYOUTS.rule("order_note", numbered=False, prose=False, roster=True)
 def order_note(cursor: Cursor, view: LineView) -> bool:
     """`（以上排名不分先后）` inside a roster: a note on the order of the names, no member."""
     return cursor.roster is not None and cursor.r.rules.order_note.regex.match(view.compact) is not None
 
 
-@LINE_LAYOUTS.rule("body_duties_label", numbered=False)
+@LINE_LAYOUTS.rule("body_duties_label", numbered=False, roster=True)
 def body_duties_label(cursor: Cursor, view: LineView) -> bool:
     """`工作组主要职责：`, `领导小组职责：统筹…`: a label of a body's own duties (the duties stage
     reads units' tasks): it ends the roster above it and is read."""
@@ -404,7 +408,7 @@ def body_duties_label(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False)
+@LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False, roster=True)
 def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
     """A short line inside a roster that no layout reads: reported (SJ302), and the roster goes
     on, so that one odd line does not lose the names below it."""
@@ -449,7 +453,7 @@ def document_title(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("unit_list")
+@LINE_LAYOUTS.rule("unit_list", units=True)
 def unit_list(cursor: Cursor, view: LineView) -> bool:
     """`县教育局、县委宣传部、县公安局` under a 成员单位 heading or label, or numbered, one unit
     an item (1.县教育局): the body's member units."""

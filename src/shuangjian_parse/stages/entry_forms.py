@@ -21,6 +21,10 @@ _LIST_MARK = re.compile(r"[、，,]")
 _LIST_SPLIT = re.compile(r"[、，,\s]+")
 _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
 _PHONE_START = "-－—()（）"  # or a digit
+# A token that is a phone number (see _is_phone), anywhere in an entry: the class first, then
+# the look-behind past it, so that the engine scans for the class (a pattern that opens with a
+# look-behind or a repeat is tried at every position).
+_PHONE_TOKEN = re.compile(r"[\d\-－—()（）](?<!\S.)[\d\-－—()（）]{6,}(?!\S)")
 # The post may hold brackets of its own: a pinyin note a mirror site left (市農業(yè)農村局).
 _POST_IN_BRACKETS = r"[（(](?P<post>(?:[^()（）]|[（(][^()（）]*[)）])*)[)）]"
 _NAME_POST_PAREN = re.compile(rf"^(?P<name>[^()（）\s][^()（）]{{0,13}}?)\s*{_POST_IN_BRACKETS}$")
@@ -52,7 +56,10 @@ class Entry:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens: list[str] = [t for t in text.split() if not _is_phone(t)]
+        tokens = text.split()
+        if _PHONE_TOKEN.search(text):  # most entries hold no phone number: no token is tested
+            tokens = [t for t in tokens if not _is_phone(t)]
+        self.tokens: list[str] = tokens
 
 
 def _compact(text: str) -> str:

@@ -22,7 +22,10 @@ _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
 _NAME_NOTE = re.compile(r"^(?P<name>[^\s（(]{2,5})[（(](?P<note>[^()（）]{1,12})[)）]\s*")
 _CONCURRENT = re.compile(r"[，,]\s*兼任?$")  # 县教育局局长，兼: the post is held alongside, no post of its own
 _LAST_BRACKET = re.compile(r"[（(](?P<inside>[^（()）]*)[)）]$")
-_DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
+# A phone number's run of digits, before its pattern is tried. (\d then \d{5}: a pattern that
+# opens with a class is scanned for it in C; one that opens with a repeat, as \d{6} would, is
+# tried at every position of the text. Several patterns here are written so, for that reason.)
+_DIGITS = re.compile(r"\d\d{5}")
 _LOOSE_MAX = 12  # characters of a name at most (a transliterated one, with its middle dot)
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,、：:；;]|$)")
@@ -77,11 +80,14 @@ class PersonReader:
         surnames = self.surname_chars = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
         # A title's last character then a surname (副市长陈文亮, 县长 李明), or two names first
         # (谭兵 颜钊市民政局…): character classes only, a cheap gate before the glued reading.
-        self._title_then_surname = re.compile(rf"[{re.escape(self.post_end_chars)}]\s?[{surnames}]"
-                                              rf"|^[{surnames}][^\s]{{1,3}}\s[{surnames}]")
-        # (?<!\S) and (?!\S): at the text's ends or by white space; a pattern that opens with
-        # the surname class is scanned for it, where (?:^|(?<=\s)) was tried at every position.
-        self._spaced_name = re.compile(rf"(?<!\S)([{surnames}])\s+([\u4e00-\u9fff])(?!\S)")
+        # Two patterns, not one alternation: one that opens with a class is scanned for it.
+        self._title_then_surname = re.compile(rf"[{re.escape(self.post_end_chars)}]\s?[{surnames}]")
+        self._two_names_first = re.compile(rf"[{surnames}][^\s]{{1,3}}\s[{surnames}]")
+        # A surname at the text's start or after white space, then white space and one character
+        # at the end or before white space: (?<!\S.) looks behind the surname, so that the
+        # pattern opens with the surname class and is scanned for it (a look-behind first was
+        # tried at every position).
+        self._spaced_name = re.compile(rf"([{surnames}])(?<!\S.)\s+([\u4e00-\u9fff])(?!\S)")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
         self._names: dict[tuple[str, bool, bool], bool] = {}
@@ -266,7 +272,8 @@ class PersonReader:
         """A title word followed by a surname, where one glued person may end and the next begin
         (`副市长陈文亮`, `县长 李明`), or two names first (`谭兵 颜钊…`): without either, `glued`
         cannot read two people."""
-        return self._title_then_surname.search(text) is not None
+        return (self._title_then_surname.search(text) is not None
+                or self._two_names_first.match(text) is not None)
 
     def _glued_items(self, text: str) -> list[tuple[str, str]] | None:
         """`王刚市长李明副市长` -> [(name, 王刚), (post, 市长), (name, 李明), (post, 副市长)]."""
