@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import product
 
 from ..diagnostics import Report
@@ -161,6 +162,28 @@ class BodyReader:
         self.run_in_item = re.compile(rf"[二三四五六七八九十](?<=[{re.escape(people.post_end_chars)}].)"
                                       r"[二三四五六七八九十]{0,2}[、.．](?=[\u4e00-\u9fff])")
 
+    # The rules read on most lines, by their patterns: a rule compiles its pattern on first use
+    # (grammar.py), and asking the rule again cost a call each time (~40 a notice).
+    @cached_property
+    def roster_title(self) -> re.Pattern:
+        return self.rules.roster_title.regex
+
+    @cached_property
+    def order_note(self) -> re.Pattern:
+        return self.rules.order_note.regex
+
+    @cached_property
+    def also_office(self) -> re.Pattern:
+        return self.rules.also_office.regex
+
+    @cached_property
+    def lead_note(self) -> re.Pattern:
+        return self.rules.lead_note.regex
+
+    @cached_property
+    def no_office(self) -> re.Pattern:
+        return self.rules.no_office.regex
+
     def held(self, sentence: str) -> frozenset[str]:
         """The literals of the sentence rules that `sentence` holds: a rule that needs one of
         `need` (its pair in _office …, None: no literal) cannot match the sentence when
@@ -304,33 +327,28 @@ class LineView:
     """A line as the layouts see it: its text after any 序号 cell or section number.
 
     `prose`: the line holds sentence punctuation (，。；), so it is no roster entry or heading.
-    Every line needs it (it picks the layouts that may read the line) and the layouts read it
-    again and again: a plain slot, set here, not a property."""
+    `label`: the role label the line opens with (BodyReader.role_label), or None.
+    Every line needs both (the layouts offered nearly every line ask for the label) and the
+    layouts read them again and again: plain slots, set here, not properties or methods."""
 
-    __slots__ = ("i", "line", "text", "number", "table", "prose", "_compact", "_label")
+    __slots__ = ("i", "line", "text", "number", "table", "prose", "label", "_compact")
 
-    def __init__(self, i: int, line: Line, text: str, number: tuple[int, str, int] | None = None,
-                 table: bool = False) -> None:
+    def __init__(self, i: int, line: Line, text: str, reader: BodyReader,
+                 number: tuple[int, str, int] | None = None, table: bool = False) -> None:
         self.i = i  # index in Text.lines
         self.line = line
         self.text = text
         self.number = number  # (level, number, end) of a numbered line
         self.table = table  # a roster table's header row or a row under it
         self.prose = _PROSE.search(text) is not None
+        self.label = reader.role_label(text)
         self._compact: str | None = None
-        self._label: re.Match | None | bool = False  # False: not looked for yet
 
     @property
     def compact(self) -> str:
         if self._compact is None:
             self._compact = "".join(self.text.split())
         return self._compact
-
-    def label(self, reader: BodyReader) -> re.Match | None:
-        """The role label the line opens with (BodyReader.role_label), looked for once."""
-        if self._label is False:
-            self._label = reader.role_label(self.text)
-        return self._label
 
 
 class Cursor:
@@ -375,7 +393,7 @@ class Cursor:
         if "\t" in text:
             header = self.r.columns.header(text)
             if header is not None or (self.header is not None and self.header.has("name")):
-                return LineView(i, line, self.r.columns.strip_index(text), table=True)
+                return LineView(i, line, self.r.columns.strip_index(text), self.r, table=True)
             text = self.r.columns.strip_index(text)
         else:
             self.header = None
@@ -383,20 +401,20 @@ class Cursor:
         if number is None:
             stripped = strip_article(text, self.r.sections)
             if not text[:1].isdigit() or stripped is text:
-                return LineView(i, line, stripped)
+                return LineView(i, line, stripped, self.r)
             # 2.2 成员单位职责: a part of a 预案 is read as a numbered heading (level: its depth)
             part = text[: len(text) - len(stripped)].strip()
             number, text = (part.count(".") + part.count("．") + 1, part, len(part)), stripped
         else:
             text = text[number[2]:].strip()
             if self.unit_section and self.r.units.all_named(text):
-                return LineView(i, line, text, number=number)  # 1.县教育局 in a list of units
+                return LineView(i, line, text, self.r, number=number)  # 1.县教育局 in a list of units
             if number[0] >= 3 and self.numbered_entry(text):
-                return LineView(i, line, text, number=number)  # 1.张三 县长 under 组长：
+                return LineView(i, line, text, self.r, number=number)  # 1.张三 县长 under 组长：
         self.end_roster()
         self.focus(text, line.line)
         self.unit_section = any(w in text for w in self.r.rules.unit_headings)
-        return LineView(i, line, text, number=number)
+        return LineView(i, line, text, self.r, number=number)
 
     def numbered_entry(self, text: str) -> bool:
         """`1.张三 县长` under a role label: a roster's people numbered one a line (an item of
@@ -604,7 +622,7 @@ class Cursor:
         """`X成员名单` / `X联络员名单` / `专班组成`: the lines below are X's roster; a lead-in
         without a name (`成员名单如下：`) opens the roster of the body in focus."""
         compact = "".join(text.split())
-        m = self.r.rules.roster_title.regex.match(compact)
+        m = self.r.roster_title.match(compact)
         if not m or _PROSE.search(compact):
             return False
         name = m.group("name")
@@ -629,7 +647,7 @@ class Cursor:
     def add_entries(self, body: _Body, role: str, text: str, line: Line) -> bool:
         """The people of one roster entry (people.yaml `entry_forms`) as members of `body`."""
         note = _NOTE_AT_END.search(text) if text.endswith((")", "）")) else None
-        if note and self.r.rules.order_note.regex.match(note.group(0)):
+        if note and self.r.order_note.match(note.group(0)):
             text = text[:note.start()].rstrip()  # 王五、李四、张三（按姓氏笔画为序）: the order, no post
         found = self.r.people.read_entry(text)
         if not found:
@@ -638,7 +656,7 @@ class Cursor:
         if form in REPAIRS:
             self.report.add("SJ306", line.line, text=text[:40], repair=REPAIRS[form])
         for name, posts in entries:
-            also = self.r.rules.also_office.regex.search(posts[-1]) if posts and name else None
+            also = self.r.also_office.search(posts[-1]) if posts and name else None
             if also:  # 县市场监管局局长（兼办公室主任）: the post, and the office's 主任
                 posts = [*posts[:-1], posts[-1][:also.start()]]
                 office = self.office_of(body, line.line)
@@ -651,7 +669,7 @@ class Cursor:
         seen = {u.name for u in body.units}
         offset = 0
         for name in names:
-            note = self.r.rules.lead_note.regex.search(name)
+            note = self.r.lead_note.search(name)
             if note and self.r.units.is_unit(name[:note.start()]):
                 name = name[:note.start()]  # 县教育局（牵头）: the lead unit, named without its note
                 body.lead = body.lead or name

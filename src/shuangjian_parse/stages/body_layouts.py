@@ -79,7 +79,7 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
         return False
     r = cursor.r
     text = view.text
-    if view.label(r):
+    if view.label:
         return False
     parts = _HEAD_SPLIT.split(text, maxsplit=1)
     head, rest = "".join(parts[0].split()), parts[1].strip() if len(parts) > 1 else ""
@@ -126,7 +126,7 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     """`组长:李为市政府副市长副组长:万五龙…成员:谭应兵…`: a roster whose line breaks were lost,
     each role label with its entries; a sentence before the first label is read as prose."""
     text = view.text
-    if text.count("：") + text.count(":") < 2 and not (" " in text and view.label(cursor.r)):
+    if text.count("：") + text.count(":") < 2 and not (" " in text and view.label):
         return False  # two labels need two colons, or a line that starts with one and spaces
     if _task_units(cursor, view):
         return False
@@ -163,7 +163,7 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     breaks: `…科长二、工作原则…`) ends the roster."""
     r = cursor.r
     text = view.text
-    labelled = view.label(r) is not None
+    labelled = view.label is not None
     if labelled and _task_units(cursor, view):
         return True  # the duties stage's: read here as no member units
     glued = r.glued_role(text) if not labelled else None
@@ -189,7 +189,7 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
 def _task_units(cursor: Cursor, view: LineView) -> bool:
     """`责任单位：县教育局。工作任务：…` in a duties section: a task's units, read by the duties
     stage, not member units."""
-    label = view.label(cursor.r)
+    label = view.label
     return (label is not None and label.group("role") in cursor.r.rules.task_unit_roles
             and cursor.kinds.get(view.i) == "duties")
 
@@ -221,7 +221,7 @@ def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
             return True
     if role in r._unit_roles:
         cursor.unit_section = True  # 成员单位： then the units, one per line or numbered
-    if not rest or _NOTE.fullmatch(rest) or r.rules.order_note.regex.match(rest):
+    if not rest or _NOTE.fullmatch(rest) or r.order_note.match(rest):
         return True  # 成员：（按姓氏笔画排序）: a note, the entries follow
     if r.rules.filled_later.regex.match(rest):
         return True  # 联络员：由各成员单位确定一名…担任: no one is named
@@ -395,7 +395,7 @@ def wrapped_post(cursor: Cursor, view: LineView) -> bool:
 @LINE_LAYOUTS.rule("order_note", numbered=False, prose=False, roster=True)
 def order_note(cursor: Cursor, view: LineView) -> bool:
     """`（以上排名不分先后）` inside a roster: a note on the order of the names, no member."""
-    return cursor.roster is not None and cursor.r.rules.order_note.regex.match(view.compact) is not None
+    return cursor.roster is not None and cursor.r.order_note.match(view.compact) is not None
 
 
 @LINE_LAYOUTS.rule("body_duties_label", numbered=False, roster=True)
@@ -520,7 +520,7 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> bool:
     (成员由以下单位组成：, 名单如下：)."""
     r = cursor.r
     line = view.line
-    if cursor.current is not None and r.rules.no_office.regex.search(text):
+    if cursor.current is not None and r.no_office.search(text):
         cursor.current.no_office = True
     # The last body the text names is the one a roster below it may belong to (Cursor.mention).
     cursor.named_in_prose(text, line.line)
