@@ -59,6 +59,13 @@ def _import_jieba():
     return jieba
 
 
+def _meets(reads: dict, marks: frozenset[str], tokens: int) -> bool:
+    """An entry that holds `marks` and `tokens` words (4: four or more) meets a form's rule."""
+    needs = reads.get("needs")
+    return ((needs is None or not marks.isdisjoint(needs))
+            and reads.get("tokens", tokens) == tokens and tokens >= reads.get("min_tokens", 0))
+
+
 class PersonReader:
     """Reads names and posts with one grammar's rules; build it once per grammar."""
 
@@ -92,6 +99,11 @@ class PersonReader:
         self._jieba = None
         self._names: dict[tuple[str, bool, bool], bool] = {}
         self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
+        # The forms, in order, that can read an entry of each shape (see forms_for): at most one
+        # key for each set of the marks the rules name and each count of words up to 4.
+        self._forms_for: dict[tuple[frozenset[str], int], tuple] = {}
+        self._marks = re.compile("[" + re.escape("".join(sorted(
+            {c for reads in ENTRY_FORMS.reads.values() for c in reads.get("needs", "")}))) + "]")
 
     def has_surname(self, name: str) -> bool:
         return name[:2] in self._compound or name[:1] in self._surnames
@@ -228,11 +240,24 @@ class PersonReader:
         if not text:
             return None
         entry = Entry(text)
-        for name, form in self.forms:
+        for name, form in self.forms_for(entry):
             found = form(entry, self)
             if found:
                 return name, found
         return None
+
+    def forms_for(self, entry: Entry) -> tuple:
+        """The entry forms, in people.yaml's order, whose rule the entry meets (entry_forms.py:
+        `needs`, `tokens`, `min_tokens`): `冯吉光 县委常委、县委宣传部部长` (two words, a 、) is
+        not offered the forms that need brackets, a ；, a tab, one word or three."""
+        key = (frozenset(self._marks.findall(entry.text)), min(len(entry.tokens), 4))
+        forms = self._forms_for.get(key)
+        if forms is None:
+            marks, tokens = key
+            forms = self._forms_for[key] = tuple(
+                (name, form) for name, form in self.forms
+                if _meets(ENTRY_FORMS.reads[name], marks, tokens))
+        return forms
 
     def glued(self, text: str) -> list[tuple[str, list[str]]] | None:
         """People whose names and posts are glued together, as Word text loses its breaks:
