@@ -341,7 +341,9 @@ class LineView:
         self.number = number  # (level, number, end) of a numbered line
         self.table = table  # a roster table's header row or a row under it
         self.prose = _PROSE.search(text) is not None
-        self.label = reader.role_label(text)
+        # (BodyReader.role_label, its test written out: every line asks, and most open with
+        # no label's first character)
+        self.label = reader.role_label(text) if text[:1] in reader._label_starts else None
         self._compact: str | None = None
 
     @property
@@ -413,7 +415,7 @@ class Cursor:
                 return LineView(i, line, text, self.r, number=number)  # 1.张三 县长 under 组长：
         self.end_roster()
         self.focus(text, line.line)
-        self.unit_section = any(w in text for w in self.r.rules.unit_headings)
+        self.unit_section = any(map(text.__contains__, self.r.rules.unit_headings))
         return LineView(i, line, text, self.r, number=number)
 
     def numbered_entry(self, text: str) -> bool:

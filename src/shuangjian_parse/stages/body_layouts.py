@@ -166,7 +166,8 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     labelled = view.label is not None
     if labelled and _task_units(cursor, view):
         return True  # the duties stage's: read here as no member units
-    glued = r.glued_role(text) if not labelled else None
+    # (a glued label opens with a label's character too: most lines skip the call)
+    glued = r.glued_role(text) if not labelled and text[:1] in r._label_starts else None
     if glued and (cursor.roster or cursor.mention or cursor.current):
         text = f"{glued.group('role')} {text[glued.end():]}"  # 组长张三 县长: the label and 张三 县长
     elif not labelled:
@@ -477,7 +478,7 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     watch = view.number is None and (
         cursor.roster is not None or cursor.kinds.get(view.i) == "roster"
         or (bool(cursor.bodies) and cursor.r._role_only.match(view.text) is not None)
-        or _entry_outside_roster(cursor, view))
+        or (not view.prose and _entry_outside_roster(cursor, view)))  # (no call for a prose line)
     roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()
     found = cursor.found() if watch else None

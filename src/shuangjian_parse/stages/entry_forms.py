@@ -122,8 +122,8 @@ def several_names_with_posts_in_brackets(entry: Entry, people: PersonReader) -> 
 def several_names(entry: Entry, people: PersonReader) -> Entries | None:
     """`彭景坤 易肇沅 周杏武`: names alone, between spaces."""
     tokens = entry.tokens
-    if len(tokens) >= 2 and all(people.is_name(t) for t in tokens) \
-            and not any(people.is_post(t) for t in tokens):
+    if len(tokens) >= 2 and all(map(people.is_name, tokens)) \
+            and not any(map(people.is_post, tokens)):
         return [(t, []) for t in tokens]
     return None
 

@@ -227,7 +227,10 @@ class PersonReader:
         # 张　三 (a two-character name spaced to the width of three) is one name.
         # (A function, not the template r"\1\2": re looks a template up in a cache by its
         # pattern, hashing this one, surname class and all, on every call.)
-        text = self._spaced_name.sub(_joined, _without_comrade(text.strip()))
+        text = text.strip()
+        if "同志" in text:  # (_without_comrade written out: every entry comes here)
+            text = _COMRADE.sub("", text)
+        text = self._spaced_name.sub(_joined, text)
         # 李丽（女，苗族） 县人民政府副县长: a note on the person after the name is no post.
         noted = _NAME_NOTE.match(text)
         if noted and all(self._person_note.match(p) for p in _NOTE_END.split(noted.group("note"))):
