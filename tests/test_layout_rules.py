@@ -88,9 +88,10 @@ def test_the_list_names_every_layout_with_an_example():
 
 
 def test_a_layout_is_offered_every_line_it_could_read(monkeypatch):
-    """A line layout's `reads` (table=…, numbered=…, prose=…) only says what its function tests
-    first: offered every line, each layout refuses the lines of the kinds it does not read, and
-    the records are the same as when they are not offered to it."""
+    """A line layout's `reads` (table=…, numbered=…, prose=…; roster=…, units=…, the cursor's
+    state as the line starts) only says what its function tests first: offered every line, each
+    layout refuses the lines of the kinds it does not read, and the records are the same as when
+    they are not offered to it."""
     from conftest import SAMPLES
     from test_layouts import CASES
 
@@ -103,8 +104,9 @@ def test_a_layout_is_offered_every_line_it_could_read(monkeypatch):
     before = [record_data(parser.run(text, "a.txt").notice) for text in texts]
     read_anyway = []
 
-    def offered(name, layout, table, numbered, prose):
-        if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered, prose=prose):
+    def offered(name, layout, table, numbered, prose, roster, units):
+        if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered, prose=prose, roster=roster,
+                                 units=units):
             return layout
 
         def refusing(cursor, view):

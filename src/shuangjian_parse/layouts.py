@@ -31,8 +31,9 @@ class Registry:
 
     def rule(self, name: str, **reads: bool) -> Callable[[Callable], Callable]:
         """Register the decorated function as the layout `name`. `reads` says which lines it
-        can read (`numbered=True`, `prose=False`, `table=True`: the first test the function
-        makes itself), so that a line of another kind is not offered to it."""
+        can read (`numbered=True`, `prose=False`, `table=True`; for a line layout also
+        `roster=True`, `units=True`, the cursor's state: the first test the function makes
+        itself), so that a line of another kind is not offered to it."""
         def register(function: Callable) -> Callable:
             if name in self.functions:
                 raise ValueError(f"{self.kind} {name!r} is registered twice")
@@ -42,7 +43,8 @@ class Registry:
         return register
 
     def may_read(self, name: str, **line: bool) -> bool:
-        """Whether the layout `name` can read a line of this kind (`table=…, numbered=…, prose=…`)."""
+        """Whether the layout `name` can read a line of this kind (`table=…, numbered=…, prose=…`,
+        and for a line layout `roster=…, units=…`)."""
         return all(line[key] == value for key, value in self.reads[name].items())
 
     def ordered(self, names: Sequence[str]) -> tuple[tuple[str, Callable], ...]:

@@ -4,7 +4,9 @@ Each layout is one function, `(cursor, line) -> bool`, registered under the name
 `grammars/bodies.yaml` lists in `line_layouts` with its examples. The cursor (bodies.Cursor)
 tries them in that order on every line; the first that returns True has read the line. A rule
 may say which lines it reads (`numbered=True`, `prose=False`, `table=True`, the first test its
-function makes): a line of another kind is not offered to it. To add a layout: write the
+function makes): a line of another kind is not offered to it; and in which state of the cursor
+(`roster=True`: a roster is open; `units=True`: under a 成员单位 heading or label), as the line
+starts: a layout that returns False must leave the cursor's roster and unit section as they were. To add a layout: write the
 function here, list it in bodies.yaml where it must be tried, give it two examples;
 tests/test_layout_rules.py runs them.
 """
@@ -79,7 +81,7 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
         return False
     r = cursor.r
     text = view.text
-    if view.label(r):
+    if view.label:
         return False
     parts = _HEAD_SPLIT.split(text, maxsplit=1)
     head, rest = "".join(parts[0].split()), parts[1].strip() if len(parts) > 1 else ""
@@ -155,7 +157,7 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     """`组长:李为市政府副市长副组长:万五龙…成员:谭应兵…`: a roster whose line breaks were lost,
     each role label with its entries; a sentence before the first label is read as prose."""
     text = view.text
-    if text.count("：") + text.count(":") < 2 and not (" " in text and view.label(cursor.r)):
+    if text.count("：") + text.count(":") < 2 and not (" " in text and view.label):
         return False  # two labels need two colons, or a line that starts with one and spaces
     if _task_units(cursor, view):
         return False
@@ -211,10 +213,11 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
     ends the roster."""
     r = cursor.r
     text = view.text
-    labelled = view.label(r) is not None
+    labelled = view.label is not None
     if labelled and _task_units(cursor, view):
         return True  # the duties stage's: read here as no member units
-    glued = r.glued_role(text) if not labelled else None
+    # (a glued label opens with a label's character too: most lines skip the call)
+    glued = r.glued_role(text) if not labelled and text[:1] in r._label_starts else None
     if glued and (cursor.roster or cursor.mention or cursor.current):
         text = f"{glued.group('role')} {text[glued.end():]}"  # 组长张三 县长: the label and 张三 县长
     elif not labelled:
@@ -238,7 +241,7 @@ def role_label(cursor: Cursor, view: LineView) -> bool:
 def _task_units(cursor: Cursor, view: LineView) -> bool:
     """`责任单位：县教育局。工作任务：…` in a duties section: a task's units, read by the duties
     stage, not member units."""
-    label = view.label(cursor.r)
+    label = view.label
     return (label is not None and label.group("role") in cursor.r.rules.task_unit_roles
             and cursor.kinds.get(view.i) == "duties")
 
@@ -270,7 +273,7 @@ def _read_labelled(cursor: Cursor, text: str, line: Line) -> bool:
             return True
     if role in r._unit_roles:
         cursor.unit_section = True  # 成员单位： then the units, one per line or numbered
-    if not rest or _NOTE.fullmatch(rest) or r.rules.order_note.regex.match(rest):
+    if not rest or _NOTE.fullmatch(rest) or r.order_note.match(rest):
         return True  # 成员：（按姓氏笔画排序）: a note, the entries follow
     if r.rules.filled_later.regex.match(rest):
         return True  # 联络员：由各成员单位确定一名…担任: no one is named
@@ -299,6 +302,8 @@ def damaged_role_label(cursor: Cursor, view: LineView) -> bool:
     """`长:孙海方(县委常委)`: a role label that lost its first character in copying, read as the
     role whose deputy (副组长) labels a line below, else the body's first role (SJ306)."""
     r = cursor.r
+    if view.text[:1] not in r.role_tail_starts:
+        return False  # the fragment (the line's first characters) is no role's tail
     m = _DAMAGED_LABEL.match(view.text)
     if m is None or cursor.current is None or m.group("fragment") not in r.role_tails:
         return False
@@ -329,7 +334,9 @@ def _deputy_below(cursor: Cursor, i: int, role: str) -> bool:
 
 # A role after an entry, in brackets or as its last word: `县委副书记　张三（组长）`,
 # `张三（副组长）　县教育局局长`, `王刚　县长　组长`.
-_ROLE_AFTER = re.compile(r"[（(](?P<role>[^（()）\s]{2,6})[)）]|\s(?P<word>[^（()）\s]{2,6})$")
+# (The bracket or the space first, then which it was: a pattern that opens with a class is
+# scanned for it, where an alternation of two was tried at every position.)
+_ROLE_AFTER = re.compile(r"[（(\s](?:(?<=[（(])(?P<role>[^（()）\s]{2,6})[)）]|(?<=\s)(?P<word>[^（()）\s]{2,6})$)")
 
 
 @LINE_LAYOUTS.rule("role_after_entry", prose=False)
@@ -353,7 +360,7 @@ def role_after_entry(cursor: Cursor, view: LineView) -> bool:
     return _read_labelled(cursor, f"{note.group('role') or note.group('word')}：{rest}", view.line)
 
 
-@LINE_LAYOUTS.rule("roster_entry")
+@LINE_LAYOUTS.rule("roster_entry", roster=True)
 def roster_entry(cursor: Cursor, view: LineView) -> bool:
     """`陈浩 区委常委、组织部部长` under `副组长：…`: an entry with no label takes the role above;
     under `成员单位：` the line's units are the body's."""
@@ -422,7 +429,7 @@ def post_below_name(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("wrapped_post", numbered=False, prose=False)
+@LINE_LAYOUTS.rule("wrapped_post", numbered=False, prose=False, roster=True)
 def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     """`长` under `钱进 县发展和改革局党组成员、副局`: a post cut at a line end joins the member above."""
     body = _open_roster(cursor, view)
@@ -437,13 +444,13 @@ def wrapped_post(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("order_note", numbered=False, prose=False)
+@LINE_LAYOUTS.rule("order_note", numbered=False, prose=False, roster=True)
 def order_note(cursor: Cursor, view: LineView) -> bool:
     """`（以上排名不分先后）` inside a roster: a note on the order of the names, no member."""
-    return cursor.roster is not None and cursor.r.rules.order_note.regex.match(view.compact) is not None
+    return cursor.roster is not None and cursor.r.order_note.match(view.compact) is not None
 
 
-@LINE_LAYOUTS.rule("body_duties_label", numbered=False)
+@LINE_LAYOUTS.rule("body_duties_label", numbered=False, roster=True)
 def body_duties_label(cursor: Cursor, view: LineView) -> bool:
     """`工作组主要职责：`, `领导小组职责：统筹…`: a label of a body's own duties (the duties stage
     reads units' tasks): it ends the roster above it and is read."""
@@ -453,7 +460,7 @@ def body_duties_label(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False)
+@LINE_LAYOUTS.rule("unreadable_roster_line", numbered=False, prose=False, roster=True)
 def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
     """A short line inside a roster that no layout reads: reported (SJ302), and the roster goes
     on, so that one odd line does not lose the names below it."""
@@ -498,7 +505,7 @@ def document_title(cursor: Cursor, view: LineView) -> bool:
     return True
 
 
-@LINE_LAYOUTS.rule("unit_list")
+@LINE_LAYOUTS.rule("unit_list", units=True)
 def unit_list(cursor: Cursor, view: LineView) -> bool:
     """`县教育局、县委宣传部、县公安局` under a 成员单位 heading or label, or numbered, one unit
     an item (1.县教育局): the body's member units."""
@@ -519,11 +526,12 @@ def prose(cursor: Cursor, view: LineView) -> bool:
     (办公室主任由X兼任), member units (由A、B组成) and the lead unit (A为牵头单位)."""
     # A roster's line, or one that opens with a role word while a body is known (组长——张三 in a
     # layout no rule reads): what it gives is checked, and a line that gave nothing reported.
+    # Not watched: a short heading of the duties below (成员单位及职责), a row of a table of tasks.
     watch = view.number is None and not (len(view.text) <= 20 and _DUTIES_TITLE.search(view.text)) \
-        and not (cursor.header is not None and "\t" in view.line.text) and (  # a row of a table of tasks
+        and not (cursor.header is not None and "\t" in view.line.text) and (
         cursor.roster is not None or cursor.kinds.get(view.i) == "roster"
         or (bool(cursor.bodies) and cursor.r._role_only.match(view.text) is not None)
-        or _entry_outside_roster(cursor, view))  # (成员单位及职责: the heading of the duties below)
+        or (not view.prose and _entry_outside_roster(cursor, view)))  # (no call for a prose line)
     roster = (cursor.roster, cursor.role, cursor.default_role, cursor.office_roster)
     cursor.end_roster()
     found = cursor.found() if watch else None
@@ -567,14 +575,10 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> bool:
     (成员由以下单位组成：, 名单如下：)."""
     r = cursor.r
     line = view.line
-    if cursor.current is not None and r.rules.no_office.regex.search(text):
+    if cursor.current is not None and r.no_office.search(text):
         cursor.current.no_office = True
-    # The last body the text names is the one a roster below it may belong to: read backwards.
-    for m in reversed(list(r._ref.finditer(text))):
-        name = r.name_before(text, m.end())
-        if r.kind_of(name) not in (None, "office"):
-            cursor.mention = (name, line.line)
-            break
+    # The last body the text names is the one a roster below it may belong to (Cursor.mention).
+    cursor.named_in_prose(text, line.line)
     # Sentence by sentence, so that an office is set up under the body in focus when it is
     # named, not under one the same line goes on to establish.
     # A text that holds none of the gate's literals holds none in any of its sentences (no

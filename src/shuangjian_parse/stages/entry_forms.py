@@ -4,6 +4,11 @@ Each form is one function, `(entry, people) -> [(name, posts), …] | None`, reg
 name that `grammars/people.yaml` lists in `entry_forms` with its examples; `PersonReader.entries`
 tries them in that order and the first that reads the entry wins. To add a form: write the
 function here, list it in people.yaml where it must be tried, give it two examples.
+
+A rule may say what an entry needs for the form to read it, as the first tests its function
+makes (`needs="；;"`: one of these characters; `tokens=1`: so many words, 1 to 3;
+`min_tokens=2`: at least so many): an entry without it is not offered to the form
+(PersonReader.forms_for). Most entries are offered 4 or 5 forms of the first 11, not all.
 """
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ _LIST_SPLIT = re.compile(r"[、，,\s]+")
 _COMMA = re.compile(r"[，,]")
 _PHONE = re.compile(r"^[\d\-－—()（）]{7,}$")
 _PHONE_START = "-－—()（）"  # or a digit
+# A token that is a phone number (see _is_phone), anywhere in an entry: the class first, then
+# the look-behind past it, so that the engine scans for the class (a pattern that opens with a
+# look-behind or a repeat is tried at every position).
+_PHONE_TOKEN = re.compile(r"[\d\-－—()（）](?<!\S.)[\d\-－—()（）]{6,}(?!\S)")
 # The post may hold brackets of its own: a pinyin note a mirror site left (市農業(yè)農村局).
 _POST_IN_BRACKETS = r"[（(](?P<post>(?:[^()（）]|[（(][^()（）]*[)）])*)[)）]"
 _NAME_POST_PAREN = re.compile(rf"^(?P<name>[^()（）\s][^()（）]{{0,13}}?)\s*{_POST_IN_BRACKETS}$")
@@ -53,14 +62,17 @@ class Entry:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens: list[str] = [t for t in text.split() if not _is_phone(t)]
+        tokens = text.split()
+        if _PHONE_TOKEN.search(text):  # most entries hold no phone number: no token is tested
+            tokens = [t for t in tokens if not _is_phone(t)]
+        self.tokens: list[str] = tokens
 
 
 def _compact(text: str) -> str:
     return "".join(text.split())
 
 
-@ENTRY_FORMS.rule("separated_by_semicolons")
+@ENTRY_FORMS.rule("separated_by_semicolons", needs="；;")
 def separated_by_semicolons(entry: Entry, people: PersonReader) -> Entries | None:
     """`县委常委 李四；县人民政府副县长 王五`: each part an entry of its own."""
     if "；" not in entry.text and ";" not in entry.text:
@@ -68,7 +80,7 @@ def separated_by_semicolons(entry: Entry, people: PersonReader) -> Entries | Non
     return people.segments(entry.text)
 
 
-@ENTRY_FORMS.rule("table_cells")
+@ENTRY_FORMS.rule("table_cells", needs="\t")
 def table_cells(entry: Entry, people: PersonReader) -> Entries | None:
     """`蒋雪娇<TAB>副区长候选人`: the first cell the name, the others its posts."""
     if "\t" not in entry.text:
@@ -80,7 +92,7 @@ def table_cells(entry: Entry, people: PersonReader) -> Entries | None:
     return None
 
 
-@ENTRY_FORMS.rule("name_with_post_in_brackets")
+@ENTRY_FORMS.rule("name_with_post_in_brackets", needs="）)")
 def name_with_post_in_brackets(entry: Entry, people: PersonReader) -> Entries | None:
     """`孙会方(县委常委、县政府常务副县长)`: one name, its posts in brackets."""
     m = _NAME_POST_PAREN.match(entry.text) if ")" in entry.text or "）" in entry.text else None
@@ -89,7 +101,7 @@ def name_with_post_in_brackets(entry: Entry, people: PersonReader) -> Entries | 
     return None
 
 
-@ENTRY_FORMS.rule("several_names_with_posts_in_brackets")
+@ENTRY_FORMS.rule("several_names_with_posts_in_brackets", needs="）)")
 def several_names_with_posts_in_brackets(entry: Entry, people: PersonReader) -> Entries | None:
     """`何某(交警大队大队长) 李某(公安分局副局长)`, also with 、 or ， between: one entry each."""
     text = entry.text
@@ -107,17 +119,17 @@ def several_names_with_posts_in_brackets(entry: Entry, people: PersonReader) -> 
     return found
 
 
-@ENTRY_FORMS.rule("several_names")
+@ENTRY_FORMS.rule("several_names", min_tokens=2)
 def several_names(entry: Entry, people: PersonReader) -> Entries | None:
     """`彭景坤 易肇沅 周杏武`: names alone, between spaces."""
     tokens = entry.tokens
-    if len(tokens) >= 2 and all(people.is_name(t) for t in tokens) \
-            and not any(people.is_post(t) for t in tokens):
+    if len(tokens) >= 2 and all(map(people.is_name, tokens)) \
+            and not any(map(people.is_post, tokens)):
         return [(t, []) for t in tokens]
     return None
 
 
-@ENTRY_FORMS.rule("list_of_names")
+@ENTRY_FORMS.rule("list_of_names", tokens=1, needs="、，,")
 def list_of_names(entry: Entry, people: PersonReader) -> Entries | None:
     """`朱建英、雷永春、林建立`: names alone, between 、 or ，."""
     if len(entry.tokens) != 1 or not _LIST_MARK.search(entry.text):
@@ -128,7 +140,7 @@ def list_of_names(entry: Entry, people: PersonReader) -> Entries | None:
     return None
 
 
-@ENTRY_FORMS.rule("list_of_posts_with_names")
+@ENTRY_FORMS.rule("list_of_posts_with_names", needs="、，,")
 def list_of_posts_with_names(entry: Entry, people: PersonReader) -> Entries | None:
     """`县委办公室副主任张三、县教育局局长李四`: each a post with the name after it, glued or
     after a space (`副局长　陈红、副局长　许文`)."""
@@ -152,7 +164,7 @@ def _post_space_name(words: list[str], people: PersonReader) -> bool:
         and people.is_name(words[1], loose=True)
 
 
-@ENTRY_FORMS.rule("posts_and_names_in_turn")
+@ENTRY_FORMS.rule("posts_and_names_in_turn", min_tokens=4)
 def posts_and_names_in_turn(entry: Entry, people: PersonReader) -> Entries | None:
     """`县应急管理局局长 古丽 县水利局局长 张强`: several people on one line, each post before its
     name."""
@@ -166,7 +178,7 @@ def posts_and_names_in_turn(entry: Entry, people: PersonReader) -> Entries | Non
     return None
 
 
-@ENTRY_FORMS.rule("names_with_posts_in_a_list")
+@ENTRY_FORMS.rule("names_with_posts_in_a_list", min_tokens=3, needs="、，,")
 def names_with_posts_in_a_list(entry: Entry, people: PersonReader) -> Entries | None:
     """`陈一 县委办副主任、刘二 县政府办副主任`: entries `name posts` one after another between
     、 or ，, each name set apart from its posts by a space (the posts may hold 、 of their own)."""
@@ -190,7 +202,7 @@ def names_glued_to_posts(entry: Entry, people: PersonReader) -> Entries | None:
     return people.glued(entry.text) if people.may_be_glued(entry.text) else None
 
 
-@ENTRY_FORMS.rule("name_then_posts")
+@ENTRY_FORMS.rule("name_then_posts", min_tokens=1)
 def name_then_posts(entry: Entry, people: PersonReader) -> Entries | None:
     """`冯吉光  县委常委、县委宣传部部长`, also `查文斌，县人民政府副县长`: the name, then its posts."""
     tokens = entry.tokens
@@ -207,7 +219,7 @@ def name_then_posts(entry: Entry, people: PersonReader) -> Entries | None:
     return None
 
 
-@ENTRY_FORMS.rule("posts_then_name")
+@ENTRY_FORMS.rule("posts_then_name", min_tokens=2)
 def posts_then_name(entry: Entry, people: PersonReader) -> Entries | None:
     """`县委副书记、县长　陆海`: the posts first, the name last."""
     tokens = entry.tokens
@@ -220,7 +232,7 @@ def posts_then_name(entry: Entry, people: PersonReader) -> Entries | None:
     return None
 
 
-@ENTRY_FORMS.rule("unit_name_title")
+@ENTRY_FORMS.rule("unit_name_title", tokens=3)
 def unit_name_title(entry: Entry, people: PersonReader) -> Entries | None:
     """`县教育局 李明 局长`: a table of 单位 | 姓名 | 职务 that lost its columns; the post is the
     unit and the title (县教育局局长)."""
@@ -231,7 +243,7 @@ def unit_name_title(entry: Entry, people: PersonReader) -> Entries | None:
     return [(tokens[1], [tokens[0] + tokens[2]])]
 
 
-@ENTRY_FORMS.rule("unit_or_post_then_name")
+@ENTRY_FORMS.rule("unit_or_post_then_name", needs="：:")
 def unit_or_post_then_name(entry: Entry, people: PersonReader) -> Entries | None:
     """`县教育局：赵六（局长）`, `县公安局副局长：钱七`: a unit (its person's title in brackets
     after the name) or a post, then a colon and the person; the post is the unit and the title."""
@@ -255,7 +267,7 @@ def unit_or_post_then_name(entry: Entry, people: PersonReader) -> Entries | None
     return None
 
 
-@ENTRY_FORMS.rule("name_alone")
+@ENTRY_FORMS.rule("name_alone", tokens=1)
 def name_alone(entry: Entry, people: PersonReader) -> Entries | None:
     """`曹亚`: a name and nothing else (a known surname needed)."""
     tokens = entry.tokens
@@ -264,7 +276,7 @@ def name_alone(entry: Entry, people: PersonReader) -> Entries | None:
     return None
 
 
-@ENTRY_FORMS.rule("name_glued_to_post")
+@ENTRY_FORMS.rule("name_glued_to_post", tokens=1)
 def name_glued_to_post(entry: Entry, people: PersonReader) -> Entries | None:
     """`陈芸副省长`, `黄琪玉省政府副秘书长`: no space between name and post."""
     tokens = entry.tokens
@@ -278,7 +290,7 @@ def name_glued_to_post(entry: Entry, people: PersonReader) -> Entries | None:
 
 
 
-@ENTRY_FORMS.rule("posts_glued_to_name")
+@ENTRY_FORMS.rule("posts_glued_to_name", tokens=1)
 def posts_glued_to_name(entry: Entry, people: PersonReader) -> Entries | None:
     """`县委常委、副县长李四`, `县人民政府副县长王五（常务）`: the posts, then the name with no
     space; a short note in brackets after it (常务, 兼, 女) is left out."""
@@ -307,7 +319,7 @@ REPAIRS = {"unbalanced_bracket": "a bracket without its pair"}
 _OPENERS, _CLOSERS = "（(", "）)"
 
 
-@ENTRY_FORMS.rule("unbalanced_bracket")
+@ENTRY_FORMS.rule("unbalanced_bracket", needs="（()）")
 def unbalanced_bracket(entry: Entry, people: PersonReader) -> Entries | None:
     """`滕合方县政府办公室副主任)`, `孙海方(县委常委`: a bracket lost its pair in copying; the
     entry is read without the stray closing bracket, or with the missing one added."""

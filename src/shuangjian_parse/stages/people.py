@@ -22,7 +22,10 @@ _NOTE_MAX = 5  # characters of a note at most (维吾尔族)
 _NAME_NOTE = re.compile(r"^(?P<name>[^\s（(]{2,5})[（(](?P<note>[^()（）]{1,12})[)）]\s*")
 _CONCURRENT = re.compile(r"[，,]\s*兼任?$")  # 县教育局局长，兼: the post is held alongside, no post of its own
 _LAST_BRACKET = re.compile(r"[（(](?P<inside>[^（()）]*)[)）]$")
-_DIGITS = re.compile(r"\d{6}")  # a phone number's run of digits, before its pattern is tried
+# A phone number's run of digits, before its pattern is tried. (\d then \d{5}: a pattern that
+# opens with a class is scanned for it in C; one that opens with a repeat, as \d{6} would, is
+# tried at every position of the text. Several patterns here are written so, for that reason.)
+_DIGITS = re.compile(r"\d\d{5}")
 _LOOSE_MAX = 12  # characters of a name at most (a transliterated one, with its middle dot)
 _NAMES_MAX = 8192  # tokens whose is_name answer is kept (a batch reads thousands of notices)
 _COMRADE = re.compile(r"(?<=[\u4e00-\u9fff])同志(?=[\s（(，,、：:；;]|$)")
@@ -56,6 +59,13 @@ def _import_jieba():
     return jieba
 
 
+def _meets(reads: dict, marks: frozenset[str], tokens: int) -> bool:
+    """An entry that holds `marks` and `tokens` words (4: four or more) meets a form's rule."""
+    needs = reads.get("needs")
+    return ((needs is None or not marks.isdisjoint(needs))
+            and reads.get("tokens", tokens) == tokens and tokens >= reads.get("min_tokens", 0))
+
+
 class PersonReader:
     """Reads names and posts with one grammar's rules; build it once per grammar."""
 
@@ -77,15 +87,23 @@ class PersonReader:
         surnames = self.surname_chars = "".join(sorted(self._surnames | {c[0] for c in self._compound}))
         # A title's last character then a surname (副市长陈文亮, 县长 李明), or two names first
         # (谭兵 颜钊市民政局…): character classes only, a cheap gate before the glued reading.
-        self._title_then_surname = re.compile(rf"[{re.escape(self.post_end_chars)}]\s?[{surnames}]"
-                                              rf"|^[{surnames}][^\s]{{1,3}}\s[{surnames}]")
-        # (?<!\S) and (?!\S): at the text's ends or by white space; a pattern that opens with
-        # the surname class is scanned for it, where (?:^|(?<=\s)) was tried at every position.
-        self._spaced_name = re.compile(rf"(?<!\S)([{surnames}])\s+([\u4e00-\u9fff])(?!\S)")
+        # Two patterns, not one alternation: one that opens with a class is scanned for it.
+        self._title_then_surname = re.compile(rf"[{re.escape(self.post_end_chars)}]\s?[{surnames}]")
+        self._two_names_first = re.compile(rf"[{surnames}][^\s]{{1,3}}\s[{surnames}]")
+        # A surname at the text's start or after white space, then white space and one character
+        # at the end or before white space: (?<!\S.) looks behind the surname, so that the
+        # pattern opens with the surname class and is scanned for it (a look-behind first was
+        # tried at every position).
+        self._spaced_name = re.compile(rf"([{surnames}])(?<!\S.)\s+([\u4e00-\u9fff])(?!\S)")
         self._dictionary = frozenset(rules.post_titles + rules.post_starts + units.rules.suffixes)
         self._jieba = None
         self._names: dict[tuple[str, bool, bool], bool] = {}
         self.forms = ENTRY_FORMS.ordered([form.name for form in rules.entry_forms])
+        # The forms, in order, that can read an entry of each shape (see forms_for): at most one
+        # key for each set of the marks the rules name and each count of words up to 4.
+        self._forms_for: dict[tuple[frozenset[str], int], tuple] = {}
+        self._marks = re.compile("[" + re.escape("".join(sorted(
+            {c for reads in ENTRY_FORMS.reads.values() for c in reads.get("needs", "")}))) + "]")
 
     def has_surname(self, name: str) -> bool:
         return name[:2] in self._compound or name[:1] in self._surnames
@@ -209,7 +227,10 @@ class PersonReader:
         # 张　三 (a two-character name spaced to the width of three) is one name.
         # (A function, not the template r"\1\2": re looks a template up in a cache by its
         # pattern, hashing this one, surname class and all, on every call.)
-        text = self._spaced_name.sub(_joined, _without_comrade(text.strip()))
+        text = text.strip()
+        if "同志" in text:  # (_without_comrade written out: every entry comes here)
+            text = _COMRADE.sub("", text)
+        text = self._spaced_name.sub(_joined, text)
         # 李丽（女，苗族） 县人民政府副县长: a note on the person after the name is no post.
         noted = _NAME_NOTE.match(text)
         if noted and all(self._person_note.match(p) for p in _NOTE_END.split(noted.group("note"))):
@@ -222,11 +243,24 @@ class PersonReader:
         if not text:
             return None
         entry = Entry(text)
-        for name, form in self.forms:
+        for name, form in self.forms_for(entry):
             found = form(entry, self)
             if found:
                 return name, found
         return None
+
+    def forms_for(self, entry: Entry) -> tuple:
+        """The entry forms, in people.yaml's order, whose rule the entry meets (entry_forms.py:
+        `needs`, `tokens`, `min_tokens`): `冯吉光 县委常委、县委宣传部部长` (two words, a 、) is
+        not offered the forms that need brackets, a ；, a tab, one word or three."""
+        key = (frozenset(self._marks.findall(entry.text)), min(len(entry.tokens), 4))
+        forms = self._forms_for.get(key)
+        if forms is None:
+            marks, tokens = key
+            forms = self._forms_for[key] = tuple(
+                (name, form) for name, form in self.forms
+                if _meets(ENTRY_FORMS.reads[name], marks, tokens))
+        return forms
 
     def glued(self, text: str) -> list[tuple[str, list[str]]] | None:
         """People whose names and posts are glued together, as Word text loses its breaks:
@@ -236,7 +270,7 @@ class PersonReader:
         items = self._glued_items(text.strip())
         if items is None:
             return None
-        people: list[tuple[str, list[str]]] = []
+        groups: list[tuple[list[str], list[str]]] = []  # names, then the posts after them
         k = 0
         while k < len(items):
             names = []
@@ -247,21 +281,27 @@ class PersonReader:
             while k < len(items) and items[k][0] == "post":
                 posts.append(items[k][1])
                 k += 1
-            if not names or not posts:
+            if not names or not posts or len(names) not in (1, len(posts)):
                 return None
+            groups.append((names, posts))
+        # One person a name (one name takes all the posts after it): counted before the posts
+        # are read, as most entries that get here are one person (冯吉光 县委常委、县委宣传部部长).
+        if sum(len(names) for names, _ in groups) < 2:
+            return None
+        people: list[tuple[str, list[str]]] = []
+        for names, posts in groups:
             if len(names) == 1:
                 people.append((names[0], [p for post in posts for p in self.posts(post)]))
-            elif len(names) == len(posts):
-                people.extend((n, self.posts(p)) for n, p in zip(names, posts))
             else:
-                return None
-        return people if len(people) >= 2 else None
+                people.extend((n, self.posts(p)) for n, p in zip(names, posts))
+        return people
 
     def may_be_glued(self, text: str) -> bool:
         """A title word followed by a surname, where one glued person may end and the next begin
         (`副市长陈文亮`, `县长 李明`), or two names first (`谭兵 颜钊…`): without either, `glued`
         cannot read two people."""
-        return self._title_then_surname.search(text) is not None
+        return (self._title_then_surname.search(text) is not None
+                or self._two_names_first.match(text) is not None)
 
     def _glued_items(self, text: str) -> list[tuple[str, str]] | None:
         """`王刚市长李明副市长` -> [(name, 王刚), (post, 市长), (name, 李明), (post, 副市长)]."""
