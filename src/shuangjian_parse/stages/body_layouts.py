@@ -157,8 +157,8 @@ def several_role_labels(cursor: Cursor, view: LineView) -> bool:
     """`组长:李为市政府副市长副组长:万五龙…成员:谭应兵…`: a roster whose line breaks were lost,
     each role label with its entries; a sentence before the first label is read as prose."""
     text = view.text
-    if text.count("：") + text.count(":") < 2 and not (" " in text and view.label):
-        return False  # two labels need two colons, or a line that starts with one and spaces
+    if text.count("：") + text.count(":") + text.count("——") < 2 and not (" " in text and view.label):
+        return False  # two labels need two colons (or dashes), or a line that starts with one and spaces
     if _task_units(cursor, view):
         return False
     labels = list(cursor.r._inline_roles.finditer(text))
