@@ -799,6 +799,11 @@ CASES = [
      {"people": [("组长", "王刚", ["县委副书记", "县长"]), ("副组长", "陈立", ["县教育局局长"]),
                  ("成员", "孙伟", ["县财政局副局长"])], "members_of": {"office": [("主任", "陈立")]},
       "duties": [(("县公安局",), "负责校外培训机构治安管理")]}),
+    ("R135", "a roster of names alone and a note below it that the posts are in the attachment (（以上同志职务详见附件）): "
+             "the note is read, no unread roster line",
+     "关于成立某县“双减”工作领导小组的通知\n县政府决定成立某县“双减”工作领导小组。\n组长：王刚\n副组长：李明、陈立\n"
+     "成员：赵强、孙伟、周平\n（以上同志职务详见附件）\n",
+     {"people": [("组长", "王刚", []), ("副组长", "陈立", []), ("成员", "周平", [])], "no_codes": ["SJ302", "SJ304"]}),
     ("R98", "member units one a line under a sentence that says they follow: the sentence is no unread roster text",
      "关于建立某县“双减”工作联席会议制度的通知\n县政府决定建立某县“双减”工作联席会议制度。\n一、成员单位\n"
      "联席会议由以下单位组成：\n（1）县教育局；\n（2）县委宣传部；\n（3）县公安局。\n",

@@ -466,7 +466,8 @@ def unreadable_roster_line(cursor: Cursor, view: LineView) -> bool:
     on, so that one odd line does not lose the names below it."""
     if _open_roster(cursor, view) is None:
         return False
-    cursor.report.add("SJ302", view.line.line, text=view.text[:40])
+    if not cursor.r.rules.roster_boilerplate.regex.search(view.text):  # （以上同志职务详见附件）
+        cursor.report.add("SJ302", view.line.line, text=view.text[:40])
     return True
 
 
