@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, count
 from operator import add
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..models import MAX_PIECES, Attachment, Document, Duty, Line, Member, MemberUnit, Record, Section
 from .document import Layout
@@ -122,15 +122,11 @@ class SourceIndex:
              region: Optional[tuple[int, int]] = None) -> Optional[list[int]]:
         """Where `value` read at `line` stands, whole: `[start, end]`, or its pieces; None when
         some of it is not found (see locate)."""
-        starts = self._starts
-        if line and 0 < line < len(starts):  # most values: as written, on their own line (inline)
-            first, last = (starts[line - 1], starts[line] - 1) if region is None else (
-                starts[region[0] - 1], starts[region[1]] - 1)
-            begin = after if after is not None and first <= after <= last else starts[line - 1]
-            at = self.text.find(value, begin, min(last, begin + 8 * len(value) + _REACH))
-            if at >= 0:
-                return [at, at + len(value)]
-        pieces = self.locate(value, line, after, region)
+        begin, low, high = self._window(len(value), line, after, region)
+        at = _find(self.text, value, begin, low, high)  # most values: as written, near their line
+        if at >= 0:
+            return [at, at + len(value)]
+        pieces = self._locate(value, line, begin, low, high)
         if _covered(pieces) != len(compact(value)) or not pieces:
             return None
         return [offset for _, _, start, end in pieces for offset in (start, end)]
@@ -315,23 +311,53 @@ class SpanFinder:
         """The span of `value` read at `line`, after the last value of `kind` when on its line."""
         if not value:
             return None
-        span = self.index.span(value, line, self.after.get(kind),
-                               region or (self.regions.get(line) if line else None))
-        if span is not None:
-            self.after[kind] = span[-1]
-        return span
+        return self.find_all(kind, (value,), line, region)[0]
+
+    def find_all(self, kind: object, values: Iterable[Optional[str]], line: Optional[int],
+                 region: Optional[tuple[int, int]] = None) -> list[Optional[list[int]]]:
+        """find() of each value read at `line`, in their order (a member's name and posts); None
+        for an empty value. For speed (a notice has about forty values), the bounds of the line
+        are worked out once for all of them, and SourceIndex.span's first search, which finds
+        most values as they are written, is made here; the others go to SourceIndex.span."""
+        index, starts = self.index, self.index._starts
+        region = region or (self.regions.get(line) if line else None)
+        after = self.after.get(kind)
+        on_line = bool(line) and 0 < line < len(starts)  # type: ignore[operator]
+        if on_line:  # SourceIndex._window's bounds
+            begin_line = starts[line - 1]  # type: ignore[operator]
+            first, last = (begin_line, starts[line] - 1) if region is None else (  # type: ignore[index]
+                starts[region[0] - 1], starts[region[1]] - 1)
+            find = index.text.find
+        spans: list[Optional[list[int]]] = []
+        for value in values:
+            span = None
+            if value:
+                at = -1
+                if on_line:  # SourceIndex.span's first search (_find), here
+                    begin = after if after is not None and first <= after <= last else begin_line
+                    high = min(last, begin + 8 * len(value) + _REACH)
+                    at = find(value, begin, high)
+                    if at < 0 and first < begin:
+                        at = find(value, max(first, begin - _REACH // 4), high)
+                span = [at, at + len(value)] if at >= 0 else index.span(value, line, after, region)
+                if span is not None:
+                    after = span[-1]
+            spans.append(span)
+        if after is not None:
+            self.after[kind] = after
+        return spans
 
     def of(self, model: Record) -> dict:
         """The span fields of a member, member unit or duty: `{"name_span": [3, 6], …}`."""
         kind = type(model)
         if kind is Member:
-            return {"name_span": self.find(Member, model.name, model.line),
-                    "post_spans": [self.find(Member, post, model.line) for post in model.posts]}
+            name_span, *post_spans = self.find_all(Member, (model.name, *model.posts), model.line)
+            return {"name_span": name_span, "post_spans": post_spans}
         if kind is MemberUnit:
-            return {"name_span": self.find(MemberUnit, model.name, model.line)}
+            return {"name_span": self.find_all(MemberUnit, (model.name,), model.line)[0]}
         if kind is Duty:
-            return {"unit_spans": [self.find(Duty, unit, model.line) for unit in model.units],
-                    "text_span": self.find(Duty, model.text, model.line)}
+            *unit_spans, text_span = self.find_all(Duty, (*model.units, model.text), model.line)
+            return {"unit_spans": unit_spans, "text_span": text_span}
         return {}
 
 
