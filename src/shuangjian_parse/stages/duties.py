@@ -64,6 +64,12 @@ class DutyReader:
         self._bullet = re.compile(rules.bullet)
         self._task_start = rules.task_start.regex
         self._task_word = gated(rules.task_start.pattern.lstrip("^"))  # anywhere in a line
+        # A clause's verb (clause_verbs): a clause without one holds no units-and-verb part.
+        self._verb = re.compile(words(rules.clause_verbs))
+        # The rules unit_list applies to every candidate (~7 a notice), read once here.
+        self._role_notes = rules.role_notes.regex
+        self._role_words = rules.role_words.regex
+        self._unit_labels = rules.unit_labels.regex
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
@@ -157,6 +163,10 @@ class DutyReader:
         """Clauses, further cut at ， where the next part starts with units and a verb."""
         out = []
         for clause in self._clause_end.split(body):
+            if not self._verb.search(clause):  # no part of it can start with units and a verb
+                if clause:
+                    out.append(clause)
+                continue
             parts = _after_commas(clause)
             current = ""
             for part in parts:
@@ -177,7 +187,7 @@ class DutyReader:
         a numbered item that ends with its units in brackets or has them labelled below it
         (duties.yaml task_start, duty_label, trailing_units, unit_labels)."""
         return self._task_word.search(view.body) is not None or self._task_start.match(next_text) is not None \
-            or (view.number is not None and self.rules.unit_labels.regex.match(next_text.strip()) is not None) \
+            or (view.number is not None and self._unit_labels.match(next_text.strip()) is not None) \
             or ("职责" in view.body and self.rules.duty_label.regex.match(view.body) is not None) \
             or (view.number is not None and self.rules.trailing_units.regex.search(view.body) is not None)
 
@@ -189,13 +199,13 @@ class DutyReader:
         number = match_number(text, self.sections)
         return self._task_word.search(text) is None and self._task_start.match(next_text) is None \
             and "职责" not in text \
-            and (number is None or (self.rules.unit_labels.regex.match(next_text.strip()) is None
+            and (number is None or (self._unit_labels.match(next_text.strip()) is None
                                     and self.rules.trailing_units.regex.search(text) is None))
 
     def labelled_units(self, text: str) -> list[str] | None:
         """The units of a line that is only labelled units (`责任单位：县财政局、县发改局`,
         `牵头单位：县委宣传部`), else None."""
-        label = self.rules.unit_labels.regex.match(text)
+        label = self._unit_labels.match(text)
         return self.unit_list(text) if label and len(text) <= self.units.rules.max_chars * 4 else None
 
     def looks_like_duty(self, body: str) -> bool:
@@ -219,12 +229,15 @@ class DutyReader:
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
         text = self._drop.sub("", text.strip().lstrip("【["))
-        text = self.rules.role_words.regex.sub("", self.rules.role_notes.regex.sub("", text))
-        text = self.rules.unit_labels.regex.sub("、", text).strip("、")
+        text = self._role_words.sub("", self._role_notes.sub("", text))
+        text = self._unit_labels.sub("、", text).strip("、")
         names = self.units.split(text)
-        if not names or any(n in self._not_units or not self.units.is_unit(n)
-                            or self._not_unit_pattern.search(n) for n in names):
+        if not names:
             return None
+        is_unit = self.units.is_unit
+        for name in names:  # (a loop, not any() over a generator: most lists fail at their first name)
+            if name in self._not_units or not is_unit(name) or self._not_unit_pattern.search(name):
+                return None
         return names
 
 
