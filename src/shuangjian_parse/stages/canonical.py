@@ -13,7 +13,7 @@ few hundred names across a corpus. The checks across lists are SJ501–SJ507.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -40,15 +40,16 @@ class UnitMatch:
     suggestion: Optional[str] = None        # a known name one edit away: a probable typo
     suggested: Optional[str] = None         # the canonical name of that suggestion
     also: Optional[str] = None              # canonical name of the bracketed second name
+    # What the unit is compared by: its canonical names (both, for 县委宣传部(县委网信办)); a
+    # probable typo by the name it was meant to be, so it is reported once (SJ502). Worked out
+    # once per match (the checks across lists ask for it some twenty times a notice).
+    keys: frozenset[str] = field(init=False, compare=False, repr=False)
 
-    @property
-    def keys(self) -> frozenset[str]:
-        """What the unit is compared by: its canonical names (both, for 县委宣传部(县委网信办));
-        a probable typo by the name it was meant to be, so it is reported once (SJ502)."""
+    def __post_init__(self) -> None:
         keys = {self.canonical or self.suggested or self.name}
         if self.also:
             keys.add(self.also)
-        return frozenset(keys)
+        object.__setattr__(self, "keys", frozenset(keys))  # (frozen: set once, here)
 
 
 @dataclass(frozen=True)
@@ -295,6 +296,8 @@ def _check_people(bodies: list[Body], report: Report) -> None:
                         held[member.name] = (member.line, post.post)
     reported = set()
     for held in by_post.values():
+        if len(held) < 2:
+            continue  # one person holds the post: no two names to compare
         people = sorted(held.items(), key=lambda kv: kv[1][0])
         for a, (n1, (_, p1)) in enumerate(people):
             for n2, (l2, p2) in people[a + 1:]:
