@@ -63,7 +63,9 @@ class DutyReader:
         self._drop = any_of(rules.drop_from_units)
         self._bullet = re.compile(rules.bullet)
         self._task_start = rules.task_start.regex
-        self._task_word = gated(rules.task_start.pattern.lstrip("^"))  # anywhere in a line
+        # …and anywhere in a line (not gated: the words are the pattern's own alternatives, which
+        # the engine skips to itself; a gate would look for them once more, in Python)
+        self._task_word = re.compile(rules.task_start.pattern.lstrip("^"))
         # A clause's verb (clause_verbs): a clause without one holds no units-and-verb part.
         self._verb = re.compile(words(rules.clause_verbs))
         # The rules unit_list applies to every candidate (~7 a notice), read once here.
@@ -196,11 +198,11 @@ class DutyReader:
         whole text, so that the line need not be viewed (most lines of a notice are prose this
         rejects): each rule looks in the body, a suffix of the text (the text after any
         number), and where a rule finds nothing in the whole text it finds nothing in the body."""
+        if "职责" in text or self._task_word.search(text) is not None or self._task_start.match(next_text) is not None:
+            return False
         number = match_number(text, self.sections)
-        return self._task_word.search(text) is None and self._task_start.match(next_text) is None \
-            and "职责" not in text \
-            and (number is None or (self._unit_labels.match(next_text.strip()) is None
-                                    and self.rules.trailing_units.regex.search(text) is None))
+        return number is None or (self._unit_labels.match(next_text.strip()) is None
+                                  and self.rules.trailing_units.regex.search(text) is None)
 
     def labelled_units(self, text: str) -> list[str] | None:
         """The units of a line that is only labelled units (`责任单位：县财政局、县发改局`,
@@ -222,9 +224,10 @@ class DutyReader:
     def units_alone(self, text: str) -> list[str] | None:
         """unit_list of a text that must hold units and nothing else: a part between commas
         that holds no unit (县教育局牵头，会同县财政局做好…) makes it a task, not a list."""
-        if ("，" in text or "," in text) and not all(map(self.units.split, split_outside_brackets(text, "，,"))):
+        names = self.unit_list(text)  # (first: most texts fail it, at their first name)
+        if names and ("，" in text or "," in text) and not all(map(self.units.split, split_outside_brackets(text, "，,"))):
             return None
-        return self.unit_list(text)
+        return names
 
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
