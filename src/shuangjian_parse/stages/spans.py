@@ -92,8 +92,9 @@ class _Window:
         """`key` in pieces: the most of it, in the fewest pieces, closest together (_pieces from
         `begin` or from the start, or _pieces_back)."""
         start = self.of_text(begin)
-        found = max(_pieces(self.text, key, start), _pieces(self.text, key, 0),
-                    _pieces_back(self.text, key, start), key=_rank)
+        ahead = _pieces(self.text, key, start)
+        from_start = _pieces(self.text, key, 0) if start else ahead  # (the same search when start is 0)
+        found = max(ahead, from_start, _pieces_back(self.text, key, start), key=_rank)
         return [self.piece(k0, k1, a) for k0, k1, a, _ in found]
 
 
