@@ -233,7 +233,7 @@ class CanonicalReader:
 def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalReader,
                       report: Report, also: Callable[[Record], dict] = lambda model: {}) -> Canonical:
     """Add canonical names and sectors to every unit; report SJ501–SJ507. `also(model)` gives more
-    fields for each member, member unit and duty, added in the same copy (their spans:
+    fields for each member, member unit and duty, in a new dict, added in the same copy (their spans:
     stages/spans.py SpanFinder.of), in the text's order."""
     first: dict[str, tuple[int, UnitMatch]] = {}
 
@@ -252,17 +252,25 @@ def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalR
         units = []
         for unit in body.member_units:
             match = seen(unit.name, unit.line)
-            units.append(copy_with(unit, canonical=match.canonical, sector=match.sector, **also(unit)))
+            changes = also(unit)
+            changes["canonical"], changes["sector"] = match.canonical, match.sector
+            units.append(copy_with(unit, changes))
         members = []
         for member in body.members:
             posts = [reader.split_post(post) for post in member.posts]
             for post in posts:
                 if post.unit:
                     seen(post.unit, member.line)
-            members.append(copy_with(member, post_units=posts, **also(member)))
+            changes = also(member)
+            changes["post_units"] = posts
+            members.append(copy_with(member, changes))
         lead = ref(body.lead_unit, body.line) if body.lead_unit else None
-        new_bodies.append(copy_with(body, member_units=units, members=members, lead_unit_ref=lead))
-    new_duties = [copy_with(duty, unit_refs=[ref(u, duty.line) for u in duty.units], **also(duty)) for duty in duties]
+        new_bodies.append(copy_with(body, {"member_units": units, "members": members, "lead_unit_ref": lead}))
+    new_duties = []
+    for duty in duties:
+        changes = also(duty)
+        changes["unit_refs"] = [ref(u, duty.line) for u in duty.units]
+        new_duties.append(copy_with(duty, changes))
 
     for name, (line, match) in first.items():
         if match.canonical or reader.is_collective(name):

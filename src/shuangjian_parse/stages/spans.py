@@ -408,9 +408,9 @@ def _document(document: Document, lines: list[Line], layout: Layout, finder: Spa
         update["doc_number_span"] = _whole(finder.find("doc_number", document.doc_number, None) or finder.find(
             "doc_number", document.doc_number.translate(_YEAR_BRACKETS), None))
     if document.attachments:
-        update["attachments"] = [copy_with(a, title_span=finder.find(Attachment, a.title, a.line))
+        update["attachments"] = [copy_with(a, {"title_span": finder.find(Attachment, a.title, a.line)})
                                  for a in document.attachments]
-    return copy_with(document, **update)
+    return copy_with(document, update)
 
 
 def _whole(span: Optional[list[int]]) -> Optional[list[int]]:
@@ -425,5 +425,5 @@ def _sections(sections: list[Section], finder: SpanFinder) -> list[Section]:
         update = {"heading_span": finder.find(Section, section.heading, section.line)} if section.heading else {}
         if section.children:
             update["children"] = _sections(section.children, finder)
-        out.append(copy_with(section, **update) if update else section)
+        out.append(copy_with(section, update) if update else section)
     return out
