@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Report
-from ..grammar import DutyRules, SectionRules, any_of, gated, words
+from ..grammar import DutyRules, SectionRules, any_of, gated, required, words
 from ..layouts import DUTY_FORMS, Trace
 from ..models import Duty, Line
 from .columns import ColumnReader, Header
@@ -72,6 +72,10 @@ class DutyReader:
         self._role_notes = rules.role_notes.regex
         self._role_words = rules.role_words.regex
         self._unit_labels = rules.unit_labels.regex
+        # …and the literals one of which each of the three needs (grammar.required): a text with
+        # none of them (most: 县教育局) is left as it is by all three, told by one search.
+        needs = [required(rule.pattern) for rule in (rules.role_notes, rules.role_words, rules.unit_labels)]
+        self._notes_or_labels = re.compile(words(sorted(set().union(*needs)))) if all(needs) else None
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
@@ -232,8 +236,10 @@ class DutyReader:
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
         text = self._drop.sub("", text.strip().lstrip("【["))
-        text = self._role_words.sub("", self._role_notes.sub("", text))
-        text = self._unit_labels.sub("、", text).strip("、")
+        if self._notes_or_labels is None or self._notes_or_labels.search(text):
+            text = self._role_words.sub("", self._role_notes.sub("", text))
+            text = self._unit_labels.sub("、", text)
+        text = text.strip("、")
         names = self.units.split(text)
         if not names:
             return None
