@@ -311,12 +311,15 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
     trace = trace if trace is not None else {}
     cursor = DutyCursor(lines, regions, reader, report)
     duties: list[Duty] = []
-    while cursor.k < len(regions):
-        i, in_duties = regions[cursor.k]
+    count = len(regions)
+    while cursor.k < count:
+        k = cursor.k
+        i, in_duties = regions[k]
         text = lines[i].text
-        if not in_duties and "\t" not in text and reader.cannot_hold_duty(text, cursor.next_text()):
+        if not in_duties and "\t" not in text and reader.cannot_hold_duty(
+                text, lines[regions[k + 1][0]].text if k + 1 < count else ""):  # (cursor.next_text())
             cursor.header = cursor.previous = None  # what view() and the check below would leave
-            cursor.k += 1
+            cursor.k = k + 1
             continue
         view = cursor.view()
         in_table = cursor.header is not None and "\t" in view.line.text  # a table's header says what it holds
