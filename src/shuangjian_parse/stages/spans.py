@@ -333,14 +333,15 @@ class SpanFinder:
         for value in values:
             span = None
             if value:
-                at = -1
+                at, size = -1, len(value)
                 if on_line:  # SourceIndex.span's first search (_find), here
                     begin = after if after is not None and first <= after <= last else begin_line
-                    high = min(last, begin + 8 * len(value) + _REACH)
+                    high = begin + 8 * size + _REACH
+                    high = last if last < high else high  # (min(), without its call)
                     at = find(value, begin, high)
                     if at < 0 and first < begin:
                         at = find(value, max(first, begin - _REACH // 4), high)
-                span = [at, at + len(value)] if at >= 0 else index.span(value, line, after, region)
+                span = [at, at + size] if at >= 0 else index.span(value, line, after, region)
                 if span is not None:
                     after = span[-1]
             spans.append(span)
