@@ -315,7 +315,7 @@ def test_the_stage_copies_records_as_model_copy_does():
     member = Member(role="组长", name="王刚", posts=["县长"], line=2)
     post = PostUnit(post="县长", title="县长", rank=2)
     for record, changes in ((unit, {"canonical": "教育局", "sector": "教育"}), (member, {"post_units": [post]})):
-        copy = copy_with(record, **changes)
+        copy = copy_with(record, changes)
         expected = record.model_copy(update=changes)
         assert copy == expected and copy.model_fields_set == expected.model_fields_set
         assert copy != record

@@ -13,7 +13,7 @@ few hundred names across a corpus. The checks across lists are SJ501–SJ507.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -40,15 +40,16 @@ class UnitMatch:
     suggestion: Optional[str] = None        # a known name one edit away: a probable typo
     suggested: Optional[str] = None         # the canonical name of that suggestion
     also: Optional[str] = None              # canonical name of the bracketed second name
+    # What the unit is compared by: its canonical names (both, for 县委宣传部(县委网信办)); a
+    # probable typo by the name it was meant to be, so it is reported once (SJ502). Worked out
+    # once per match (the checks across lists ask for it some twenty times a notice).
+    keys: frozenset[str] = field(init=False, compare=False, repr=False)
 
-    @property
-    def keys(self) -> frozenset[str]:
-        """What the unit is compared by: its canonical names (both, for 县委宣传部(县委网信办));
-        a probable typo by the name it was meant to be, so it is reported once (SJ502)."""
+    def __post_init__(self) -> None:
         keys = {self.canonical or self.suggested or self.name}
         if self.also:
             keys.add(self.also)
-        return frozenset(keys)
+        object.__setattr__(self, "keys", frozenset(keys))  # (frozen: set once, here)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ class CanonicalReader:
 def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalReader,
                       report: Report, also: Callable[[Record], dict] = lambda model: {}) -> Canonical:
     """Add canonical names and sectors to every unit; report SJ501–SJ507. `also(model)` gives more
-    fields for each member, member unit and duty, added in the same copy (their spans:
+    fields for each member, member unit and duty, in a new dict, added in the same copy (their spans:
     stages/spans.py SpanFinder.of), in the text's order."""
     first: dict[str, tuple[int, UnitMatch]] = {}
 
@@ -251,17 +252,25 @@ def extract_canonical(bodies: list[Body], duties: list[Duty], reader: CanonicalR
         units = []
         for unit in body.member_units:
             match = seen(unit.name, unit.line)
-            units.append(copy_with(unit, canonical=match.canonical, sector=match.sector, **also(unit)))
+            changes = also(unit)
+            changes["canonical"], changes["sector"] = match.canonical, match.sector
+            units.append(copy_with(unit, changes))
         members = []
         for member in body.members:
             posts = [reader.split_post(post) for post in member.posts]
             for post in posts:
                 if post.unit:
                     seen(post.unit, member.line)
-            members.append(copy_with(member, post_units=posts, **also(member)))
+            changes = also(member)
+            changes["post_units"] = posts
+            members.append(copy_with(member, changes))
         lead = ref(body.lead_unit, body.line) if body.lead_unit else None
-        new_bodies.append(copy_with(body, member_units=units, members=members, lead_unit_ref=lead))
-    new_duties = [copy_with(duty, unit_refs=[ref(u, duty.line) for u in duty.units], **also(duty)) for duty in duties]
+        new_bodies.append(copy_with(body, {"member_units": units, "members": members, "lead_unit_ref": lead}))
+    new_duties = []
+    for duty in duties:
+        changes = also(duty)
+        changes["unit_refs"] = [ref(u, duty.line) for u in duty.units]
+        new_duties.append(copy_with(duty, changes))
 
     for name, (line, match) in first.items():
         if match.canonical or reader.is_collective(name):
@@ -295,6 +304,8 @@ def _check_people(bodies: list[Body], report: Report) -> None:
                         held[member.name] = (member.line, post.post)
     reported = set()
     for held in by_post.values():
+        if len(held) < 2:
+            continue  # one person holds the post: no two names to compare
         people = sorted(held.items(), key=lambda kv: kv[1][0])
         for a, (n1, (_, p1)) in enumerate(people):
             for n2, (l2, p2) in people[a + 1:]:

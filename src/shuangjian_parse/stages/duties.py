@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Report
-from ..grammar import DutyRules, SectionRules, any_of, gated, words
+from ..grammar import DutyRules, SectionRules, any_of, gated, required, words
 from ..layouts import DUTY_FORMS, Trace
 from ..models import Duty, Line
 from .columns import ColumnReader, Header
@@ -77,7 +77,19 @@ class DutyReader:
         self._drop = any_of(rules.drop_from_units)
         self._bullet = re.compile(rules.bullet)
         self._task_start = rules.task_start.regex
-        self._task_word = gated(rules.task_start.pattern.lstrip("^"))  # anywhere in a line
+        # …and anywhere in a line (not gated: the words are the pattern's own alternatives, which
+        # the engine skips to itself; a gate would look for them once more, in Python)
+        self._task_word = re.compile(rules.task_start.pattern.lstrip("^"))
+        # A clause's verb (clause_verbs): a clause without one holds no units-and-verb part.
+        self._verb = re.compile(words(rules.clause_verbs))
+        # The rules unit_list applies to every candidate (~7 a notice), read once here.
+        self._role_notes = rules.role_notes.regex
+        self._role_words = rules.role_words.regex
+        self._unit_labels = rules.unit_labels.regex
+        # …and the literals one of which each of the three needs (grammar.required): a text with
+        # none of them (most: 县教育局) is left as it is by all three, told by one search.
+        needs = [required(rule.pattern) for rule in (rules.role_notes, rules.role_words, rules.unit_labels)]
+        self._notes_or_labels = re.compile(words(sorted(set().union(*needs)))) if all(needs) else None
         self._duty_words = [k for k in sections.kinds if k.kind == "duties"][0].keywords
         self.forms = DUTY_FORMS.ordered([form.name for form in rules.duty_forms])
 
@@ -174,6 +186,10 @@ class DutyReader:
         """Clauses, further cut at ， where the next part starts with units and a verb."""
         out = []
         for clause in self._clause_end.split(body):
+            if not self._verb.search(clause):  # no part of it can start with units and a verb
+                if clause:
+                    out.append(clause)
+                continue
             parts = _after_commas(clause)
             current = ""
             for part in parts:
@@ -194,7 +210,7 @@ class DutyReader:
         a numbered item that ends with its units in brackets or has them labelled below it
         (duties.yaml task_start, duty_label, trailing_units, unit_labels)."""
         return self._task_word.search(view.body) is not None or self._task_start.match(next_text) is not None \
-            or (view.number is not None and self.rules.unit_labels.regex.match(next_text.strip()) is not None) \
+            or (view.number is not None and self._unit_labels.match(next_text.strip()) is not None) \
             or ("职责" in view.body and self.rules.duty_label.regex.match(view.body) is not None) \
             or (view.number is not None and self.rules.trailing_units.regex.search(view.body) is not None)
 
@@ -203,16 +219,16 @@ class DutyReader:
         whole text, so that the line need not be viewed (most lines of a notice are prose this
         rejects): each rule looks in the body, a suffix of the text (the text after any
         number), and where a rule finds nothing in the whole text it finds nothing in the body."""
+        if "职责" in text or self._task_word.search(text) is not None or self._task_start.match(next_text) is not None:
+            return False
         number = match_number(text, self.sections)
-        return self._task_word.search(text) is None and self._task_start.match(next_text) is None \
-            and "职责" not in text \
-            and (number is None or (self.rules.unit_labels.regex.match(next_text.strip()) is None
-                                    and self.rules.trailing_units.regex.search(text) is None))
+        return number is None or (self._unit_labels.match(next_text.strip()) is None
+                                  and self.rules.trailing_units.regex.search(text) is None)
 
     def labelled_units(self, text: str) -> list[str] | None:
         """The units of a line that is only labelled units (`责任单位：县财政局、县发改局`,
         `牵头单位：县委宣传部`), else None."""
-        label = self.rules.unit_labels.regex.match(text)
+        label = self._unit_labels.match(text)
         return self.unit_list(text) if label and len(text) <= self.units.rules.max_chars * 4 else None
 
     def looks_like_duty(self, body: str) -> bool:
@@ -229,19 +245,25 @@ class DutyReader:
     def units_alone(self, text: str) -> list[str] | None:
         """unit_list of a text that must hold units and nothing else: a part between commas
         that holds no unit (县教育局牵头，会同县财政局做好…) makes it a task, not a list."""
-        if ("，" in text or "," in text) and not all(map(self.units.split, split_outside_brackets(text, "，,"))):
+        names = self.unit_list(text)  # (first: most texts fail it, at their first name)
+        if names and ("，" in text or "," in text) and not all(map(self.units.split, split_outside_brackets(text, "，,"))):
             return None
-        return self.unit_list(text)
+        return names
 
     def unit_list(self, text: str) -> list[str] | None:
         """The units of a duty, or None unless every item is a unit (not a body, not a note)."""
         text = self._drop.sub("", text.strip().lstrip("【["))
-        text = self.rules.role_words.regex.sub("", self.rules.role_notes.regex.sub("", text))
-        text = self.rules.unit_labels.regex.sub("、", text).strip("、")
+        if self._notes_or_labels is None or self._notes_or_labels.search(text):
+            text = self._role_words.sub("", self._role_notes.sub("", text))
+            text = self._unit_labels.sub("、", text)
+        text = text.strip("、")
         names = self.units.split(text)
-        if not names or any(n in self._not_units or not self.units.is_unit(n)
-                            or self._not_unit_pattern.search(n) for n in names):
+        if not names:
             return None
+        is_unit = self.units.is_unit
+        for name in names:  # (a loop, not any() over a generator: most lists fail at their first name)
+            if name in self._not_units or not is_unit(name) or self._not_unit_pattern.search(name):
+                return None
         return names
 
 
@@ -306,12 +328,15 @@ def extract_duties(lines: list[Line], layout: Layout, outline: Outline, reader: 
     trace = trace if trace is not None else {}
     cursor = DutyCursor(lines, regions, reader, report)
     duties: list[Duty] = []
-    while cursor.k < len(regions):
-        i, in_duties = regions[cursor.k]
+    count = len(regions)
+    while cursor.k < count:
+        k = cursor.k
+        i, in_duties = regions[k]
         text = lines[i].text
-        if not in_duties and "\t" not in text and reader.cannot_hold_duty(text, cursor.next_text()):
+        if not in_duties and "\t" not in text and reader.cannot_hold_duty(
+                text, lines[regions[k + 1][0]].text if k + 1 < count else ""):  # (cursor.next_text())
             cursor.header = cursor.previous = None  # what view() and the check below would leave
-            cursor.k += 1
+            cursor.k = k + 1
             continue
         view = cursor.view()
         in_table = cursor.header is not None and "\t" in view.line.text  # a table's header says what it holds

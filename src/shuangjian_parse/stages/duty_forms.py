@@ -73,9 +73,10 @@ def units_labelled_below(cursor: DutyCursor, view: DutyLine) -> list[Duty] | Non
             break
         units += [u for u in found if u not in units]
         j += 1
+    if not units:
+        return None
     text = strip_trailing_punct(view.body).strip()
-    if not units or not text or r.labelled_units(view.body.strip()) is not None \
-            or r.rules.body_heading.regex.match(text):
+    if not text or r.labelled_units(view.body.strip()) is not None or r.rules.body_heading.regex.match(text):
         return None  # (1.综合协调组 then 牵头单位：…: a working group's units, read by the bodies stage)
     cursor.k = j - 1
     return [Duty(units=units, text=text, line=view.line.line)]
@@ -203,6 +204,8 @@ def clauses(cursor: DutyCursor, view: DutyLine) -> list[Duty] | None:
     """`教育部门负责……；宣传、网信部门负责……`: one duty per clause that starts with units and a
     verb; outside a duties section, `县教育局负责…` in prose (a task that starts with 负责)."""
     r = cursor.r
+    if not view.in_duties and r._task_word.search(view.body) is None:
+        return None  # (a clause's text is part of the line: none can start with a task word)
     found = r.clauses(view.line, view.body)
     if found and not view.in_duties:
         found = [d for d in found if r.rules.task_start.regex.match(d.text)

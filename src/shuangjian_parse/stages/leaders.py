@@ -20,8 +20,12 @@ def link_leaders(bodies: list[Body], leader_roles: list[str], report: Report) ->
     roles = set(leader_roles)
     out = []
     for body in bodies:
+        by_post = [m for m in body.members if m.name is None]
+        if not by_post:  # (most bodies: every member named, nothing to link or report)
+            out.append(body)
+            continue
         dropped = set()
-        for role in dict.fromkeys(m.role for m in body.members if m.name is None and m.role in roles):
+        for role in dict.fromkeys(m.role for m in by_post if m.role in roles):
             post_only = [m for m in body.members if m.role == role and m.name is None]
             named = [m for m in body.members if m.role == role and m.name]
             named_lines = {m.line for m in named}

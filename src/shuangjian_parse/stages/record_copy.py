@@ -1,7 +1,7 @@
 """copy_with(): a changed copy of a frozen record, for the stages that add fields to records read before."""
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -10,10 +10,12 @@ from ..models import Record
 R = TypeVar("R", bound=Record)
 
 
-def copy_with(record: R, **changes) -> R:
+def copy_with(record: R, changes: dict[str, Any]) -> R:
     """`record.model_copy(update=changes)` for a frozen record, at half its cost: pydantic's
     copy runs copy.copy on each of the model's four slots (22 k instructions a unit, and a
-    notice has dozens); these are new references to the same values, as a shallow copy is."""
+    notice has dozens); these are new references to the same values, as a shallow copy is.
+    The changes come as a dict, not as keywords: a caller that has them in a dict (the spans
+    of SpanFinder.of) adds to it, where keywords would copy it twice."""
     copy = _new(type(record))
     values = record.__dict__.copy()
     values.update(changes)

@@ -27,7 +27,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, count
 from operator import add
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..models import MAX_PIECES, Attachment, Document, Duty, Line, Member, MemberUnit, Record, Section
 from .document import Layout
@@ -92,8 +92,9 @@ class _Window:
         """`key` in pieces: the most of it, in the fewest pieces, closest together (_pieces from
         `begin` or from the start, or _pieces_back)."""
         start = self.of_text(begin)
-        found = max(_pieces(self.text, key, start), _pieces(self.text, key, 0),
-                    _pieces_back(self.text, key, start), key=_rank)
+        ahead = _pieces(self.text, key, start)
+        from_start = _pieces(self.text, key, 0) if start else ahead  # (the same search when start is 0)
+        found = max(ahead, from_start, _pieces_back(self.text, key, start), key=_rank)
         return [self.piece(k0, k1, a) for k0, k1, a, _ in found]
 
 
@@ -122,15 +123,11 @@ class SourceIndex:
              region: Optional[tuple[int, int]] = None) -> Optional[list[int]]:
         """Where `value` read at `line` stands, whole: `[start, end]`, or its pieces; None when
         some of it is not found (see locate)."""
-        starts = self._starts
-        if line and 0 < line < len(starts):  # most values: as written, on their own line (inline)
-            first, last = (starts[line - 1], starts[line] - 1) if region is None else (
-                starts[region[0] - 1], starts[region[1]] - 1)
-            begin = after if after is not None and first <= after <= last else starts[line - 1]
-            at = self.text.find(value, begin, min(last, begin + 8 * len(value) + _REACH))
-            if at >= 0:
-                return [at, at + len(value)]
-        pieces = self.locate(value, line, after, region)
+        begin, low, high = self._window(len(value), line, after, region)
+        at = _find(self.text, value, begin, low, high)  # most values: as written, near their line
+        if at >= 0:
+            return [at, at + len(value)]
+        pieces = self._locate(value, line, begin, low, high)
         if _covered(pieces) != len(compact(value)) or not pieces:
             return None
         return [offset for _, _, start, end in pieces for offset in (start, end)]
@@ -315,23 +312,54 @@ class SpanFinder:
         """The span of `value` read at `line`, after the last value of `kind` when on its line."""
         if not value:
             return None
-        span = self.index.span(value, line, self.after.get(kind),
-                               region or (self.regions.get(line) if line else None))
-        if span is not None:
-            self.after[kind] = span[-1]
-        return span
+        return self.find_all(kind, (value,), line, region)[0]
+
+    def find_all(self, kind: object, values: Iterable[Optional[str]], line: Optional[int],
+                 region: Optional[tuple[int, int]] = None) -> list[Optional[list[int]]]:
+        """find() of each value read at `line`, in their order (a member's name and posts); None
+        for an empty value. For speed (a notice has about forty values), the bounds of the line
+        are worked out once for all of them, and SourceIndex.span's first search, which finds
+        most values as they are written, is made here; the others go to SourceIndex.span."""
+        index, starts = self.index, self.index._starts
+        region = region or (self.regions.get(line) if line else None)
+        after = self.after.get(kind)
+        on_line = bool(line) and 0 < line < len(starts)  # type: ignore[operator]
+        if on_line:  # SourceIndex._window's bounds
+            begin_line = starts[line - 1]  # type: ignore[operator]
+            first, last = (begin_line, starts[line] - 1) if region is None else (  # type: ignore[index]
+                starts[region[0] - 1], starts[region[1]] - 1)
+            find = index.text.find
+        spans: list[Optional[list[int]]] = []
+        for value in values:
+            span = None
+            if value:
+                at, size = -1, len(value)
+                if on_line:  # SourceIndex.span's first search (_find), here
+                    begin = after if after is not None and first <= after <= last else begin_line
+                    high = begin + 8 * size + _REACH
+                    high = last if last < high else high  # (min(), without its call)
+                    at = find(value, begin, high)
+                    if at < 0 and first < begin:
+                        at = find(value, max(first, begin - _REACH // 4), high)
+                span = [at, at + size] if at >= 0 else index.span(value, line, after, region)
+                if span is not None:
+                    after = span[-1]
+            spans.append(span)
+        if after is not None:
+            self.after[kind] = after
+        return spans
 
     def of(self, model: Record) -> dict:
         """The span fields of a member, member unit or duty: `{"name_span": [3, 6], …}`."""
         kind = type(model)
         if kind is Member:
-            return {"name_span": self.find(Member, model.name, model.line),
-                    "post_spans": [self.find(Member, post, model.line) for post in model.posts]}
+            name_span, *post_spans = self.find_all(Member, (model.name, *model.posts), model.line)
+            return {"name_span": name_span, "post_spans": post_spans}
         if kind is MemberUnit:
-            return {"name_span": self.find(MemberUnit, model.name, model.line)}
+            return {"name_span": self.find_all(MemberUnit, (model.name,), model.line)[0]}
         if kind is Duty:
-            return {"unit_spans": [self.find(Duty, unit, model.line) for unit in model.units],
-                    "text_span": self.find(Duty, model.text, model.line)}
+            *unit_spans, text_span = self.find_all(Duty, (*model.units, model.text), model.line)
+            return {"unit_spans": unit_spans, "text_span": text_span}
         return {}
 
 
@@ -381,9 +409,9 @@ def _document(document: Document, lines: list[Line], layout: Layout, finder: Spa
         update["doc_number_span"] = _whole(finder.find("doc_number", document.doc_number, None) or finder.find(
             "doc_number", document.doc_number.translate(_YEAR_BRACKETS), None))
     if document.attachments:
-        update["attachments"] = [copy_with(a, title_span=finder.find(Attachment, a.title, a.line))
+        update["attachments"] = [copy_with(a, {"title_span": finder.find(Attachment, a.title, a.line)})
                                  for a in document.attachments]
-    return copy_with(document, **update)
+    return copy_with(document, update)
 
 
 def _whole(span: Optional[list[int]]) -> Optional[list[int]]:
@@ -398,5 +426,5 @@ def _sections(sections: list[Section], finder: SpanFinder) -> list[Section]:
         update = {"heading_span": finder.find(Section, section.heading, section.line)} if section.heading else {}
         if section.children:
             update["children"] = _sections(section.children, finder)
-        out.append(copy_with(section, **update) if update else section)
+        out.append(copy_with(section, update) if update else section)
     return out
