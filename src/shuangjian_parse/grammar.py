@@ -93,6 +93,29 @@ def _alternation(patterns: tuple[str, ...]) -> re.Pattern:
     return gated("|".join(f"(?:{p})" for p in patterns))
 
 
+class PerGrammar:
+    """What a stage works out once from its part of a grammar, kept with that part (by its
+    identity: a stage reads the grammar's values once a grammar, not through a rule's attribute
+    hook on every notice). At most 8 are kept: tests load many grammars.
+
+        _PREPARED = PerGrammar(_Rules)     # _Rules(rules, *more) builds the values
+        prepared = _PREPARED.get(rules)    # the same object for the same rules
+    """
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+        self._kept: dict[tuple[int, ...], tuple[tuple, Any]] = {}
+
+    def get(self, *parts: Any) -> Any:
+        key = tuple(map(id, parts))
+        kept = self._kept.get(key)
+        if kept is None:   # (the parts are kept too, so their ids are not reused meanwhile)
+            if len(self._kept) >= 8:
+                self._kept.clear()
+            kept = self._kept[key] = (parts, self._build(*parts))
+        return kept[1]
+
+
 def gated(pattern: str) -> Any:
     """gate(re.compile(pattern)), with the literals it looks for kept between runs by
     regex_cache (working them out parses the pattern anew: ~10 ms of a cold sj parse),

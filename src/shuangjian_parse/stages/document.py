@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..diagnostics import Report
-from ..grammar import DocumentRules, any_of, gated, required, words
+from ..grammar import DocumentRules, PerGrammar, any_of, gated, required, words
 from ..prefilter import needs_any
 from ..models import Attachment, Document, Line, Text
 from ..numerals import cn_digits, cn_number
@@ -76,7 +76,6 @@ class _Rules:
     forty a notice. Each pattern rule stands here as its compiled pattern, under its name."""
 
     def __init__(self, rules: DocumentRules) -> None:
-        self.source = rules
         self.attachment_item, self.attachment_line = rules.attachment_item.regex, rules.attachment_line.regex
         self.book_title, self.colophon, self.date = rules.book_title.regex, rules.colophon.regex, rules.date.regex
         self.doc_number, self.doc_number_bare = rules.doc_number.regex, rules.doc_number_bare.regex
@@ -94,22 +93,12 @@ class _Rules:
         self.doc_number_fields, self.issuer_fields = list(rules.doc_number_fields), list(rules.issuer_fields)
 
 
-# Kept by the grammar's id with the grammar itself (an id reused by a later grammar is told apart).
-_PREPARED: dict[int, _Rules] = {}
-
-
-def _prepared(rules: DocumentRules) -> _Rules:
-    kept = _PREPARED.get(id(rules))
-    if kept is None or kept.source is not rules:
-        if len(_PREPARED) >= 8:   # (tests load many grammars)
-            _PREPARED.clear()
-        kept = _PREPARED[id(rules)] = _Rules(rules)
-    return kept
+_PREPARED = PerGrammar(_Rules)
 
 
 def extract_document(text: Text, grammar: DocumentRules, units: UnitReader, report: Report) -> DocumentResult:
     """Read the 公文 elements: `关于成立…的\\n通  知` -> title 关于成立…的通知, doc_type 通知."""
-    rules = _prepared(grammar)
+    rules = _PREPARED.get(grammar)
     lines = text.lines
     organ, doc_type_end = rules.organ, rules.doc_type_end
 

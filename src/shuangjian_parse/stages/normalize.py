@@ -16,7 +16,7 @@ from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from ..diagnostics import Report
-from ..grammar import BodyRules, NormalizeRules, SectionRules, any_of, first_characters, required, words
+from ..grammar import BodyRules, NormalizeRules, PerGrammar, SectionRules, any_of, first_characters, required, words
 from ..prefilter import CharacterTest, needs_any
 from ..models import Line, Text
 from .read import Decoded
@@ -104,7 +104,7 @@ class LineStarts:
 def normalize(decoded: Decoded, rules: NormalizeRules, report: Report, starts: LineStarts = LineStarts()) -> Text:
     """Clean every line and join broken ones: `"组　长：冯吉光  县委常委"` -> `"组长：冯吉光 县委常委"`."""
     cleaned = [_clean_line(raw) for raw in decoded.lines]
-    prepared = _prepared(rules, starts)
+    prepared = _PREPARED.get(rules, starts)
     heading_or_noise, links_item = prepared.heading_or_noise, prepared.links_item
     starts_noise, noise_literals = prepared.noise_gate
     dropped = [False] * len(cleaned)   # noise: a page number between two halves of a sentence
@@ -427,11 +427,10 @@ class _Prepared:
     notice. The join rule here is that of text that is not hard-wrapped, which holds nothing
     of a notice."""
 
-    __slots__ = ("rules", "starts", "heading_or_noise", "noise_gate", "links_item", "join_rule", "field_keys",
+    __slots__ = ("heading_or_noise", "noise_gate", "links_item", "join_rule", "field_keys",
                  "within_lines", "min_fields", "min_chars_per_line", "wrap_limits")
 
     def __init__(self, rules: NormalizeRules, starts: LineStarts) -> None:
-        self.rules, self.starts = rules, starts
         links = rules.related_links
         patterns = (links.heading.pattern, *(rule.pattern for rule in rules.noise))
         self.heading_or_noise = _heading_or_noise(patterns[0], patterns[1:])
@@ -456,18 +455,7 @@ class _WrapLimits(NamedTuple):
     slack: int
 
 
-# Kept by the grammar's id with the grammar itself (so that an id reused by a later grammar is
-# told apart).
-_PREPARED: dict[int, _Prepared] = {}
-
-
-def _prepared(rules: NormalizeRules, starts: LineStarts) -> _Prepared:
-    kept = _PREPARED.get(id(rules))
-    if kept is None or kept.rules is not rules or kept.starts is not starts:
-        if len(_PREPARED) >= 8:   # (tests load many grammars)
-            _PREPARED.clear()
-        kept = _PREPARED[id(rules)] = _Prepared(rules, starts)
-    return kept
+_PREPARED = PerGrammar(_Prepared)
 
 
 class _Joined:

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Report
-from ..grammar import SectionRules
+from ..grammar import PerGrammar, SectionRules
 from ..models import Line, Section
 from ..numerals import chinese_numeral, cn_number
 from .document import Layout
@@ -85,11 +85,10 @@ class _Prepared:
     """What extract_sections reads of the grammar, gathered once per grammar: a rule's
     attribute costs a hook each time it is read, and the stage read them for every heading."""
 
-    __slots__ = ("rules", "heading_end", "heading_max_chars", "kinds", "extracted_kinds", "weak_kinds",
+    __slots__ = ("heading_end", "heading_max_chars", "kinds", "extracted_kinds", "weak_kinds",
                  "unit_heading")
 
     def __init__(self, rules: SectionRules) -> None:
-        self.rules = rules
         self.heading_end = re.compile(rules.heading_end)
         self.heading_max_chars = rules.heading_max_chars
         # each kind with a pattern of its keywords (_kind): one search of a heading, not one per
@@ -100,22 +99,12 @@ class _Prepared:
         self.unit_heading = rules.unit_heading.regex
 
 
-# Kept by the grammar's id with the grammar itself (an id reused by a later grammar is told apart).
-_PREPARED: dict[int, _Prepared] = {}
-
-
-def _prepared(rules: SectionRules) -> _Prepared:
-    kept = _PREPARED.get(id(rules))
-    if kept is None or kept.rules is not rules:
-        if len(_PREPARED) >= 8:   # (tests load many grammars)
-            _PREPARED.clear()
-        kept = _PREPARED[id(rules)] = _Prepared(rules)
-    return kept
+_PREPARED = PerGrammar(_Prepared)
 
 
 def extract_sections(lines: list[Line], layout: Layout, rules: SectionRules, report: Report) -> Outline:
     """Build the outline: `一、组织机构` -> Section(number 一, level 1, heading 组织机构, kind organization)."""
-    prepared = _prepared(rules)
+    prepared = _PREPARED.get(rules)
     heading_end = prepared.heading_end
     roots: list[_Node] = []
     stack: list[_Node] = []
