@@ -6,9 +6,9 @@ tries them in that order on every line; the first that returns True has read the
 may say which lines it reads (`numbered=True`, `prose=False`, `table=True`, the first test its
 function makes): a line of another kind is not offered to it; and in which state of the cursor
 (`roster=True`: a roster is open; `units=True`: under a 成员单位 heading or label), as the line
-starts: a layout that returns False must leave the cursor's roster and unit section as they were. To add a layout: write the
-function here, list it in bodies.yaml where it must be tried, give it two examples;
-tests/test_layout_rules.py runs them.
+starts: a layout that returns False must leave the cursor's roster and unit section as they
+were. To add a layout: write the function here, list it in bodies.yaml where it must be tried,
+give it two examples; tests/test_layout_rules.py runs them.
 """
 from __future__ import annotations
 
