@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import product
 
 from ..diagnostics import Report
@@ -68,6 +67,14 @@ def _needs(pattern: str) -> frozenset[str] | None:
     """The literals one of which every match of `pattern` holds; None when there are none."""
     found = required(pattern)
     return frozenset(found) if found else None
+
+
+def roster_role(title: str) -> str:
+    """The role of a roster's entries that give none, by its title or the sentence announcing
+    it: 成员单位名单 lists units, 联络员名单 liaisons (成员单位联络员名单 too), the rest members."""
+    if "成员单位" in title and "联络员" not in title:
+        return "成员单位"
+    return "联络员" if "联络员" in title and ("成员" not in title or "成员单位" in title) else "成员"
 
 
 def _key(name: str) -> str:
@@ -157,34 +164,17 @@ class BodyReader:
                 if LINE_LAYOUTS.may_read(name, table=table, numbered=numbered, prose=prose,
                                          roster=roster, units=units))
             for table, numbered, prose, roster, units in product((False, True), repeat=5)}
+        # The rules read on most lines, by their patterns: asking a rule for its pattern costs
+        # a call each time (~40 a notice).
+        self.roster_title, self.order_note, self.also_office, self.lead_note, self.no_office = (
+            rule.regex for rule in (rules.roster_title, rules.order_note, rules.also_office,
+                                    rules.lead_note, rules.no_office))
         # A numbered item run into a roster line whose breaks were lost: `…秘书四科科长二、工作原则`
         # (after a post's last character; 张三、李四 is a list, not an item).
         # (The first numeral, then the look-behind past it: a pattern that opens with a class is
         # scanned for it; a look-behind first was tried at every position.)
         self.run_in_item = re.compile(rf"[二三四五六七八九十](?<=[{re.escape(people.post_end_chars)}].)"
                                       r"[二三四五六七八九十]{0,2}[、.．](?=[\u4e00-\u9fff])")
-
-    # The rules read on most lines, by their patterns: a rule compiles its pattern on first use
-    # (grammar.py), and asking the rule again cost a call each time (~40 a notice).
-    @cached_property
-    def roster_title(self) -> re.Pattern:
-        return self.rules.roster_title.regex
-
-    @cached_property
-    def order_note(self) -> re.Pattern:
-        return self.rules.order_note.regex
-
-    @cached_property
-    def also_office(self) -> re.Pattern:
-        return self.rules.also_office.regex
-
-    @cached_property
-    def lead_note(self) -> re.Pattern:
-        return self.rules.lead_note.regex
-
-    @cached_property
-    def no_office(self) -> re.Pattern:
-        return self.rules.no_office.regex
 
     def held(self, sentence: str) -> frozenset[str]:
         """The literals of the sentence rules that `sentence` holds: a rule that needs one of
@@ -642,9 +632,7 @@ class Cursor:
         self.current = body
         self.end_roster()
         self.roster = body
-        # 成员单位名单 lists units, 联络员名单 liaisons (成员单位联络员名单 too), the rest members
-        self.default_role = "成员单位" if "成员单位" in compact and "联络员" not in compact else \
-            "联络员" if "联络员" in compact and ("成员" not in compact or "成员单位" in compact) else "成员"
+        self.default_role = roster_role(compact)
         return True
 
     # --- members and units ------------------------------------------------------------

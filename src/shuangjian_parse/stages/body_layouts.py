@@ -16,7 +16,7 @@ import re
 
 from ..layouts import LINE_LAYOUTS
 from ..models import Line, Member
-from .bodies import _PROSE, _SENTENCES, Cursor, LineView, _Body
+from .bodies import _PROSE, _SENTENCES, Cursor, LineView, _Body, roster_role
 
 _WS = re.compile(r"\s+")
 _HEAD_SPLIT = re.compile(r"[。；;]")
@@ -90,19 +90,16 @@ def body_heading(cursor: Cursor, view: LineView) -> bool:
     kind = r.kind_of(head) or ("other" if r.group_name(head) else None)
     if kind is None:
         return False
-    tasks = r.rules.group_tasks.regex.match(rest) and r.group_name(head)
-    units = not tasks and r.rules.group_units.regex.match(rest) and r.group_name(head)
-    if not (tasks or units or r.role_label(rest) or (not rest and r.role_label(cursor.next_text(view.i)))):
+    follows = _after_group(r, head, rest)
+    if not (follows or r.role_label(rest) or (not rest and r.role_label(cursor.next_text(view.i)))):
         return False
     body = cursor.body_named(head, view.line.line, kind)
     if body is None:
         return False
-    cursor.current = cursor.roster = body
-    if tasks or units:
-        cursor.end_roster()
-        if units:  # （一）综合协调组。由县教育局牵头，县委办、县政府办参加。: the group's units
-            _read_prose(cursor, rest, view)
+    if follows:
+        _enter_group(cursor, body, follows, rest, view)
         return True
+    cursor.current = cursor.roster = body
     for segment in _labelled_segments(r, rest):
         if segment and not _read_labelled(cursor, segment, view.line):
             break
@@ -120,19 +117,32 @@ def group_label(cursor: Cursor, view: LineView) -> bool:
         return False
     r = cursor.r
     head, rest = "".join(text[:colon].split()), text[colon + 1:].strip()
-    if not r.group_name(head):
-        return False
-    units = r.rules.group_units.regex.match(rest)
-    if not (units or r.rules.group_tasks.regex.match(rest)) or r.kind_of(head) not in (None, "other"):
+    follows = _after_group(r, head, rest)
+    if follows is None or r.kind_of(head) not in (None, "other"):
         return False
     body = cursor.body_named(head, view.line.line, "other")
     if body is None:
         return False
+    _enter_group(cursor, body, follows, rest, view)
+    return True
+
+
+def _after_group(r, head: str, rest: str) -> str | None:
+    """What follows a working group's name `head`: "tasks" (负责…), "units" (由县教育局牵头，县委办、
+    县政府办参加。), or None (`head` names no group, or something else follows)."""
+    if not r.group_name(head):
+        return None
+    if r.rules.group_tasks.regex.match(rest):
+        return "tasks"
+    return "units" if r.rules.group_units.regex.match(rest) else None
+
+
+def _enter_group(cursor: Cursor, body: _Body, follows: str, rest: str, view: LineView) -> None:
+    """The group is in focus, no roster open; its units after its name are read as prose."""
     cursor.end_roster()
     cursor.current = body
-    if units:
+    if follows == "units":
         _read_prose(cursor, rest, view)
-    return True
 
 
 def _labelled_segments(r, text: str) -> list[str]:
@@ -600,7 +610,7 @@ def _read_prose(cursor: Cursor, text: str, view: LineView) -> bool:
     if cursor.current is not None and r.rules.roster_follows.regex.search(text):
         # 现将各成员单位联络员名单公布如下： then one person a line, with no label
         cursor.roster = cursor.current
-        cursor.default_role = "联络员" if "联络员名单" in text else "成员"
+        cursor.default_role = roster_role(text)
         return True
     return False
 

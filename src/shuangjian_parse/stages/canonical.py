@@ -87,7 +87,7 @@ class CanonicalReader:
                         self._near.setdefault(key, []).append(name)
         self._contrast = {ch: i for i, group in enumerate(rules.typo.contrasts) for ch in group}
         self._longest = max(map(len, self._near), default=0) + 1
-        self._collective = set(units.rules.collective)
+        self.is_collective = units.is_collective  # 各成员单位, 相关部门: no unit of their own
         self._joiners = units.rules.joiners
         self.lookup = lru_cache(maxsize=16384)(self._lookup)
         self.split_post = lru_cache(maxsize=16384)(self._split_post)
@@ -95,13 +95,9 @@ class CanonicalReader:
 
     # --- names ------------------------------------------------------------------------------
 
-    def is_collective(self, name: str) -> bool:
-        """`各成员单位`, `相关部门` name no unit of their own (units.yaml `collective`)."""
-        return name in self._collective
-
     def _lookup(self, name: str) -> UnitMatch:
         """`县人社局` -> 人力资源和社会保障局 / 人社; an unknown name may carry a typo suggestion."""
-        if name in self._collective:
+        if self.is_collective(name):
             return UnitMatch(name)
         main, inner = name, None
         paren = _TRAILING_PAREN.search(name)
